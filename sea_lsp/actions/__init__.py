@@ -1,0 +1,1 @@
+"""Action generators: each proposes candidate edits for a state."""

@@ -1,0 +1,83 @@
+"""A change to the workspace: text edits and file operations, in workspace-relative paths.
+
+Offsets are byte offsets into the UTF-8 encoding of a file's text, the unit tree-sitter
+uses; conversion to LSP positions happens at the protocol edge (``positions``).
+Candidates, the overlay, safe file operations and LSP ``WorkspaceEdit`` all speak this.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+
+class ChangeError(ValueError):
+    """An edit that does not fit the text it is applied to (overlapping, out of range)."""
+
+
+@dataclass(frozen=True, order=True)
+class TextEdit:
+    """Replace bytes ``[start, end)`` of file ``path`` with ``new_text``."""
+
+    path: str  # workspace-relative, POSIX separators
+    start: int
+    end: int
+    new_text: str
+
+
+@dataclass(frozen=True)
+class FileOp:
+    """Create (with ``content``), rename (to ``new_path``) or delete a file."""
+
+    kind: Literal["create", "rename", "delete"]
+    path: str
+    new_path: str | None = None
+    content: str | None = None
+    overwrite: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """File operations first, then text edits (on the paths as they are after the operations)."""
+
+    edits: tuple[TextEdit, ...] = ()
+    file_ops: tuple[FileOp, ...] = field(default=())
+
+    @property
+    def paths(self) -> set[str]:
+        out = {e.path for e in self.edits}
+        for op in self.file_ops:
+            out.add(op.path)
+            if op.new_path:
+                out.add(op.new_path)
+        return out
+
+    def then(self, other: Change) -> Change:
+        """Both changes, in order, as one (only valid when applied step by step: see ``apply_edits``)."""
+        return Change(self.edits + other.edits, self.file_ops + other.file_ops)
+
+    def is_empty(self) -> bool:
+        return not self.edits and not self.file_ops
+
+
+def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
+    """Apply non-overlapping byte-offset edits of one file to ``text``."""
+    data = text.encode("utf-8")
+    ordered = sorted(edits, key=lambda e: (e.start, e.end))
+    out: list[bytes] = []
+    pos = 0
+    for e in ordered:
+        if e.start < pos or e.end < e.start or e.end > len(data):
+            raise ChangeError(
+                f"edit {e.start}:{e.end} on {e.path} overlaps another or lies outside the file "
+                f"({len(data)} bytes)"
+            )
+        out.append(data[pos : e.start])
+        out.append(e.new_text.encode("utf-8"))
+        pos = e.end
+    out.append(data[pos:])
+    try:
+        return b"".join(out).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ChangeError("an edit splits a multi-byte character") from exc
