@@ -1,0 +1,1 @@
+"""Tests of the workspace layer: positions, documents, overlay, symbols, encoding."""

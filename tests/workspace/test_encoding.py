@@ -1,0 +1,155 @@
+"""The state and candidate encodings the networks read."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from sea_lsp import vocab as V
+from sea_lsp.actions.base import Candidate, NodeRef
+from sea_lsp.changes import Change, FileOp, TextEdit
+from sea_lsp.encoding import (
+    MAX_CANDIDATE_TOKENS,
+    MAX_STATE_TOKENS,
+    VOCAB_SIZE,
+    StateInput,
+    encode_candidate,
+    encode_candidates,
+    encode_file,
+    encode_state,
+    tokenize_snippet,
+)
+from sea_lsp.overlay import Overlay
+from sea_lsp.workspace import Workspace
+
+SRC = """import os
+
+def add(a, b):
+    total = a + b
+    return total
+
+def sub(a, b):
+    if a > b:
+        return a - b
+    return b - a
+"""
+
+
+def view(tmp_path, files=None):
+    return Overlay(Workspace(tmp_path), files or {"pkg/m.py": SRC})
+
+
+def state(v, start=None, end=None, **kw) -> StateInput:
+    return StateInput(v, kw.pop("task", "fix the failing test"), "pkg/m.py", start, end, **kw)
+
+
+def test_stable_ids_are_hard_coded():
+    # CRC-32 buckets: identical in every process and on every machine
+    assert V.ident("total") == 4354
+    assert V.task_word("fix") == 1754
+    assert V.named_kind("function_definition") == 180
+    assert V.anon_kind("==") == 415
+    assert V.special("[TASK]") == 2
+    assert (V.number(3), V.number(1000), V.number(-5)) == (67, 119, 122)
+    assert V.named_kind("kind_from_a_newer_grammar") == 367  # overflow range, no shift
+
+
+def test_state_is_deterministic_bounded_and_in_vocab(tmp_path):
+    v = view(tmp_path)
+    s = state(v, SRC.index("a - b"), SRC.index("a - b") + 5, diagnostics=["E: bad operand"])
+    first = encode_state(s)
+    assert first == encode_state(s)
+    assert 0 < len(first) <= MAX_STATE_TOKENS
+    assert all(0 < t < VOCAB_SIZE for t in first)
+    code = (
+        "from sea_lsp.overlay import Overlay; from sea_lsp.workspace import Workspace;"
+        "from sea_lsp.encoding import StateInput, encode_state; import sys;"
+        f"v = Overlay(Workspace({str(tmp_path)!r}), {{'pkg/m.py': {SRC!r}}});"
+        f"print(encode_state(StateInput(v, 'fix the failing test', 'pkg/m.py', {s.focus_start}, "
+        f"{s.focus_end}, diagnostics=['E: bad operand'])))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(first)
+
+
+def test_every_section_survives_long_inputs(tmp_path):
+    v = view(tmp_path)
+    s = state(
+        v,
+        SRC.index("a - b"),
+        task="word " * 500,
+        diagnostics=["unsupported operand type " * 20] * 20,
+        failing_tests=["tests/test_m.py::test_sub"] * 20,
+    )
+    tokens = encode_state(s)
+    assert MAX_STATE_TOKENS - 16 <= len(tokens) <= MAX_STATE_TOKENS
+    for header in ("[TASK]", "[PATH]", "[FOCUS]", "[CONTEXT]", "[DIAG]", "[FAIL]", "[SUMMARY]"):
+        assert V.special(header) in tokens, header
+
+
+def test_focus_changes_the_encoding(tmp_path):
+    v = view(tmp_path)
+    at_sub = encode_state(state(v, SRC.index("a - b")))
+    at_add = encode_state(state(v, SRC.index("a + b")))
+    assert at_sub != at_add
+    assert V.ident("total") in at_add  # the focus statement's identifiers are seen
+
+
+def test_syntax_errors_become_tokens(tmp_path):
+    broken = "def f(a:\n    return a +\n"
+    v = view(tmp_path, {"pkg/m.py": broken})
+    tokens = encode_state(state(v, broken.index("return")))
+    assert V.special("[ERROR]") in tokens or V.special("[MISSING]") in tokens
+    assert len(tokens) <= MAX_STATE_TOKENS
+    assert V.special("[ERROR]") in encode_file(v, "pkg/m.py")
+
+
+def test_no_focus_and_unknown_files(tmp_path):
+    v = view(tmp_path, {"pkg/m.py": SRC, "notes.txt": "hello"})
+    assert encode_state(StateInput(v, "add docs")) == encode_state(StateInput(v, "add docs"))
+    tokens = encode_state(StateInput(v, "x", "notes.txt", 0, 1))
+    assert V.special("[NO_TREE]") in tokens
+    assert encode_file(v, "notes.txt")[-1] == V.special("[NO_TREE]")
+    whole = encode_file(v, "pkg/m.py")
+    assert V.ident("add") in whole and V.ident("sub") in whole
+
+
+def test_candidates_encode_edits_kinds_and_file_ops(tmp_path):
+    v = view(tmp_path)
+    start = SRC.encode().index(b"a - b")
+    fix = Candidate(
+        "repair.operator_swap",
+        "use +",
+        Change(edits=(TextEdit("pkg/m.py", start + 2, start + 3, "+"),)),
+        NodeRef("pkg/m.py", start, start + 5, "binary_operator"),
+    )
+    other = Candidate(
+        "repair.operator_swap",
+        "use *",
+        Change(edits=(TextEdit("pkg/m.py", start + 2, start + 3, "*"),)),
+        NodeRef("pkg/m.py", start, start + 5, "binary_operator"),
+    )
+    new_file = Candidate(
+        "tests.create",
+        "add tests",
+        Change(file_ops=(FileOp("create", "tests/test_m.py", content="def test_sub():\n"),)),
+        lsp_kind="source.sea.tests",
+    )
+    encoded = encode_candidates([fix, other, new_file], v)
+    assert [c.tokens for c in (fix, other, new_file)] == encoded
+    assert all(0 < len(t) <= MAX_CANDIDATE_TOKENS for t in encoded)
+    assert encoded[0] != encoded[1]
+    assert V.anon_kind("-") in encoded[0] and V.anon_kind("+") in encoded[0]
+    assert V.named_kind("binary_operator") in encoded[0]
+    assert V.special("[CREATE]") in encoded[2] and V.ident("test_sub") in encoded[2]
+    assert encode_candidate(fix, v) == encoded[0]
+    big = Candidate("x", "big", Change(edits=(TextEdit("pkg/m.py", 0, len(SRC), "y = 1\n" * 500),)))
+    assert len(encode_candidate(big, v)) == MAX_CANDIDATE_TOKENS
+
+
+def test_snippet_lexer():
+    tokens = tokenize_snippet("if x == 10: return 'a'  # c")
+    assert tokens == [
+        V.anon_kind("if"), V.ident("x"), V.anon_kind("=="), V.number(10), V.anon_kind(":"),
+        V.anon_kind("return"), V.special("[STR]"), V.literal("'a'"), V.special("[COMMENT]"),
+    ]  # fmt: skip
