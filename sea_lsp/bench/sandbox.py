@@ -1,0 +1,136 @@
+"""``sea-lsp bench sandbox``: test evaluations per second for candidate patches.
+
+Builds a small project (a module and ~10 tests) in a temporary directory and times the
+same candidates three ways: the warm evaluator (fork per candidate), a fresh sandboxed
+pytest per candidate (``Sandbox.run_tests``), and a bare ``python -m pytest`` of the same
+tests. Budget: >= 50 evaluations/s through the warm evaluator.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from sea_lsp.sandbox import Limits, Sandbox
+
+MODULE = """\
+def clamp(x, lo, hi):
+    if x < lo:
+        return lo
+    if x > hi:
+        return hi
+    return x
+
+
+def mean(xs):
+    return sum(xs) / len(xs)
+
+
+def slug(text):
+    return "-".join(text.lower().split())
+"""
+
+TESTS = """\
+import pytest
+from mathx import clamp, mean, slug
+
+
+@pytest.mark.parametrize("x,want", [(-1, 0), (5, 5), (11, 10), (0, 0), (10, 10)])
+def test_clamp(x, want):
+    assert clamp(x, 0, 10) == want
+
+
+def test_mean():
+    assert mean([1, 2, 3]) == 2
+
+
+def test_mean_one():
+    assert mean([4]) == 4
+
+
+def test_slug():
+    assert slug("Hello World") == "hello-world"
+
+
+def test_slug_spaces():
+    assert slug("  a   b ") == "a-b"
+
+
+def test_slug_empty():
+    assert slug("") == ""
+"""
+
+
+def candidates(n: int) -> list[dict[str, str]]:
+    """Alternating broken and correct versions of the module (like a search would try)."""
+    broken = [
+        MODULE.replace("return lo", "return x"),
+        MODULE.replace("x > hi", "x >= hi"),
+        MODULE.replace("/ len(xs)", "/ (len(xs) + 1)"),
+        MODULE.replace('"-".join', '"_".join'),
+    ]
+    out = []
+    for i in range(n):
+        out.append({"mathx.py": MODULE if i % 2 else broken[(i // 2) % len(broken)]})
+    return out
+
+
+def main(args: argparse.Namespace) -> int:
+    p = argparse.ArgumentParser(prog="sea-lsp bench sandbox")
+    p.add_argument("--evaluations", type=int, default=200, help="warm evaluator candidates")
+    p.add_argument("--fresh", type=int, default=10, help="fresh-process candidates")
+    opts = p.parse_args(getattr(args, "rest", None) or [])
+    with tempfile.TemporaryDirectory(prefix="sea-bench-sandbox-") as d:
+        root = Path(d) / "proj"
+        (root / "tests").mkdir(parents=True)
+        (root / "mathx.py").write_text(MODULE)
+        (root / "tests" / "test_mathx.py").write_text(TESTS)
+        sb = Sandbox(root, trusted=True, limits=Limits(timeout_s=60))
+
+        t = time.perf_counter()
+        with sb.evaluator() as ev:
+            start_s = time.perf_counter() - t
+            cands = candidates(opts.evaluations)
+            t = time.perf_counter()
+            passed = sum(ev.evaluate(c).all_passed for c in cands)
+            warm_s = time.perf_counter() - t
+        warm_rate = len(cands) / warm_s
+
+        fresh = candidates(opts.fresh)
+        t = time.perf_counter()
+        fresh_passed = sum(sb.run_tests(c).all_passed for c in fresh)
+        fresh_s = (time.perf_counter() - t) / len(fresh)
+
+        t = time.perf_counter()
+        for _ in range(opts.fresh):
+            subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(root)],
+                cwd=root,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                check=False,
+            )
+        bare_s = (time.perf_counter() - t) / opts.fresh
+
+    print("sea-lsp bench sandbox (small project: 1 module, 10 tests)")
+    print(f"  warm evaluator start (copy + collect + baseline): {start_s:.2f} s")
+    print(
+        f"  warm evaluator:   {warm_rate:7.1f} evaluations/s  ({1000 * warm_s / len(cands):.1f} ms each, "
+        f"{passed}/{len(cands)} candidates passed)  budget >= 50/s: "
+        f"{'met' if warm_rate >= 50 else 'NOT met'}"
+    )
+    print(
+        f"  fresh sandbox:    {1 / fresh_s:7.1f} evaluations/s  ({1000 * fresh_s:.0f} ms each, "
+        f"{fresh_passed}/{len(fresh)} passed)"
+    )
+    print(f"  bare pytest:      {1 / bare_s:7.1f} runs/s         ({1000 * bare_s:.0f} ms each)")
+    print(
+        f"  sandbox overhead vs bare pytest: {1000 * (fresh_s - bare_s):+.0f} ms per run "
+        f"({fresh_s / bare_s:.2f}x); warm evaluator speed-up vs bare pytest: "
+        f"{bare_s * warm_rate:.1f}x"
+    )
+    return 0
