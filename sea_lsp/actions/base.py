@@ -81,7 +81,7 @@ class Candidate:
         return (
             tuple(sorted(self.change.edits)),
             tuple((o.kind, o.path, o.new_path, o.content) for o in self.change.file_ops),
-            self.kind if self.change.is_empty() else "",
+            (self.kind, repr(sorted(self.data.items()))) if self.change.is_empty() else "",
         )
 
 

@@ -1,0 +1,256 @@
+"""Docstrings for functions and classes, in the project's own style (``docs.docstring``).
+
+The style (Google, NumPy or reST) is the one most existing docstrings in the workspace use;
+Google when there are none. The docstring names every parameter (with its type hint), what
+the function returns or yields, and the exceptions it raises itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from sea_lsp.actions import pytree
+from sea_lsp.actions.base import ActionContext, Candidate, NodeRef, WorkspaceView
+from sea_lsp.actions.pytree import text_of
+from sea_lsp.changes import Change, TextEdit
+
+STYLES = ("google", "numpy", "rest")
+_STYLE_MARKS = {
+    "google": re.compile(r"^\s*(Args|Arguments|Returns|Raises|Yields):\s*$", re.M),
+    "numpy": re.compile(r"^\s*(Parameters|Returns|Raises|Yields)\s*\n\s*-{3,}", re.M),
+    "rest": re.compile(r":(param|returns?|raises|rtype|type)\b"),
+}
+MAX_FILES_FOR_STYLE = 200
+
+
+def detect_style(view: WorkspaceView) -> str:
+    """The docstring style most used in ``view``: ``google``, ``numpy`` or ``rest``."""
+    votes = dict.fromkeys(STYLES, 0)
+    for path in [p for p in view.files() if p.endswith(".py")][:MAX_FILES_FOR_STYLE]:
+        text = view.read_text(path) or ""
+        if '"""' not in text and "'''" not in text:
+            continue
+        for style, pattern in _STYLE_MARKS.items():
+            votes[style] += len(pattern.findall(text))
+    best = max(STYLES, key=lambda s: (votes[s], s == "google"))
+    return best if votes[best] > 0 else "google"
+
+
+@dataclass
+class Signature:
+    """What a docstring describes: name, parameters (name, type), returns, yields, raises."""
+
+    name: str
+    params: list[tuple[str, str | None]] = field(default_factory=list)
+    returns: str | None = None
+    yields: str | None = None
+    raises: list[str] = field(default_factory=list)
+    is_class: bool = False
+
+
+def _own_nodes(body: Node) -> Iterable[Node]:
+    """Nodes of a function body, not descending into nested functions or classes."""
+    stack = list(body.children)
+    while stack:
+        n = stack.pop()
+        if n.type in ("function_definition", "class_definition", "lambda"):
+            continue
+        yield n
+        stack.extend(n.children)
+
+
+def signature(fn: Node) -> Signature:
+    """Read a ``function_definition`` or ``class_definition`` into a ``Signature``."""
+    name = text_of(fn.child_by_field_name("name"))
+    if fn.type == "class_definition":
+        sig = Signature(name=name, is_class=True)
+        body = fn.child_by_field_name("body")
+        init = next(
+            (
+                c
+                for c in (body.named_children if body else [])
+                if c.type == "function_definition"
+                and text_of(c.child_by_field_name("name")) == "__init__"
+            ),
+            None,
+        )
+        if init is not None:
+            sig.params = signature(init).params
+        return sig
+    sig = Signature(name=name)
+    params = fn.child_by_field_name("parameters")
+    is_method = pytree.enclosing(fn, ("class_definition", "function_definition"))
+    is_method = is_method is not None and is_method.type == "class_definition"
+    for p in params.named_children if params else []:
+        hint_node = p.child_by_field_name("type")
+        hint = text_of(hint_node) if hint_node is not None else None
+        if p.type == "identifier" or p.type in ("list_splat_pattern", "dictionary_splat_pattern"):
+            pname = text_of(p)
+        elif p.type == "typed_parameter" and p.named_children[0].type != "identifier":
+            pname = text_of(p.named_children[0])
+        else:
+            n = p.child_by_field_name("name") or next(
+                (c for c in p.named_children if c.type == "identifier"), None
+            )
+            if n is None:
+                continue
+            pname = text_of(n)
+        sig.params.append((pname, hint))
+    if is_method and sig.params and sig.params[0][0] in ("self", "cls"):
+        sig.params = sig.params[1:]
+    ret = fn.child_by_field_name("return_type")
+    body = fn.child_by_field_name("body")
+    own = list(_own_nodes(body)) if body is not None else []
+    if any(n.type == "yield" for n in own):
+        sig.yields = text_of(ret) if ret is not None else "object"
+    elif ret is not None and text_of(ret) != "None":
+        sig.returns = text_of(ret)
+    elif any(n.type == "return_statement" and n.named_child_count for n in own):
+        sig.returns = "object"
+    for n in own:
+        if n.type == "raise_statement" and n.named_child_count:
+            exc = n.named_children[0]
+            if exc.type == "call":
+                exc = exc.child_by_field_name("function")
+            exc_name = text_of(exc)
+            if exc_name and exc_name not in sig.raises and exc_name[0].isupper():
+                sig.raises.append(exc_name)
+    return sig
+
+
+def summary(name: str, is_class: bool) -> str:
+    """A first line from the name: ``parse_config`` → "Parse config."."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", name.strip("_")).replace("_", " ").split()
+    if not words:
+        return "Describe this."
+    if is_class:
+        return f"A {' '.join(w.lower() for w in words)}."
+    return " ".join([words[0].capitalize()] + [w.lower() for w in words[1:]]) + "."
+
+
+def render(sig: Signature, style: str) -> list[str]:
+    """The docstring's lines (without quotes or indentation) in ``style``."""
+    lines = [summary(sig.name, sig.is_class)]
+    p_desc = "The {}."
+    if style == "numpy":
+
+        def section(title: str, items: list[str]) -> None:
+            lines.extend(["", title, "-" * len(title), *items])
+
+        if sig.params:
+            items = []
+            for n, t in sig.params:
+                items += [f"{n} : {t}" if t else n, "    " + p_desc.format(n.lstrip("*"))]
+            section("Parameters", items)
+        if sig.returns:
+            section("Returns", [sig.returns, "    The result."])
+        if sig.yields:
+            section("Yields", [sig.yields, "    The next item."])
+        if sig.raises:
+            section("Raises", [x for r in sig.raises for x in (r, f"    If {r} is raised.")])
+    elif style == "rest":
+        fields = []
+        for n, t in sig.params:
+            bare = n.lstrip("*")
+            fields.append(f":param {bare}: {p_desc.format(bare)}")
+            if t:
+                fields.append(f":type {bare}: {t}")
+        if sig.returns:
+            fields += [":returns: The result.", f":rtype: {sig.returns}"]
+        if sig.yields:
+            fields.append(f":yields: {sig.yields}, the next item.")
+        fields += [f":raises {r}: If {r} is raised." for r in sig.raises]
+        if fields:
+            lines += ["", *fields]
+    else:
+
+        def section(title: str, items: list[str]) -> None:
+            lines.extend(["", f"{title}:", *("    " + i for i in items)])
+
+        if sig.params:
+            items = [
+                f"{n} ({t}): {p_desc.format(n.lstrip('*'))}"
+                if t
+                else f"{n}: {p_desc.format(n.lstrip('*'))}"
+                for n, t in sig.params
+            ]
+            section("Args", items)
+        if sig.returns:
+            section("Returns", [f"{sig.returns}: The result."])
+        if sig.yields:
+            section("Yields", [f"{sig.yields}: The next item."])
+        if sig.raises:
+            section("Raises", [f"{r}: If {r} is raised." for r in sig.raises])
+    return lines
+
+
+def docstring_edit(path: str, data: bytes, fn: Node, style: str) -> TextEdit | None:
+    """The edit inserting a docstring as the first statement of ``fn``'s body (None if it has one)."""
+    body = fn.child_by_field_name("body")
+    if body is None or body.start_point.row == fn.start_point.row:
+        return None
+    first = body.named_children[0] if body.named_child_count else None
+    if (
+        first is not None
+        and first.type == "expression_statement"
+        and first.named_children
+        and first.named_children[0].type == "string"
+    ):
+        return None
+    indent = pytree.indent_of(data, body.start_byte)
+    lines = render(signature(fn), style)
+    text = '"""' + lines[0]
+    if len(lines) > 1:
+        text += "\n" + "\n".join((indent + ln) if ln else "" for ln in lines[1:])
+        text += f'\n{indent}"""'
+    else:
+        text += '"""'
+    return TextEdit(path, body.start_byte, body.start_byte, f"{text}\n{indent}")
+
+
+class DocstringGenerator:
+    """A docstring for each undocumented function/class in the focus range (or file)."""
+
+    name = "docs"
+
+    def generate(self, ctx: ActionContext) -> Iterable[Candidate]:
+        path = ctx.focus_path
+        text = ctx.view.read_text(path) if path else None
+        if text is None or not path.endswith(".py"):
+            return []
+        data = text.encode("utf-8")
+        tree = pytree.parse(data)
+        style = detect_style(ctx.view)
+        lo, hi = ctx.focus_start, ctx.focus_end
+        out = []
+        for node in pytree.walk(tree.root_node):
+            if node.type not in ("function_definition", "class_definition"):
+                continue
+            if (
+                lo is not None
+                and hi is not None
+                and not (node.start_byte <= hi and node.end_byte >= lo)
+            ):
+                continue
+            edit = docstring_edit(path, data, node, style)
+            if edit is None:
+                continue
+            name = text_of(node.child_by_field_name("name"))
+            out.append(
+                Candidate(
+                    kind="docs.docstring",
+                    title=f"Add a docstring to `{name}` ({style} style)",
+                    change=Change(edits=(edit,)),
+                    target=NodeRef(path, node.start_byte, node.end_byte, node.type),
+                    lsp_kind="refactor.rewrite",
+                    data={"style": style, "line": node.start_point.row + 1},
+                )
+            )
+        # Innermost (most specific to the cursor) first when a range is given.
+        if lo is not None:
+            out.sort(key=lambda c: c.target.end - c.target.start)
+        return out[: ctx.limit] if ctx.limit else out

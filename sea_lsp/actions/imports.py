@@ -1,0 +1,319 @@
+"""Add an import for an undefined name (``imports.add``); remove an unused one (``imports.remove``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from loguru import logger
+from tree_sitter import Node, Tree
+
+from sea_lsp.actions import pytree
+from sea_lsp.actions.base import ActionContext, Candidate, NodeRef, WorkspaceView
+from sea_lsp.actions.pytree import text_of
+from sea_lsp.changes import Change, TextEdit
+
+STDLIB_MODULES = [
+    "os",
+    "sys",
+    "re",
+    "json",
+    "math",
+    "time",
+    "random",
+    "shutil",
+    "subprocess",
+    "logging",
+    "itertools",
+    "functools",
+    "collections",
+    "typing",
+    "pathlib",
+    "dataclasses",
+    "datetime",
+    "argparse",
+    "tempfile",
+    "textwrap",
+    "string",
+    "hashlib",
+    "base64",
+    "pickle",
+    "copy",
+    "inspect",
+    "asyncio",
+    "threading",
+    "socket",
+    "unittest",
+    "uuid",
+    "decimal",
+    "fractions",
+    "statistics",
+    "heapq",
+    "bisect",
+    "operator",
+    "contextlib",
+    "enum",
+    "abc",
+    "io",
+    "glob",
+    "csv",
+    "struct",
+    "traceback",
+    "warnings",
+    "weakref",
+    "zipfile",
+    "gzip",
+    "sqlite3",
+    "urllib",
+    "http",
+    "platform",
+    "signal",
+    "queue",
+    "pprint",
+]
+STDLIB_NAMES = {
+    "Path": "pathlib",
+    "PurePath": "pathlib",
+    "dataclass": "dataclasses",
+    "field": "dataclasses",
+    "asdict": "dataclasses",
+    "defaultdict": "collections",
+    "Counter": "collections",
+    "OrderedDict": "collections",
+    "deque": "collections",
+    "namedtuple": "collections",
+    "Iterable": "collections.abc",
+    "Iterator": "collections.abc",
+    "Callable": "collections.abc",
+    "Mapping": "collections.abc",
+    "Sequence": "collections.abc",
+    "Generator": "collections.abc",
+    "Any": "typing",
+    "Optional": "typing",
+    "Union": "typing",
+    "TypeVar": "typing",
+    "Protocol": "typing",
+    "cast": "typing",
+    "TYPE_CHECKING": "typing",
+    "datetime": "datetime",
+    "timedelta": "datetime",
+    "date": "datetime",
+    "partial": "functools",
+    "lru_cache": "functools",
+    "reduce": "functools",
+    "wraps": "functools",
+    "chain": "itertools",
+    "product": "itertools",
+    "Enum": "enum",
+    "ABC": "abc",
+    "abstractmethod": "abc",
+    "contextmanager": "contextlib",
+    "suppress": "contextlib",
+    "StringIO": "io",
+    "Decimal": "decimal",
+    "Fraction": "fractions",
+    "sqrt": "math",
+    "floor": "math",
+    "ceil": "math",
+    "pprint": "pprint",
+    "deepcopy": "copy",
+    "dedent": "textwrap",
+    "sleep": "time",
+}
+_NOT_A_USE = {
+    ("attribute", "attribute"),
+    ("keyword_argument", "name"),
+    ("function_definition", "name"),
+    ("class_definition", "name"),
+}
+
+
+def module_name(path: str) -> str | None:
+    """``pkg/mod.py`` → ``pkg.mod``; ``src/pkg/__init__.py`` → ``pkg``; None if not importable."""
+    if not path.endswith(".py"):
+        return None
+    parts = path[:-3].split("/")
+    if parts[0] == "src" and len(parts) > 1:
+        parts = parts[1:]
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join(parts) if parts and all(p.isidentifier() for p in parts) else None
+
+
+def defined_names(tree: Tree) -> set[str]:
+    """Every name bound anywhere in the file (scope-insensitive, on purpose: no false alarms)."""
+    out: set[str] = set()
+    for n in pytree.walk(tree.root_node):
+        if n.type in ("module", "function_definition", "class_definition", "lambda"):
+            out.update(pytree.bound_names(n))
+        elif n.type in ("global_statement", "nonlocal_statement"):
+            out.update(text_of(c) for c in n.named_children)
+    return out
+
+
+def used_names(tree: Tree) -> dict[str, Node]:
+    """Names read in the file → first use."""
+    out: dict[str, Node] = {}
+    for n in pytree.walk(tree.root_node):
+        if n.type != "identifier" or n.parent is None:
+            continue
+        p = n.parent
+        if p.type in ("dotted_name", "aliased_import", "parameters", "lambda_parameters"):
+            continue
+        if p.type in ("default_parameter", "typed_default_parameter", "typed_parameter") and (
+            p.child_by_field_name("name") == n or p.named_children[0] == n
+        ):
+            continue
+        fields = {p.field_name_for_child(i) for i, c in enumerate(p.children) if c == n}
+        if any((p.type, f) in _NOT_A_USE for f in fields):
+            continue
+        out.setdefault(text_of(n), n)
+    return out
+
+
+def undefined_names(tree: Tree) -> dict[str, Node]:
+    defined = defined_names(tree) | pytree.BUILTIN_NAMES | {"__file__", "__name__", "__doc__"}
+    return {k: v for k, v in used_names(tree).items() if k not in defined}
+
+
+def workspace_definitions(ctx: ActionContext, name: str) -> list[str]:
+    """Modules in the workspace defining ``name`` at top level (symbol index first)."""
+    mods: list[str] = []
+    finder = getattr(ctx.symbols, "definitions", None)
+    if finder is not None:
+        try:
+            for d in finder(name) or ():
+                path = getattr(d, "path", None) or (d[0] if isinstance(d, tuple) else None)
+                mod = module_name(path) if isinstance(path, str) else None
+                if mod and mod not in mods:
+                    mods.append(mod)
+            return mods
+        except Exception as exc:  # the scan below is the fallback
+            logger.debug("symbols.definitions({}) failed: {}", name, exc)
+    for path in _py_files(ctx.view):
+        tree = ctx.view.tree(path)
+        if tree is None or path == ctx.focus_path:
+            continue
+        for top in tree.root_node.named_children:
+            if top.type == "decorated_definition":
+                top = top.child_by_field_name("definition") or top
+            names = []
+            if top.type in ("function_definition", "class_definition"):
+                names = [text_of(top.child_by_field_name("name"))]
+            elif top.type == "expression_statement" and top.named_children[0].type == "assignment":
+                left = top.named_children[0].child_by_field_name("left")
+                names = [text_of(left)] if left is not None else []
+            if name in names and module_name(path):
+                mods.append(module_name(path))
+                break
+    return mods
+
+
+def _py_files(view: WorkspaceView) -> list[str]:
+    return [p for p in view.files() if p.endswith(".py")][:2000]
+
+
+def import_insert_offset(tree: Tree) -> tuple[int, str]:
+    """Where a new import line goes (after the last top-level import, or the docstring)."""
+    after = None
+    for top in tree.root_node.named_children:
+        if top.type in ("import_statement", "import_from_statement", "future_import_statement"):
+            after = top
+        elif top.type == "comment" and after is None:
+            continue
+        elif (
+            after is None
+            and top.type == "expression_statement"
+            and top.named_children[0].type == "string"
+            and top.start_byte == tree.root_node.named_children[0].start_byte
+        ):
+            after = top
+        else:
+            break
+    if after is None:
+        return 0, "{}\n"
+    return after.end_byte, "\n{}"
+
+
+class ImportsGenerator:
+    """Missing imports for undefined names; removal of unused imports."""
+
+    name = "imports"
+
+    def generate(self, ctx: ActionContext) -> Iterable[Candidate]:
+        path = ctx.focus_path
+        text = ctx.view.read_text(path) if path else None
+        if text is None or not path.endswith(".py"):
+            return []
+        tree = pytree.parse(text)
+        out = list(self._additions(ctx, path, tree)) + list(self._removals(path, tree))
+        return out[: ctx.limit] if ctx.limit else out
+
+    def _additions(self, ctx: ActionContext, path: str, tree: Tree) -> Iterable[Candidate]:
+        offset, template = import_insert_offset(tree)
+        own = module_name(path)
+        for name, use in undefined_names(tree).items():
+            lines = [
+                f"from {m} import {name}" for m in workspace_definitions(ctx, name) if m != own
+            ]
+            if name in STDLIB_MODULES:
+                lines.append(f"import {name}")
+            if name in STDLIB_NAMES:
+                lines.append(f"from {STDLIB_NAMES[name]} import {name}")
+            for line in dict.fromkeys(lines):
+                yield Candidate(
+                    kind="imports.add",
+                    title=f"Add `{line}`",
+                    change=Change(edits=(TextEdit(path, offset, offset, template.format(line)),)),
+                    target=NodeRef(path, use.start_byte, use.end_byte, use.type),
+                    lsp_kind="quickfix",
+                    data={"name": name, "line": use.start_point.row + 1},
+                )
+
+    def _removals(self, path: str, tree: Tree) -> Iterable[Candidate]:
+        if path.endswith("__init__.py"):
+            return  # imports there are usually re-exports
+        used = set(used_names(tree))
+        source = tree.root_node.text or b""
+        for stmt in tree.root_node.named_children:
+            if stmt.type not in ("import_statement", "import_from_statement"):
+                continue
+            bound = pytree.imported_names(stmt)
+            unused = [n for n in bound if n not in used and f'"{n}"'.encode() not in source]
+            if not unused:
+                continue
+            if len(unused) == len(bound):
+                start = stmt.start_byte
+                end = min(stmt.end_byte + 1, len(source))
+                edit, title = TextEdit(path, start, end, ""), f"Remove unused `{text_of(stmt)}`"
+            else:
+                edit, title = self._drop_names(path, stmt, set(unused))
+            yield Candidate(
+                kind="imports.remove",
+                title=title,
+                change=Change(edits=(edit,)),
+                target=NodeRef(path, stmt.start_byte, stmt.end_byte, stmt.type),
+                lsp_kind="quickfix",
+                data={"names": unused, "line": stmt.start_point.row + 1},
+            )
+
+    @staticmethod
+    def _drop_names(path: str, stmt: Node, unused: set[str]) -> tuple[TextEdit, str]:
+        """Rewrite the import keeping only the used names."""
+        module = stmt.child_by_field_name("module_name")
+        kept = []
+        for c in stmt.named_children:
+            if module is not None and c == module:
+                continue
+            if c.type in ("dotted_name", "aliased_import"):
+                alias = c.child_by_field_name("alias") if c.type == "aliased_import" else None
+                name = text_of(alias) if alias is not None else text_of(c)
+                if stmt.type == "import_statement" and alias is None:
+                    name = name.split(".")[0]
+                if name not in unused:
+                    kept.append(text_of(c))
+        if stmt.type == "import_statement":
+            new = "import " + ", ".join(kept)
+        else:
+            new = f"from {text_of(module)} import " + ", ".join(kept)
+        title = f"Remove unused {', '.join(f'`{n}`' for n in sorted(unused))} from the import"
+        return TextEdit(path, stmt.start_byte, stmt.end_byte, new), title

@@ -1,0 +1,220 @@
+"""Tree-sitter helpers the generators share: parsing, walking, scopes and validity checks.
+
+Everything here works on UTF-8 bytes, the unit of tree-sitter offsets and of ``TextEdit``.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterator
+from functools import lru_cache
+
+import tree_sitter_python
+from tree_sitter import Language, Node, Parser, Tree
+
+PY_LANGUAGE = Language(tree_sitter_python.language())
+_PARSER = Parser(PY_LANGUAGE)
+
+BUILTIN_NAMES = frozenset(dir(builtins))
+FUNCTION_TYPES = ("function_definition", "lambda")
+SCOPE_TYPES = ("function_definition", "class_definition", "module", "lambda")
+
+
+def parse(source: bytes | str) -> Tree:
+    """Parse Python source (bytes or text) with tree-sitter."""
+    if isinstance(source, str):
+        source = source.encode("utf-8")
+    return _PARSER.parse(source)
+
+
+def has_error(tree_or_node: Tree | Node) -> bool:
+    node = tree_or_node.root_node if isinstance(tree_or_node, Tree) else tree_or_node
+    return node.has_error
+
+
+@lru_cache(maxsize=4096)
+def parses_cleanly(source: bytes) -> bool:
+    """True when ``source`` parses with no ERROR or MISSING node."""
+    return not _PARSER.parse(source).root_node.has_error
+
+
+def compiles(text: str, path: str = "<candidate>") -> bool:
+    """True when CPython accepts ``text`` (tree-sitter is more lenient in a few places)."""
+    try:
+        compile(text, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError):
+        return False
+    return True
+
+
+def text_of(node: Node) -> str:
+    return (node.text or b"").decode("utf-8", errors="replace")
+
+
+def walk(node: Node) -> Iterator[Node]:
+    """Every node under ``node`` (itself included), in source order."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed(n.children))
+
+
+def line_start(data: bytes, offset: int) -> int:
+    return data.rfind(b"\n", 0, offset) + 1
+
+
+def line_end(data: bytes, offset: int) -> int:
+    end = data.find(b"\n", offset)
+    return len(data) if end < 0 else end
+
+
+def indent_of(data: bytes, offset: int) -> str:
+    """The leading whitespace of the line holding ``offset``."""
+    start = line_start(data, offset)
+    i = start
+    while i < len(data) and data[i : i + 1] in (b" ", b"\t"):
+        i += 1
+    return data[start:i].decode("utf-8")
+
+
+def enclosing(node: Node, types: tuple[str, ...]) -> Node | None:
+    n = node.parent
+    while n is not None and n.type not in types:
+        n = n.parent
+    return n
+
+
+def top_level_ancestor(node: Node) -> Node:
+    """The child of the module that holds ``node`` (the unit a local edit can be reparsed in)."""
+    n = node
+    while n.parent is not None and n.parent.parent is not None:
+        n = n.parent
+    return n
+
+
+def _target_names(node: Node | None, out: list[str]) -> None:
+    """Names bound by an assignment target (``a``, ``a, b``, ``[a, *b]``); attributes bind nothing."""
+    if node is None:
+        return
+    if node.type == "identifier":
+        out.append(text_of(node))
+    elif node.type in (
+        "pattern_list",
+        "tuple_pattern",
+        "list_pattern",
+        "tuple",
+        "list",
+    ) or node.type in ("list_splat_pattern", "parenthesized_expression"):
+        for c in node.named_children:
+            _target_names(c, out)
+
+
+def parameter_names(params: Node | None) -> list[str]:
+    """Parameter names of a ``parameters``/``lambda_parameters`` node, in order."""
+    out: list[str] = []
+    if params is None:
+        return out
+    for p in params.named_children:
+        if p.type == "identifier":
+            out.append(text_of(p))
+            continue
+        name = p.child_by_field_name("name")
+        if name is None:
+            name = next((c for c in p.named_children if c.type == "identifier"), None)
+        if name is not None and name.type == "identifier":
+            out.append(text_of(name))
+    return out
+
+
+def bound_names(scope: Node) -> dict[str, str]:
+    """Names bound directly in ``scope`` (not in nested functions/classes) → how they are bound.
+
+    The binding kind is one of ``param``, ``var``, ``def``, ``class``, ``import``.
+    """
+    found: dict[str, str] = {}
+    if scope.type in FUNCTION_TYPES:
+        for n in parameter_names(scope.child_by_field_name("parameters")):
+            found.setdefault(n, "param")
+    body = scope.child_by_field_name("body") if scope.type != "module" else scope
+    if body is None:
+        return found
+    stack = list(reversed(body.children))
+    while stack:
+        n = stack.pop()
+        t = n.type
+        names: list[str] = []
+        kind = "var"
+        if t in ("function_definition", "class_definition"):
+            name = n.child_by_field_name("name")
+            if name is not None:
+                found.setdefault(text_of(name), "def" if t == "function_definition" else "class")
+            continue
+        if t == "lambda":
+            continue
+        if t in ("assignment", "augmented_assignment") or t in ("for_statement", "for_in_clause"):
+            _target_names(n.child_by_field_name("left"), names)
+        elif t == "as_pattern_target" or t == "named_expression":
+            _target_names(n.child_by_field_name("name") or n.named_children[0], names)
+        elif t == "except_clause":
+            for c in n.named_children:
+                if c.type == "as_pattern":
+                    _target_names(c.child_by_field_name("alias"), names)
+        elif t in ("import_statement", "import_from_statement"):
+            kind = "import"
+            names.extend(imported_names(n))
+        for name in names:
+            found.setdefault(name, kind)
+        stack.extend(reversed(n.children))
+    return found
+
+
+def imported_names(stmt: Node) -> list[str]:
+    """The names an import statement binds (``import a.b`` binds ``a``)."""
+    out: list[str] = []
+    module = stmt.child_by_field_name("module_name")
+    for c in stmt.named_children:
+        if module is not None and c.id == module.id:
+            continue
+        if c.type == "dotted_name":
+            out.append(text_of(c).split(".")[0] if stmt.type == "import_statement" else text_of(c))
+        elif c.type == "aliased_import":
+            alias = c.child_by_field_name("alias")
+            if alias is not None:
+                out.append(text_of(alias))
+    return out
+
+
+def scope_names(tree: Tree, offset: int) -> dict[str, str]:
+    """Names visible at ``offset``: enclosing function scopes first, then the module."""
+    node = tree.root_node.descendant_for_byte_range(offset, offset) or tree.root_node
+    visible: dict[str, str] = {}
+    n: Node | None = node
+    while n is not None:
+        if n.type in ("function_definition", "lambda", "module") and (
+            n.type == "module" or n.start_byte < offset
+        ):
+            for name, kind in bound_names(n).items():
+                visible.setdefault(name, kind)
+        n = n.parent
+    return visible
+
+
+def names_in_scope(ctx_symbols: object, path: str, tree: Tree, offset: int) -> dict[str, str]:
+    """Scope names from the symbol index when there is one, else computed from the tree."""
+    local = scope_names(tree, offset)
+    fn = getattr(ctx_symbols, "names_in_scope", None)
+    if fn is None:
+        return local
+    try:
+        extra = fn(path, offset)
+    except Exception as exc:  # the index is a helper; the tree is the fallback
+        from loguru import logger
+
+        logger.debug("names_in_scope failed for {}: {}", path, exc)
+        return local
+    for item in extra or ():
+        name = item if isinstance(item, str) else getattr(item, "name", None)
+        if isinstance(name, str) and name.isidentifier():
+            local.setdefault(name, "var")
+    return local

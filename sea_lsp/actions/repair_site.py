@@ -1,0 +1,110 @@
+"""Shared pieces of the repair families: the mutation record and the per-file site."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from tree_sitter import Node, Tree
+
+from sea_lsp.actions import pytree
+
+
+class Mutation(NamedTuple):
+    """One single-edit mutation: replace bytes ``[start, end)`` with ``new_text``."""
+
+    family: str  # "compare_swap", "delete_stmt", ...
+    start: int
+    end: int
+    new_text: str
+    title: str
+    node: Node
+
+
+# Nodes that may be wrapped in parentheses-free arithmetic (``x + 1``) without changing precedence.
+ATOMS = frozenset(
+    {
+        "identifier",
+        "integer",
+        "float",
+        "string",
+        "true",
+        "false",
+        "none",
+        "call",
+        "attribute",
+        "subscript",
+        "parenthesized_expression",
+        "list",
+        "tuple",
+        "dictionary",
+        "set",
+    }
+)
+
+
+def paren(node: Node) -> str:
+    """The node's text, parenthesised unless it is an atom."""
+    t = pytree.text_of(node)
+    return t if node.type in ATOMS else f"({t})"
+
+
+def short(text: str, limit: int = 30) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass
+class Site:
+    """One file being mutated: its bytes, tree, and cached scope names per enclosing function."""
+
+    path: str
+    data: bytes
+    tree: Tree
+    symbols: object = None
+    max_names: int = 12
+    _scopes: dict[int, dict[str, str]] = field(default_factory=dict)
+    _calls: list[str] | None = None
+
+    def line(self, node: Node) -> int:
+        return node.start_point.row + 1
+
+    def scope(self, node: Node) -> dict[str, str]:
+        """Names visible at ``node`` (name → binding kind), computed once per enclosing scope."""
+        fn = pytree.enclosing(node, pytree.FUNCTION_TYPES + ("module",))
+        key = fn.id if fn is not None else -1
+        got = self._scopes.get(key)
+        if got is None:
+            got = pytree.names_in_scope(self.symbols, self.path, self.tree, node.start_byte)
+            self._scopes[key] = got
+        return got
+
+    def value_names(self, node: Node) -> list[str]:
+        """Parameters and variables in scope, nearest scope first, at most ``max_names``."""
+        names = [n for n, k in self.scope(node).items() if k in ("param", "var")]
+        return names[: self.max_names]
+
+    def callable_names(self, node: Node) -> list[str]:
+        return [n for n, k in self.scope(node).items() if k in ("def", "class", "import")]
+
+    def file_calls(self) -> list[str]:
+        """Functions the file calls with exactly one positional argument (for wrapping)."""
+        if self._calls is None:
+            seen: dict[str, None] = {}
+            for n in pytree.walk(self.tree.root_node):
+                if n.type != "call":
+                    continue
+                fn = n.child_by_field_name("function")
+                args = n.child_by_field_name("arguments")
+                if (
+                    fn is not None
+                    and fn.type in ("identifier", "attribute")
+                    and args is not None
+                    and args.type == "argument_list"
+                    and args.named_child_count == 1
+                    and args.named_children[0].type
+                    not in ("keyword_argument", "list_splat", "dictionary_splat")
+                ):
+                    seen.setdefault(pytree.text_of(fn), None)
+            self._calls = list(seen)[:12]
+        return self._calls

@@ -1,0 +1,183 @@
+"""Statement-level repair mutations: delete, copy, templated inserts, conditions and guards."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from sea_lsp.actions import pytree
+from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.repair_site import Mutation, Site, short
+
+SIMPLE_STATEMENTS = frozenset(
+    {
+        "expression_statement",
+        "return_statement",
+        "break_statement",
+        "continue_statement",
+        "raise_statement",
+        "pass_statement",
+        "assert_statement",
+        "delete_statement",
+    }
+)
+CONDITION_HOLDERS = ("if_statement", "elif_clause", "while_statement")
+_NEEDS_PARENS = ("boolean_operator", "conditional_expression", "lambda", "not_operator")
+
+
+def is_statement(node: Node) -> bool:
+    return (
+        node.is_named
+        and node.type != "comment"
+        and node.parent is not None
+        and node.parent.type in ("block", "module")
+    )
+
+
+def _starts_line(site: Site, node: Node) -> bool:
+    start = pytree.line_start(site.data, node.start_byte)
+    return not site.data[start : node.start_byte].strip()
+
+
+def _one_line(node: Node) -> bool:
+    return node.start_point.row == node.end_point.row
+
+
+def _reindent(text: str, old: str, new: str) -> str:
+    lines = text.split("\n")
+    out = [lines[0]]
+    for ln in lines[1:]:
+        out.append(new + ln[len(old) :] if ln.startswith(old) else ln)
+    return "\n".join(out)
+
+
+def delete(node: Node, site: Site) -> Iterator[Mutation]:
+    """Delete the statement's lines (or replace the only statement of a block with ``pass``)."""
+    if not _starts_line(site, node) or node.type == "pass_statement":
+        return
+    line = site.line(node)
+    siblings = [c for c in node.parent.named_children if c.type != "comment"]
+    if len(siblings) == 1 and node.parent.type == "block":
+        yield Mutation(
+            "delete_stmt", node.start_byte, node.end_byte, "pass", f"Delete line {line}", node
+        )
+        return
+    start = pytree.line_start(site.data, node.start_byte)
+    end = min(pytree.line_end(site.data, node.end_byte) + 1, len(site.data))
+    yield Mutation("delete_stmt", start, end, "", f"Delete line {line}", node)
+
+
+def _insertions(node: Node, site: Site, text: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, new_text, where) inserting one line ``text`` before and after ``node``."""
+    indent = pytree.indent_of(site.data, node.start_byte)
+    line = site.line(node)
+    yield node.start_byte, f"{text}\n{indent}", f"before line {line}"
+    if _one_line(node):
+        yield node.end_byte, f"\n{indent}{text}", f"after line {line}"
+
+
+def copies(node: Node, site: Site, radius: int = 3) -> Iterator[Mutation]:
+    """Insert a copy of a nearby one-line statement, as is and with one name renamed."""
+    if not _starts_line(site, node) or node.parent is None:
+        return
+    block = node.parent
+    stmts = [c for c in block.named_children if c.type in SIMPLE_STATEMENTS and _one_line(c)]
+    index = next((i for i, c in enumerate(block.named_children) if c.id == node.id), 0)
+    names = site.value_names(node)
+    for src in stmts:
+        src_index = next(i for i, c in enumerate(block.named_children) if c.id == src.id)
+        if abs(src_index - index) > radius or src.type == "pass_statement":
+            continue
+        text = text_of(src)
+        variants = [(text, f"`{short(text)}`")]
+        for ident in pytree.walk(src):
+            if ident.type != "identifier" or text_of(ident) not in names:
+                continue
+            a, b = ident.start_byte - src.start_byte, ident.end_byte - src.start_byte
+            raw = src.text or b""
+            for other in names:
+                if other != text_of(ident):
+                    renamed = (raw[:a] + other.encode() + raw[b:]).decode("utf-8")
+                    variants.append((renamed, f"`{short(renamed)}`"))
+        for new_stmt, shown in variants:
+            for offset, new_text, where in _insertions(node, site, new_stmt):
+                if new_stmt == text_of(node) and where.startswith("before"):
+                    continue  # the same text as inserting it after
+                title = f"Insert {shown} {where}"
+                yield Mutation("insert_copy", offset, offset, new_text, title, node)
+
+
+def templates(node: Node, site: Site) -> Iterator[Mutation]:
+    """Insert ``a.append(b)``, ``a.add(b)``, ``a = b`` or ``return a`` over in-scope names."""
+    if not _starts_line(site, node) or pytree.enclosing(node, ("function_definition",)) is None:
+        return
+    names = site.value_names(node)[:8]
+    stmts: list[str] = [f"return {a}" for a in names]
+    for a in names:
+        for b in names:
+            if a != b:
+                stmts += [f"{a}.append({b})", f"{a} = {b}", f"{a}.add({b})"]
+    for stmt in stmts:
+        for offset, new_text, where in _insertions(node, site, stmt):
+            title = f"Insert `{stmt}` {where}"
+            yield Mutation("insert_template", offset, offset, new_text, title, node)
+
+
+def conditions(node: Node, site: Site) -> Iterator[Mutation]:
+    """Negate a condition, drop an ``if`` around its body, or add a guard to the condition."""
+    if node.type not in CONDITION_HOLDERS:
+        return
+    cond = node.child_by_field_name("condition")
+    if cond is None:
+        return
+    line = site.line(cond)
+    c = text_of(cond)
+    wrapped = f"({c})" if cond.type in _NEEDS_PARENS else c
+    if cond.type == "not_operator":
+        inner = cond.child_by_field_name("argument")
+        negated = text_of(inner) if inner is not None else None
+    else:
+        negated = f"not {wrapped}" if cond.type != "comparison_operator" else f"not ({c})"
+    if negated:
+        yield Mutation(
+            "negate",
+            cond.start_byte,
+            cond.end_byte,
+            negated,
+            f"Negate the condition in line {line}",
+            cond,
+        )
+    yield from _drop_if(node, site)
+    for name in site.value_names(cond):
+        for new in (
+            f"{name} and {wrapped}",
+            f"not {name} or {wrapped}",
+            f"{wrapped} and {name}",
+            f"{wrapped} and not {name}",
+            f"{wrapped} or {name}",
+            f"{wrapped} or not {name}",
+            f"{name} is not None and {wrapped}",
+            f"{name} is None or {wrapped}",
+            f"{wrapped} and {name} is None",
+            f"{wrapped} and {name} is not None",
+        ):
+            title = f"Change the condition to `{short(new, 40)}` in line {line}"
+            yield Mutation("guard", cond.start_byte, cond.end_byte, new, title, cond)
+
+
+def _drop_if(node: Node, site: Site) -> Iterator[Mutation]:
+    """``if c: body`` (no else) → body, dedented to the ``if``'s indentation."""
+    if node.type != "if_statement" or node.child_by_field_name("alternative") is not None:
+        return
+    body = node.child_by_field_name("consequence")
+    if body is None or not _starts_line(site, node) or body.start_point.row == node.start_point.row:
+        return
+    if_indent = pytree.indent_of(site.data, node.start_byte)
+    body_indent = pytree.indent_of(site.data, body.start_byte)
+    text = _reindent(text_of(body), body_indent, if_indent)
+    title = f"Drop the condition of the `if` in line {site.line(node)}"
+    yield Mutation("drop_condition", node.start_byte, node.end_byte, text, title, node)
+
+
+STATEMENT_FAMILIES = (conditions, delete, copies, templates)

@@ -1,0 +1,50 @@
+"""An in-memory workspace view for generator tests: a dict of path → text."""
+
+from __future__ import annotations
+
+import pytest
+
+from sea_lsp.actions import pytree
+from sea_lsp.actions.base import ActionContext, Candidate
+from sea_lsp.changes import apply_edits
+
+
+class DictView:
+    """``WorkspaceView`` over a dict; trees are parsed on demand with tree-sitter."""
+
+    def __init__(self, files: dict[str, str]) -> None:
+        self._files = dict(files)
+
+    def files(self) -> list[str]:
+        return sorted(self._files)
+
+    def read_text(self, path: str) -> str | None:
+        return self._files.get(path)
+
+    def tree(self, path: str):
+        text = self._files.get(path)
+        return None if text is None or not path.endswith(".py") else pytree.parse(text)
+
+
+def apply(view: DictView, cand: Candidate) -> dict[str, str]:
+    """The files after applying ``cand`` (file ops first, then edits)."""
+    files = {p: view.read_text(p) for p in view.files()}
+    for op in cand.change.file_ops:
+        if op.kind == "create":
+            files[op.path] = op.content or ""
+        elif op.kind == "delete":
+            files.pop(op.path, None)
+        elif op.kind == "rename":
+            files[op.new_path] = files.pop(op.path)
+    for path in {e.path for e in cand.change.edits}:
+        files[path] = apply_edits(files[path], [e for e in cand.change.edits if e.path == path])
+    return files
+
+
+@pytest.fixture
+def make_ctx():
+    def make(files: dict[str, str], focus: str | None = None, **kw) -> ActionContext:
+        view = DictView(files)
+        return ActionContext(view=view, focus_path=focus or next(iter(files)), **kw)
+
+    return make

@@ -1,0 +1,93 @@
+"""Hand-made buggy functions, one (or two) per repair family, each with a check its fix passes."""
+
+from __future__ import annotations
+
+# family -> (buggy source, check expression evaluated in the module's namespace)
+FIXTURES: list[tuple[str, str, str]] = [
+    (
+        "compare_swap",
+        "def is_adult(age):\n    return age > 18\n",
+        "is_adult(18) and not is_adult(17)",
+    ),
+    (
+        "bool_swap",
+        "def in_range(x, lo, hi):\n    return x >= lo or x <= hi\n",
+        "in_range(2, 0, 3) and not in_range(5, 0, 3)",
+    ),
+    ("arith_swap", "def area(w, h):\n    return w + h\n", "area(2, 3) == 6 and area(1, 1) == 1"),
+    (
+        "augassign_swap",
+        "def total(xs):\n    s = 0\n    for x in xs:\n        s -= x\n    return s\n",
+        "total([1, 2]) == 3",
+    ),
+    ("constant", "def upto(n):\n    return list(range(1, n))\n", "upto(3) == [0, 1, 2]"),
+    (
+        "constant_swap",
+        "def collect(xs):\n    out = {}\n    for x in xs:\n        out.append(x)\n    return out\n",
+        "collect([1, 2]) == [1, 2]",
+    ),
+    ("off_by_one", "def last(xs):\n    return xs[len(xs)]\n", "last([1, 2]) == 2"),
+    ("slice", "def head(xs, n):\n    return xs[:n - 1]\n", "head([1, 2, 3], 2) == [1, 2]"),
+    (
+        "negate",
+        "def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2:\n"
+        "            out.append(x)\n    return out\n",
+        "evens([1, 2, 3, 4]) == [2, 4]",
+    ),
+    ("method_swap", "def shout(s):\n    return s.lower()\n", "shout('a') == 'A'"),
+    ("method_swap", "def biggest(xs):\n    return min(xs)\n", "biggest([1, 5, 2]) == 5"),
+    ("identifier", "def ratio(a, b):\n    return a / a\n", "ratio(6, 3) == 2"),
+    (
+        "name_swap_call",
+        "def double(x):\n    return 2 * x\n\n\ndef triple(x):\n    return 3 * x\n\n\n"
+        "def six_times(x):\n    return double(double(x))\n",
+        "six_times(1) == 6",
+    ),
+    ("swap_args", "def power(b, e):\n    return pow(e, b)\n", "power(2, 3) == 8"),
+    ("swap_elements", "def minmax(xs):\n    return max(xs), min(xs)\n", "minmax([1, 3]) == (1, 3)"),
+    ("drop_operand", "def score(x):\n    return x * 2 + 10\n", "score(3) == 6 and score(0) == 0"),
+    (
+        "drop_condition",
+        "def discount(price):\n    if price > 100:\n        price = price * 0.5\n    return price\n",
+        "discount(50) == 25.0 and discount(200) == 100.0",
+    ),
+    ("unwrap_call", "def keep(xs):\n    return sorted(xs)\n", "keep([3, 1]) == [3, 1]"),
+    (
+        "guard",
+        "def first(xs):\n    if xs[0] > 0:\n        return xs[0]\n    return None\n",
+        "first([]) is None and first([2]) == 2 and first([-1]) is None",
+    ),
+    (
+        "replace_operand",
+        "def add_tax(price, rate):\n    return price * (1 + 0.2)\n",
+        "add_tax(100, 0.5) == 150",
+    ),
+    ("wrap_call", "def count(xs):\n    return xs\n", "count([1, 2]) == 2"),
+    (
+        "delete_stmt",
+        "def total(xs):\n    s = 0\n    for x in xs:\n        s += x\n        s += 1\n    return s\n",
+        "total([1, 2]) == 3",
+    ),
+    (
+        "insert_copy",
+        "def advance_twice(it):\n    next(it)\n    return next(it)\n",
+        "advance_twice(iter([1, 2, 3])) == 3",
+    ),
+    (
+        "insert_copy",
+        "def fill(a, b, v):\n    a.append(v)\n    return a, b\n",
+        "fill([], [], 1) == ([1], [1])",
+    ),
+    (
+        "insert_template",
+        "def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2 == 0:\n"
+        "            pass\n    return out\n",
+        "evens([1, 2, 3, 4]) == [2, 4]",
+    ),
+    (
+        "augassign_swap",
+        "def countdown(n):\n    out = []\n    while n > 0:\n        out.append(n)\n"
+        "        n += 1\n        if len(out) > 50:\n            break\n    return out\n",
+        "countdown(3) == [3, 2, 1]",
+    ),
+]

@@ -1,0 +1,108 @@
+"""Repair mutations reach the known fix for one buggy function per family."""
+
+from __future__ import annotations
+
+import signal
+
+import pytest
+
+from sea_lsp.actions import pytree, repair_expr
+from sea_lsp.actions.base import ActionContext, Suspicious
+from sea_lsp.actions.repair import FAMILY_ORDER, RepairGenerator
+from sea_lsp.actions.repair_site import Mutation
+from tests.actions.conftest import DictView, apply
+from tests.actions.repair_fixtures import FIXTURES
+
+FIND_MAX = """def find_max(xs, limit=10):
+    best = None
+    for i in range(1, len(xs)):
+        if xs[i] > best and i < limit:
+            best = xs[i]
+    return best
+"""
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout
+
+
+def passes(source: str, check: str) -> bool:
+    """Run the candidate module and the check, giving up after 0.2 s (mutants may loop)."""
+    ns: dict = {}
+    old = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, 0.2)
+    try:
+        exec(compile(source, "m.py", "exec"), ns)
+        return bool(eval(check, ns))
+    except (Exception, _Timeout):
+        return False
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def candidates(source: str, **kw):
+    view = DictView({"m.py": source})
+    ctx = ActionContext(view=view, focus_path="m.py", **kw)
+    return view, list(RepairGenerator().generate(ctx))
+
+
+@pytest.mark.parametrize(("family", "source", "check"), FIXTURES, ids=[f[0] for f in FIXTURES])
+def test_family_reaches_the_fix(family: str, source: str, check: str) -> None:
+    assert not passes(source, check), "the fixture must be buggy"
+    view, cands = candidates(source)
+    mine = [c for c in cands if c.kind == f"repair.{family}"]
+    assert mine, f"no repair.{family} candidates"
+    fixed = [c for c in mine if passes(apply(view, c)["m.py"], check)]
+    assert fixed, f"no repair.{family} candidate fixes {source!r}"
+    assert all(c.lsp_kind == "quickfix" and c.target is not None for c in mine)
+
+
+def test_every_family_has_a_fixture() -> None:
+    assert {f for f, _, _ in FIXTURES} == set(FAMILY_ORDER)
+
+
+def test_small_function_yields_hundreds_of_candidates_all_parsing_and_distinct() -> None:
+    view, cands = candidates(FIND_MAX)
+    assert len(cands) >= 400
+    texts = [apply(view, c)["m.py"] for c in cands]
+    assert all(pytree.parses_cleanly(t.encode()) for t in texts)
+    assert len(set(texts)) == len(texts), "candidates making the same text must be merged"
+    assert FIND_MAX not in texts
+    kinds = [c.kind for c in cands]
+    assert kinds.index("repair.compare_swap") < kinds.index("repair.insert_template")
+
+
+def test_suspicious_lines_come_first_and_limit_the_region() -> None:
+    susp = [Suspicious("m.py", 4, 0.9), Suspicious("m.py", 6, 0.5)]
+    view, cands = candidates(FIND_MAX, suspicious=susp)
+    lines = [c.data["line"] for c in cands]
+    assert set(lines) <= {4, 6}
+    assert lines.index(6) > max(i for i, line in enumerate(lines) if line == 4)
+    titles = [c.title for c in cands]
+    assert "Change `>` to `>=` in line 4" in titles
+
+
+def test_unparseable_mutations_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(node, site):
+        if node.type == "return_statement":
+            yield Mutation("drop_operand", node.start_byte, node.start_byte, "(", "broken", node)
+            yield Mutation("drop_operand", node.end_byte, node.end_byte, " + 7", "ok", node)
+
+    monkeypatch.setattr(
+        "sea_lsp.actions.repair.EXPRESSION_FAMILIES", (*repair_expr.EXPRESSION_FAMILIES, broken)
+    )
+    _, cands = candidates("def f(x):\n    return x\n")
+    titles = {c.title for c in cands}
+    assert "ok" in titles and "broken" not in titles
+
+
+def test_limit_and_missing_file() -> None:
+    _, cands = candidates(FIND_MAX, limit=25)
+    assert len(cands) == 25
+    ctx = ActionContext(view=DictView({}), focus_path="gone.py")
+    assert list(RepairGenerator().generate(ctx)) == []
