@@ -9,6 +9,7 @@ import sys
 
 from sea_lsp import __version__
 
+PASSTHROUGH = ("pretrain", "train", "feedback")
 BENCHES = ("model", "encode", "sandbox", "repair", "lsp", "train")
 
 
@@ -76,7 +77,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # argparse.REMAINDER refuses a remainder that starts with an option (`train --dry-run`):
+    # hand everything after these subcommands to their own parsers untouched.
+    cut = next((i for i, a in enumerate(argv) if a in PASSTHROUGH), None)
+    args = parser.parse_args(argv if cut is None else argv[: cut + 1])
+    if cut is not None:
+        args.rest = argv[cut + 1 :]
     if not args.command:
         parser.print_help(sys.stderr)
         return 2

@@ -1,0 +1,232 @@
+"""``sea-lsp bench lsp``: the language server over stdio with a real client process.
+
+Figures: spawn → ``initialize`` answered (beside a bare pygls server), code-action latency
+p50/p99 on a 5,000-line file built from standard-library modules (policy ranking on),
+didChange throughput while typing, and python-lsp-server's code-action latency on the
+same file in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import sysconfig
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+BARE_SERVER = """from pygls.lsp.server import LanguageServer
+LanguageServer("bare", "0").start_io()
+"""
+STDLIB_MODULES = ["argparse.py", "textwrap.py", "shlex.py", "fractions.py", "difflib.py", "ast.py"]
+
+
+class Client:
+    """A minimal LSP client over a subprocess's pipes (answers server requests with null)."""
+
+    def __init__(self, cmd: list[str], env: dict[str, str] | None = None) -> None:
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env
+        )
+        self.answers: dict[Any, float] = {}
+        self.results: dict[Any, Any] = {}
+        self.cond = threading.Condition()
+        self._next = 0
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        stream = self.proc.stdout
+        while True:
+            length = 0
+            while True:
+                line = stream.readline()
+                if not line:
+                    return
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+                if line in (b"\r\n", b"\n"):
+                    break
+            msg = json.loads(stream.read(length))
+            if "method" in msg and "id" in msg:
+                self._write({"jsonrpc": "2.0", "id": msg["id"], "result": None})
+            elif "id" in msg:
+                with self.cond:
+                    self.answers[msg["id"]] = time.perf_counter()
+                    self.results[msg["id"]] = msg.get("result", msg.get("error"))
+                    self.cond.notify_all()
+
+    def _write(self, msg: dict) -> None:
+        body = json.dumps(msg).encode()
+        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.flush()
+
+    def notify(self, method: str, params: Any) -> None:
+        self._write({"jsonrpc": "2.0", "method": method, "params": params})
+
+    def request(self, method: str, params: Any, timeout: float = 120.0) -> tuple[Any, float]:
+        """The result and the seconds it took."""
+        self._next += 1
+        msg_id = self._next
+        sent = time.perf_counter()
+        self._write({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+        with self.cond:
+            if not self.cond.wait_for(lambda: msg_id in self.answers, timeout):
+                raise TimeoutError(f"{method} not answered in {timeout} s")
+        return self.results[msg_id], self.answers[msg_id] - sent
+
+    def initialize(self, root: Path, options: dict | None = None) -> float:
+        """Seconds from spawn to the initialize answer."""
+        params = {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": {}}
+        params["initializationOptions"] = options or {}
+        self.request("initialize", params)
+        self.notify("initialized", {})
+        return self.answers[self._next] - self.started
+
+    def close(self) -> None:
+        try:
+            self.request("shutdown", None, timeout=10)
+            self.notify("exit", None)
+            self.proc.wait(timeout=10)
+        except Exception:  # noqa: BLE001 - a benchmark cleans up whatever happens
+            self.proc.kill()
+
+
+def build_file(lines: int) -> str:
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    out: list[str] = []
+    while len(out) < lines:
+        for name in STDLIB_MODULES:
+            out.extend((stdlib / name).read_text(encoding="utf-8").splitlines())
+            if len(out) >= lines:
+                break
+    return "\n".join(out[:lines]) + "\n"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def code_action_latencies(client: Client, uri: str, text: str, n: int, seed: int) -> list[float]:
+    lines = text.splitlines()
+    rng = random.Random(seed)
+    out = []
+    for _ in range(n):
+        line = rng.randrange(len(lines))
+        rng_ = {
+            "start": {"line": line, "character": 0},
+            "end": {"line": line, "character": len(lines[line])},
+        }
+        params = {"textDocument": {"uri": uri}, "range": rng_, "context": {"diagnostics": []}}
+        _, seconds = client.request("textDocument/codeAction", params)
+        out.append(seconds * 1e3)
+    return out
+
+
+def open_doc(client: Client, uri: str, text: str) -> None:
+    item = {"uri": uri, "languageId": "python", "version": 1, "text": text}
+    client.notify("textDocument/didOpen", {"textDocument": item})
+
+
+def main(args: Any) -> int:
+    p = argparse.ArgumentParser(prog="sea-lsp bench lsp")
+    p.add_argument("--lines", type=int, default=5000)
+    p.add_argument("--requests", type=int, default=200)
+    p.add_argument("--changes", type=int, default=2000)
+    p.add_argument("--starts", type=int, default=3)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--no-pylsp", action="store_true")
+    opts = p.parse_args(list(getattr(args, "rest", []) or []))
+    tmp = Path(tempfile.mkdtemp(prefix="sea-bench-lsp-"))
+    try:
+        return _run(opts, tmp)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _run(opts: argparse.Namespace, tmp: Path) -> int:
+    root = tmp / "ws"
+    root.mkdir()
+    text = build_file(opts.lines)
+    (root / "big.py").write_text(text, encoding="utf-8")
+    uri = (root / "big.py").as_uri()
+    (tmp / "bare.py").write_text(BARE_SERVER)
+    env = {**os.environ, "SEA_LSP_DATA_DIR": str(tmp / "data")}
+    sea_cmd = [sys.executable, "-m", "sea_lsp", "--log-level", "ERROR", "serve"]
+    options = {"feedbackPath": str(tmp / "feedback.sqlite3")}
+
+    bare, sea = [], []
+    for _ in range(opts.starts):
+        c = Client([sys.executable, str(tmp / "bare.py")])
+        bare.append(c.initialize(root))
+        c.close()
+        c = Client(sea_cmd, env)
+        sea.append(c.initialize(root, options))
+        c.close()
+    b, s = statistics.median(bare), statistics.median(sea)
+    print(
+        f"initialize answered: sea-lsp {s * 1e3:.0f} ms, bare pygls {b * 1e3:.0f} ms "
+        f"(ratio {s / b:.2f}, budget <= 2.0; median of {opts.starts})"
+    )
+
+    client = Client(sea_cmd, env)
+    client.initialize(root, options)
+    t0 = time.perf_counter()
+    while True:
+        status, _ = client.request(
+            "workspace/executeCommand", {"command": "sea.status", "arguments": [{}]}
+        )
+        if status.get("modelReady"):
+            break
+        time.sleep(0.1)
+    print(
+        f"model ready {time.perf_counter() - t0:.1f} s after initialized ({status['modelVersion']})"
+    )
+    open_doc(client, uri, text)
+    code_action_latencies(client, uri, text, 10, opts.seed + 1)  # warm-up
+    lat = code_action_latencies(client, uri, text, opts.requests, opts.seed)
+    print(
+        f"sea-lsp code actions ({opts.lines} lines, ranked): p50 {pct(lat, 0.5):.1f} ms, "
+        f"p99 {pct(lat, 0.99):.1f} ms (budget p99 <= 15 ms; n={len(lat)})"
+    )
+
+    line = len(text.splitlines()) // 2
+    started = time.perf_counter()
+    for i in range(opts.changes):
+        pos = {"line": line, "character": i}
+        change = {"range": {"start": pos, "end": pos}, "text": "x"}
+        client.notify(
+            "textDocument/didChange",
+            {"textDocument": {"uri": uri, "version": i + 2}, "contentChanges": [change]},
+        )
+    client.request("workspace/executeCommand", {"command": "sea.status", "arguments": [{}]})
+    elapsed = time.perf_counter() - started
+    print(
+        f"didChange while typing: {opts.changes / elapsed:.0f} changes/s "
+        f"({elapsed / opts.changes * 1e3:.2f} ms each, one-character inserts)"
+    )
+    client.close()
+
+    pylsp = Path(sys.executable).with_name("pylsp")
+    if not opts.no_pylsp and pylsp.exists():
+        other = Client([str(pylsp)])
+        other.initialize(root)
+        open_doc(other, uri, text)
+        code_action_latencies(other, uri, text, 10, opts.seed + 1)
+        lat = code_action_latencies(other, uri, text, opts.requests, opts.seed)
+        print(
+            f"pylsp code actions (same file): p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms"
+        )
+        other.close()
+    elif not opts.no_pylsp:
+        print("pylsp not installed beside this Python; skipped")
+    return 0

@@ -1,0 +1,1 @@
+"""The language server: ``app`` routes LSP messages to one small module per request family."""

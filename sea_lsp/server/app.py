@@ -1,0 +1,184 @@
+"""The sea-lsp language server: routes only. Each request family lives in its own module
+(``lifecycle``, ``documents``, ``code_actions``, ``commands``, ``diagnostics``, ``tasks``,
+``status``); the agent's work lives in the agent and the action generators.
+
+Position encoding: pygls takes the client's first offered encoding it knows (utf-8,
+utf-16 or utf-32; utf-16 when the client offers none). ``LineIndex`` handles all three.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from loguru import logger
+from lsprotocol import types as lsp
+from pygls.exceptions import FeatureNotificationError, JsonRpcException
+from pygls.lsp.server import LanguageServer
+
+from sea_lsp import __version__
+from sea_lsp.server import code_actions, commands, diagnostics, documents, lifecycle, tasks
+from sea_lsp.server.args import one_object
+from sea_lsp.server.progress import Progress
+from sea_lsp.server.state import ServerState
+
+REQUEST_FAILED = -32803
+CODE_ACTION_KINDS = [
+    lsp.CodeActionKind.QuickFix,
+    lsp.CodeActionKind.RefactorRewrite,
+    "source.sea",
+]
+
+
+class SeaServer(LanguageServer):
+    """A pygls server with sea-lsp's state and a few thread-safe conveniences."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "sea-lsp", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+        )
+        self.state = ServerState()
+        self.init_options: dict[str, Any] = {}
+        self.pending_messages: list[str] = []
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self._shown: set[str] = set()
+
+    def call_in_loop(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run ``fn(*args)`` on the server's event loop (messages must not be written from
+        worker threads concurrently)."""
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            fn(*args)
+        else:
+            loop.call_soon_threadsafe(fn, *args)
+
+    def show(self, message: str, warning: bool = False) -> None:
+        kind = lsp.MessageType.Warning if warning else lsp.MessageType.Info
+        self.call_in_loop(
+            self.window_show_message, lsp.ShowMessageParams(type=kind, message=message)
+        )
+
+    def show_once(self, message: str) -> None:
+        """Show a problem once per session (e.g. a locked database on every request)."""
+        if message not in self._shown:
+            self._shown.add(message)
+            self.show(message, warning=True)
+
+    def user_error(self, message: str) -> JsonRpcException:
+        """An error response whose message is meant for the user."""
+        return JsonRpcException(message=message, code=REQUEST_FAILED)
+
+    def progress(self, title: str, cancellable: bool = True) -> Progress:
+        return Progress(self, title, cancellable)
+
+    def report_server_error(self, error: Exception, source: Any) -> None:
+        """Log protocol trouble; show handler failures once each, never spam the user."""
+        logger.error("{}: {}", getattr(source, "__name__", source), error)
+        if source is FeatureNotificationError:
+            self.show_once(f"sea-lsp: {error}")
+
+
+def build_server() -> SeaServer:
+    server = SeaServer()
+
+    @server.feature(lsp.INITIALIZE)
+    def initialize(ls: SeaServer, params: lsp.InitializeParams) -> None:
+        lifecycle.initialize(ls, params)
+
+    @server.feature(lsp.INITIALIZED)
+    async def initialized(ls: SeaServer, params: lsp.InitializedParams) -> None:
+        await lifecycle.initialized(ls, params)
+
+    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: SeaServer, params) -> None:
+        await lifecycle.did_change_configuration(ls, params)
+
+    @server.feature(lsp.SHUTDOWN)
+    def shutdown(ls: SeaServer, params: Any) -> None:
+        lifecycle.shutdown(ls, params)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: SeaServer, params: lsp.DidOpenTextDocumentParams) -> None:
+        documents.did_open(ls, params)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: SeaServer, params: lsp.DidChangeTextDocumentParams) -> None:
+        documents.did_change(ls, params)
+
+    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: SeaServer, params: lsp.DidCloseTextDocumentParams) -> None:
+        documents.did_close(ls, params)
+
+    @server.feature(
+        lsp.TEXT_DOCUMENT_CODE_ACTION,
+        lsp.CodeActionOptions(code_action_kinds=CODE_ACTION_KINDS, resolve_provider=True),
+    )
+    def code_action(ls: SeaServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+        return code_actions.code_action(ls, params)
+
+    @server.feature(lsp.CODE_ACTION_RESOLVE)
+    def code_action_resolve(ls: SeaServer, params: lsp.CodeAction) -> lsp.CodeAction:
+        return code_actions.resolve(ls, params)
+
+    @server.command("sea.accept")
+    def sea_accept(ls: SeaServer, *args: Any) -> dict:
+        return commands.accept(ls, one_object("sea.accept", args))
+
+    @server.command("sea.reject")
+    def sea_reject(ls: SeaServer, *args: Any) -> dict:
+        return commands.reject(ls, one_object("sea.reject", args))
+
+    @server.command("sea.status")
+    def sea_status(ls: SeaServer, *args: Any) -> dict:
+        return commands.sea_status(ls, one_object("sea.status", args))
+
+    @server.command("sea.train")
+    def sea_train(ls: SeaServer, *args: Any) -> dict:
+        return commands.train(ls, one_object("sea.train", args))
+
+    @server.command("sea.runTests")
+    async def sea_run_tests(ls: SeaServer, *args: Any) -> dict:
+        return await diagnostics.run_tests(ls, one_object("sea.runTests", args))
+
+    @server.command("sea.runTask")
+    async def sea_run_task(ls: SeaServer, *args: Any) -> dict:
+        return await tasks.run_task(ls, one_object("sea.runTask", args))
+
+    @server.command("sea.fixFailingTests")
+    async def sea_fix_failing_tests(ls: SeaServer, *args: Any) -> dict:
+        return await tasks.fix_failing_tests(ls, one_object("sea.fixFailingTests", args))
+
+    return server
+
+
+def _parse_tcp(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit():
+        raise ValueError(f"--tcp expects HOST:PORT (e.g. 127.0.0.1:2087), got {value!r}")
+    return host or "127.0.0.1", int(port)
+
+
+def main(args: Any) -> int:
+    """``sea-lsp serve [--tcp HOST:PORT]``: stdio unless ``--tcp`` is given."""
+    tcp = getattr(args, "tcp", None)
+    server = build_server()
+    if tcp:
+        try:
+            host, port = _parse_tcp(tcp)
+        except ValueError as exc:
+            print(f"sea-lsp serve: {exc}", file=sys.stderr)
+            return 2
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            logger.warning("listening on {}: anyone who can reach it can drive the agent", host)
+        server.start_tcp(host, port)
+    else:
+        server.start_io()
+    return 0

@@ -1,0 +1,172 @@
+"""``textDocument/codeAction`` and ``codeAction/resolve``: generate candidates for the
+requested range, rank them with the policy, log the list as an offer, return best first."""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from loguru import logger
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
+
+from sea_lsp.actions.base import ActionContext, Candidate
+from sea_lsp.feedback import Offer
+from sea_lsp.ranking import rank
+from sea_lsp.server.documents import open_document
+from sea_lsp.server.edits import workspace_edit
+from sea_lsp.server.state import PendingOffer
+
+if TYPE_CHECKING:
+    from sea_lsp.server.app import SeaServer
+
+MAX_OFFERED = 20
+# Generators cheap enough for a code-action request (the tests generator runs the sandbox).
+CHEAP_GENERATORS = {"syntax", "imports", "repair", "docs", "files"}
+ACCEPT_COMMAND = "sea.accept"
+
+
+def _lsp_kind(candidate: Candidate) -> str:
+    kind = candidate.lsp_kind or "quickfix"
+    if kind in ("quickfix", "refactor.rewrite") or kind.startswith("source.sea."):
+        return kind
+    return "quickfix"
+
+
+def _renormalised(log_probs: list[float | None]) -> list[float] | None:
+    """The policy's log-probs over the offered (capped) set."""
+    if not log_probs or any(lp is None for lp in log_probs):
+        return None
+    values = [float(lp) for lp in log_probs if lp is not None]
+    top = max(values)
+    norm = top + math.log(sum(math.exp(v - top) for v in values))
+    return [v - norm for v in values]
+
+
+def candidates_for(ls: SeaServer, path: str, start: int, end: int, diagnostics: list[str]):
+    """Cheap candidates and the encoded state for a range of an open document."""
+    from sea_lsp.actions import generate_all
+    from sea_lsp.encoding import StateInput, encode_candidates, encode_state
+
+    st = ls.state
+    ctx = ActionContext(
+        view=st.workspace,
+        focus_path=path,
+        focus_start=start,
+        focus_end=end,
+        diagnostics=diagnostics,
+        symbols=st.symbols,
+        trusted=st.settings.trusted,
+    )
+    candidates = [
+        c
+        for c in generate_all(ctx, CHEAP_GENERATORS)
+        if not c.change.is_empty() and (st.settings.trusted or not c.needs_execution)
+    ]
+    state = encode_state(
+        StateInput(
+            view=st.workspace,
+            task="",
+            focus_path=path,
+            focus_start=start,
+            focus_end=end,
+            diagnostics=diagnostics,
+            failing_tests=(),
+        )
+    )
+    encode_candidates(candidates, st.workspace)
+    return state, candidates
+
+
+def code_action(ls: SeaServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
+    st = ls.state
+    path, doc = open_document(ls, params.text_document.uri)
+    enc = st.position_encoding
+    rng = params.range
+    start = doc.index.position_to_byte(rng.start.line, rng.start.character, enc)
+    end = doc.index.position_to_byte(rng.end.line, rng.end.character, enc)
+    if end < start:
+        raise JsonRpcInvalidParams.of(ValueError("the code action range ends before it starts"))
+    diagnostics = [d.message for d in params.context.diagnostics or []]
+    if params.context.only:
+        wanted = [str(k) for k in params.context.only]
+    else:
+        wanted = []
+    state_tokens, candidates = candidates_for(ls, path, start, end, diagnostics)
+    if wanted:
+        candidates = [c for c in candidates if any(_lsp_kind(c).startswith(w) for w in wanted)]
+    if not candidates:
+        return []
+    model = st.models.get() if st.models else None
+    if model is None:
+        logger.info("model still loading: {} code actions offered unranked", len(candidates))
+    ranked = rank(model, state_tokens, candidates)[:MAX_OFFERED]
+    offered = [c for c, _ in ranked]
+    offer = Offer(
+        workspace_root=str(st.workspace.root),
+        document=path,
+        state_tokens=list(state_tokens),
+        candidate_tokens=[list(c.tokens) for c in offered],
+        kinds=[c.kind for c in offered],
+        model_version=str(model.version) if model is not None else "unranked",
+        vocab_version=_vocab_version(),
+        log_probs=_renormalised([lp for _, lp in ranked]),
+        titles=[c.title for c in offered],
+        source_text=doc.text,
+        document_version=doc.version,
+    )
+    offer_id = _record(ls, offer)
+    st.remember(PendingOffer(offer_id, path, doc.version, offered))
+    return [_to_code_action(ls, offer_id, i, c) for i, c in enumerate(offered)]
+
+
+def _vocab_version() -> str:
+    from sea_lsp.vocab import VOCAB_VERSION
+
+    return VOCAB_VERSION
+
+
+def _record(ls: SeaServer, offer: Offer) -> str:
+    """Log the offer; if the store is unusable the actions still go out with a local id."""
+    st = ls.state
+    if st.feedback is not None:
+        try:
+            return st.feedback.record_offer(offer)
+        except Exception as exc:  # noqa: BLE001 - feedback must never block code actions
+            logger.error("could not record an offer: {}", exc)
+            ls.show_once(str(exc))
+    import uuid
+
+    return "unrecorded-" + uuid.uuid4().hex
+
+
+def _to_code_action(ls: SeaServer, offer_id: str, index: int, c: Candidate) -> lsp.CodeAction:
+    command = lsp.Command(
+        title=c.title, command=ACCEPT_COMMAND, arguments=[{"offer": offer_id, "index": index}]
+    )
+    action = lsp.CodeAction(
+        title=c.title,
+        kind=_lsp_kind(c),
+        is_preferred=index == 0 or None,
+        command=command,
+    )
+    if c.expensive:
+        action.data = {"offer": offer_id, "index": index}
+    else:
+        action.edit = workspace_edit(ls, c.change)
+    return action
+
+
+def resolve(ls: SeaServer, action: lsp.CodeAction) -> lsp.CodeAction:
+    """Fill in the edit of an expensive action. Not an acceptance (clients resolve on hover)."""
+    data: Any = action.data
+    if not isinstance(data, dict) or not isinstance(data.get("offer"), str):
+        return action
+    pending = ls.state.offers.get(data["offer"])
+    index = data.get("index")
+    if pending is None or not isinstance(index, int) or not 0 <= index < len(pending.candidates):
+        raise JsonRpcInvalidParams.of(
+            ValueError("this code action is out of date; request code actions again")
+        )
+    action.edit = workspace_edit(ls, pending.candidates[index].change)
+    return action

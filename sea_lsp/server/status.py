@@ -1,0 +1,39 @@
+"""``sea.status`` and the ``sea/status`` notification: what a status bar shows."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sea_lsp import __version__
+
+if TYPE_CHECKING:
+    from sea_lsp.server.app import SeaServer
+
+STATUS_NOTIFICATION = "sea/status"
+
+
+def status(ls: SeaServer) -> dict[str, Any]:
+    """The payload of ``sea.status`` and ``sea/status``."""
+    st = ls.state
+    counts = {"offers": 0, "accepted": 0}
+    if st.feedback is not None:
+        try:
+            stats = st.feedback.stats()
+            counts = {"offers": stats["offers"], "accepted": stats["accepted"]}
+        except Exception:  # noqa: BLE001 - a status bar must not fail on a locked database
+            pass
+    models = st.models
+    return {
+        "version": __version__,
+        "modelVersion": models.version if models else None,
+        "modelReady": bool(models and models.ready),
+        "trusted": st.settings.trusted,
+        "taskRunning": st.task_running,
+        "feedbackDb": str(st.feedback.path) if st.feedback else st.feedback_error,
+        **counts,
+    }
+
+
+def notify_status(ls: SeaServer) -> None:
+    """Send ``sea/status`` (safe from any thread)."""
+    ls.call_in_loop(lambda: ls.protocol.notify(STATUS_NOTIFICATION, status(ls)))
