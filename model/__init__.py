@@ -1,4 +1,4 @@
 """The learning core: networks, ThoughtTree search, PPO, DPO and checkpoints.
 
-Depends on torch only; knows nothing of editors or of code.
+Depends on torch, numpy and safetensors only; knows nothing of editors or of code.
 """

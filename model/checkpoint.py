@@ -1,0 +1,182 @@
+"""Checkpoints: a directory with ``weights.safetensors`` and ``config.json``, written atomically.
+
+Nothing here ever unpickles: weights are read with safetensors only, and a file that is not
+safetensors (a ``torch.save`` zip, a raw pickle, a truncated file) is refused with a
+``CheckpointError`` saying what is wrong and what to do.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import struct
+import uuid
+from pathlib import Path
+
+import torch
+from safetensors import SafetensorError
+from safetensors.torch import load_file, save_file
+
+from model.networks import NetworkConfig
+from model.scoring import AgentModel
+
+FORMAT = "sea-lsp-checkpoint"
+FORMAT_VERSION = 1
+WEIGHTS = "weights.safetensors"
+CONFIG = "config.json"
+
+
+class CheckpointError(Exception):
+    """A checkpoint that cannot be loaded (the message says why and what to do)."""
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def save_checkpoint(model: AgentModel, path: str | Path) -> Path:
+    """Write ``model`` to directory ``path``; a crash never leaves a half-written one there."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp = path.parent / f".{path.name}.tmp-{tag}"
+    tmp.mkdir()
+    try:
+        tensors = {
+            f"{prefix}.{key}": value.detach().to("cpu").contiguous()
+            for prefix, net in model.networks().items()
+            for key, value in net.state_dict().items()
+        }
+        save_file(tensors, str(tmp / WEIGHTS), metadata={"format": FORMAT})
+        record = {
+            "format": FORMAT,
+            "format_version": FORMAT_VERSION,
+            "network": model.config.to_dict(),
+            "vocab_version": model.vocab_version,
+            "version": model.version,
+            "meta": model.meta,
+        }
+        (tmp / CONFIG).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
+        for name in (WEIGHTS, CONFIG):
+            _fsync(tmp / name)
+        _fsync(tmp)
+        aside = None
+        if path.exists():
+            aside = path.parent / f".{path.name}.old-{tag}"
+            os.replace(path, aside)
+        os.replace(tmp, path)
+        _fsync(path.parent)
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return path
+
+
+def _check_safetensors_header(weights: Path) -> None:
+    """Refuse pickles and zips early, with a message naming the real format."""
+    size = weights.stat().st_size
+    with weights.open("rb") as f:
+        head = f.read(9)
+    if head[:2] == b"PK":
+        kind = "a zip archive (torch.save output?)"
+    elif head[:1] == b"\x80":
+        kind = "a Python pickle"
+    elif len(head) < 9:
+        kind = "too short to be safetensors"
+    else:
+        (header_len,) = struct.unpack("<Q", head[:8])
+        if head[8:9] == b"{" and 8 + header_len <= size:
+            return
+        kind = "truncated or not safetensors (its header does not fit the file)"
+    raise CheckpointError(
+        f"{weights} is {kind}; sea-lsp only loads safetensors weights and never unpickles. "
+        "Re-create the checkpoint with `sea-lsp train` or `sea-lsp pretrain`."
+    )
+
+
+def load_checkpoint(path: str | Path, expected_vocab_version: str | None = None) -> AgentModel:
+    """Read a checkpoint directory; raises ``CheckpointError`` on anything unsafe or broken."""
+    path = Path(path)
+    if not path.is_dir():
+        raise CheckpointError(
+            f"checkpoint {path} is not a directory (expected {WEIGHTS} + {CONFIG})"
+        )
+    for name in (WEIGHTS, CONFIG):
+        if not (path / name).is_file():
+            raise CheckpointError(
+                f"checkpoint {path} has no {name}; it is incomplete or not a checkpoint"
+            )
+    try:
+        record = json.loads((path / CONFIG).read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise CheckpointError(f"{path / CONFIG} is not valid JSON: {exc}") from exc
+    if not isinstance(record, dict) or record.get("format") != FORMAT:
+        raise CheckpointError(f"{path / CONFIG} is not a {FORMAT} config (format field missing)")
+    if record.get("format_version") != FORMAT_VERSION:
+        raise CheckpointError(
+            f"{path} has checkpoint format_version {record.get('format_version')!r}; this sea-lsp "
+            f"reads version {FORMAT_VERSION}. Upgrade sea-lsp or retrain."
+        )
+    vocab_version = str(record.get("vocab_version", ""))
+    if expected_vocab_version is not None and vocab_version != expected_vocab_version:
+        raise CheckpointError(
+            f"{path} was trained with vocabulary {vocab_version!r} but the encoder now uses "
+            f"{expected_vocab_version!r}; retrain it (`sea-lsp train`) or use a matching checkpoint."
+        )
+    try:
+        config = NetworkConfig.from_dict(record.get("network"))
+    except (TypeError, ValueError) as exc:
+        raise CheckpointError(f"{path / CONFIG} has a bad network config: {exc}") from exc
+    meta = record.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise CheckpointError(f"{path / CONFIG}: 'meta' must be a JSON object")
+    weights = path / WEIGHTS
+    _check_safetensors_header(weights)
+    try:
+        tensors = load_file(str(weights))
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise CheckpointError(f"{weights} is corrupted ({exc}); re-create the checkpoint") from exc
+    model = AgentModel.create(
+        config, vocab_version=vocab_version, version=str(record.get("version", ""))
+    )
+    model.meta = meta
+    _load_into(model, tensors, weights)
+    return model.eval()
+
+
+def _load_into(model: AgentModel, tensors: dict[str, torch.Tensor], weights: Path) -> None:
+    expected_keys = set()
+    for prefix, net in model.networks().items():
+        state = net.state_dict()
+        loaded = {}
+        for key, target in state.items():
+            full = f"{prefix}.{key}"
+            expected_keys.add(full)
+            if full not in tensors:
+                raise CheckpointError(
+                    f"{weights} lacks tensor {full!r}; it does not fit this config"
+                )
+            value = tensors[full]
+            if value.shape != target.shape:
+                raise CheckpointError(
+                    f"{weights}: tensor {full!r} has shape {tuple(value.shape)}, the config needs "
+                    f"{tuple(target.shape)}"
+                )
+            if value.dtype != target.dtype:
+                raise CheckpointError(
+                    f"{weights}: tensor {full!r} is {value.dtype}, expected {target.dtype}"
+                )
+            loaded[key] = value
+        net.load_state_dict(loaded, strict=True)
+    extra = sorted(set(tensors) - expected_keys)
+    if extra:
+        raise CheckpointError(
+            f"{weights} holds unexpected tensors {extra[:5]}; it does not fit this config"
+        )

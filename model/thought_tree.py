@@ -1,0 +1,282 @@
+"""ThoughtTree: single-player PUCT search (AlphaZero selection, MuZero backup and Q scaling).
+
+Each simulation walks from the root by PUCT, expands one new node (one ``transition``,
+one ``reward_function``, one evaluator call), and backs the discounted return up the path.
+Q values are min–max normalised over every value seen; an unvisited child's Q counts as 0
+(the pessimistic end of the scale), so the prior decides which child is tried first.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from model.env import Environment, Observation, is_solution
+
+Evaluator = Callable[[Any, Sequence[Any]], tuple[Sequence[float], float]]
+
+
+@dataclass
+class SearchConfig:
+    num_simulations: int = 100
+    time_budget_s: float | None = None
+    c_puct: float = 1.25
+    discount: float = 1.0
+    dirichlet_alpha: float = 0.3
+    noise_fraction: float = 0.0
+    max_depth: int = 8
+    stop_on_solution: bool = True
+    seed: int = 0
+
+
+class MinMaxStats:
+    """Running min and max of values seen, to scale Q into [0, 1] (MuZero)."""
+
+    def __init__(self) -> None:
+        self.low, self.high = math.inf, -math.inf
+
+    def update(self, value: float) -> None:
+        self.low, self.high = min(self.low, value), max(self.high, value)
+
+    def normalize(self, value: float) -> float:
+        return (value - self.low) / (self.high - self.low) if self.high > self.low else value
+
+
+@dataclass
+class Node:
+    state: Any
+    prior: float
+    reward: float = 0.0
+    depth: int = 0
+    terminal: bool = False
+    expanded: bool = False
+    visits: int = 0
+    value_sum: float = 0.0
+    actions: list[Any] = field(default_factory=list)
+    children: list[Node] = field(default_factory=list)
+
+    def value(self) -> float:
+        return self.value_sum / self.visits if self.visits else 0.0
+
+
+@dataclass
+class Found:
+    """The node with the highest real reward seen, and how to get there."""
+
+    actions: list[Any]
+    state: Any
+    reward: float
+    simulation: int
+
+
+@dataclass
+class SearchResult:
+    best_actions: list[Any]
+    visit_distribution: list[float]
+    root_value: float
+    simulations: int
+    evaluations: int
+    elapsed_s: float
+    solved: bool
+    best_found: Found | None
+    root: Node
+
+    def best_action_sequence(self) -> list[Any]:
+        """Follow the most-visited child from the root (the search's recommendation)."""
+        return list(self.best_actions)
+
+
+class ThoughtTree:
+    """PUCT search over an ``Environment`` guided by ``evaluator(state, candidates)``."""
+
+    def __init__(self, env: Environment, evaluator: Evaluator, config: SearchConfig | None = None):
+        self.env = env
+        self.evaluator = evaluator
+        self.config = config or SearchConfig()
+        self.rng = np.random.default_rng(self.config.seed)
+        self.stats = MinMaxStats()
+        self.evaluations = 0
+
+    def search(
+        self, root_state: Any, on_simulation: Callable[[int, Node], None] | None = None
+    ) -> SearchResult:
+        cfg, start = self.config, time.perf_counter()
+        self.stats, self.evaluations = MinMaxStats(), 0
+        root = Node(state=root_state, prior=1.0, terminal=self.env.is_terminal(root_state))
+        root_value = self._expand(root)
+        root.visits, root.value_sum = 1, root_value
+        if cfg.noise_fraction > 0 and len(root.children) > 1:
+            noise = self.rng.dirichlet([cfg.dirichlet_alpha] * len(root.children))
+            for child, n in zip(root.children, noise, strict=True):
+                child.prior = (1 - cfg.noise_fraction) * child.prior + cfg.noise_fraction * n
+        best: Found | None = None
+        solved, sims = False, 0
+        while sims < cfg.num_simulations and root.children:
+            if cfg.time_budget_s is not None and time.perf_counter() - start >= cfg.time_budget_s:
+                break
+            node, path, actions = root, [root], []
+            while node.expanded and node.children:
+                index = self._select(node)
+                actions.append(node.actions[index])
+                node = node.children[index]
+                path.append(node)
+            value = self._enter(path[-2], node, actions[-1])
+            self._backup(path, value)
+            sims += 1
+            if best is None or node.reward > best.reward:
+                best = Found(list(actions), node.state, node.reward, sims)
+            if on_simulation is not None:
+                on_simulation(sims, node)
+            if is_solution(self.env, node.state):
+                solved = True
+                if cfg.stop_on_solution:
+                    break
+        return SearchResult(
+            best_actions=self._most_visited_path(root),
+            visit_distribution=self._visit_distribution(root),
+            root_value=root.value(),
+            simulations=sims,
+            evaluations=self.evaluations,
+            elapsed_s=time.perf_counter() - start,
+            solved=solved,
+            best_found=best,
+            root=root,
+        )
+
+    def _enter(self, parent: Node, node: Node, action: Any) -> float:
+        """First visit of ``node``: make its state, take its real reward, expand it."""
+        if not node.expanded:
+            node.state = self.env.transition(parent.state, action)
+            node.reward = float(self.env.reward_function(node.state))
+            node.terminal = bool(self.env.is_terminal(node.state))
+            return self._expand(node)
+        return 0.0  # a terminal or dead-end node revisited: nothing more to earn
+
+    def _expand(self, node: Node) -> float:
+        """Ask for candidates, priors and a value; returns the leaf value (0 if terminal)."""
+        node.expanded = True
+        if node.terminal or node.depth >= self.config.max_depth:
+            return 0.0
+        actions = list(self.env.candidates(node.state))
+        if not actions:
+            return 0.0
+        priors, value = self.evaluator(node.state, actions)
+        self.evaluations += 1
+        if len(priors) != len(actions):
+            raise ValueError(f"evaluator gave {len(priors)} priors for {len(actions)} candidates")
+        total = float(sum(priors))
+        if not math.isfinite(total) or total <= 0:
+            priors, total = [1.0] * len(actions), float(len(actions))
+        node.actions = actions
+        node.children = [
+            Node(state=None, prior=float(p) / total, depth=node.depth + 1) for p in priors
+        ]
+        return float(value)
+
+    def _select(self, node: Node) -> int:
+        cfg = self.config
+        sqrt_total = math.sqrt(max(node.visits, 1))
+        best_index, best_score = 0, -math.inf
+        for i, child in enumerate(node.children):
+            q = 0.0
+            if child.visits:
+                q = self.stats.normalize(child.reward + cfg.discount * child.value())
+            score = q + cfg.c_puct * child.prior * sqrt_total / (1 + child.visits)
+            if score > best_score:
+                best_index, best_score = i, score
+        return best_index
+
+    def _backup(self, path: list[Node], value: float) -> None:
+        """Single-player backup: G = r + discount * G all the way up, no sign flips."""
+        for node in reversed(path):
+            node.value_sum += value
+            node.visits += 1
+            self.stats.update(node.reward + self.config.discount * node.value())
+            value = node.reward + self.config.discount * value
+
+    @staticmethod
+    def _most_visited_path(root: Node) -> list[Any]:
+        actions, node = [], root
+        while node.children and any(c.visits for c in node.children):
+            index = max(range(len(node.children)), key=lambda i: node.children[i].visits)
+            actions.append(node.actions[index])
+            node = node.children[index]
+        return actions
+
+    @staticmethod
+    def _visit_distribution(root: Node) -> list[float]:
+        counts = [c.visits for c in root.children]
+        total = sum(counts)
+        return [c / total for c in counts] if total else [0.0] * len(counts)
+
+
+def evaluator_from_model(model: Any, env: Environment) -> Evaluator:
+    """An evaluator that asks an ``AgentModel`` for priors and value on ``env.observe``."""
+
+    def evaluate(state: Any, candidates: Sequence[Any]) -> tuple[list[float], float]:
+        obs = env.observe(state, candidates)
+        return model.priors(obs.state_tokens, obs.candidate_tokens), model.value(obs.state_tokens)
+
+    return evaluate
+
+
+@dataclass
+class Trajectory:
+    """One sampled episode segment; ``last_value`` bootstraps a segment that did not end."""
+
+    observations: list[Observation] = field(default_factory=list)
+    action_indices: list[int] = field(default_factory=list)
+    actions: list[Any] = field(default_factory=list)
+    rewards: list[float] = field(default_factory=list)
+    log_probs: list[float] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    dones: list[bool] = field(default_factory=list)
+    last_value: float = 0.0
+
+    def __len__(self) -> int:
+        return len(self.actions)
+
+    def total_return(self, discount: float = 1.0) -> float:
+        return sum(r * discount**t for t, r in enumerate(self.rewards))
+
+
+def monte_carlo_rollout(
+    env: Environment,
+    policy_fn: Evaluator,
+    state: Any,
+    depth: int,
+    n_rollouts: int,
+    rng: random.Random,
+) -> list[Trajectory]:
+    """Sample ``n_rollouts`` policy rollouts of up to ``depth`` steps from ``state``."""
+    trajectories = []
+    for _ in range(n_rollouts):
+        traj, current = Trajectory(), state
+        for _step in range(depth):
+            if env.is_terminal(current):
+                break
+            candidates = list(env.candidates(current))
+            if not candidates:
+                break
+            probs, value = policy_fn(current, candidates)
+            index = rng.choices(range(len(candidates)), weights=probs)[0]
+            nxt = env.transition(current, candidates[index])
+            traj.observations.append(env.observe(current, candidates))
+            traj.action_indices.append(index)
+            traj.actions.append(candidates[index])
+            traj.rewards.append(float(env.reward_function(nxt)))
+            traj.log_probs.append(math.log(max(float(probs[index]), 1e-45)))
+            traj.values.append(float(value))
+            traj.dones.append(bool(env.is_terminal(nxt)))
+            current = nxt
+        if traj.actions and not traj.dones[-1]:
+            candidates = list(env.candidates(current))
+            traj.last_value = float(policy_fn(current, candidates)[1]) if candidates else 0.0
+        trajectories.append(traj)
+    return trajectories

@@ -1,0 +1,116 @@
+"""Shapes, masking and the safety of the three networks and of AgentModel."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from model.networks import (
+    NetworkConfig,
+    TransformerPolicyNetwork,
+    TransformerRewardModel,
+    TransformerValueNetwork,
+)
+from model.scoring import AgentModel
+from tests.model.conftest import tiny_config
+
+
+def test_default_config_sizes_and_round_trip():
+    cfg = NetworkConfig()
+    assert (cfg.vocab_size, cfg.max_state_len, cfg.max_cand_len) == (8192, 256, 32)
+    assert NetworkConfig.from_dict(cfg.to_dict()) == cfg
+    total = sum(AgentModel.create(cfg).parameter_counts().values())
+    assert 1_000_000 <= total <= 3_000_000
+
+
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        ({"d_modle": 64}, "unknown network config field"),
+        ({"d_model": 30, "n_heads": 4}, "divisible by n_heads"),
+        ({"vocab_size": 0}, "vocab_size must be a positive integer"),
+        ({"dropout": 1.5}, "dropout"),
+    ],
+)
+def test_from_dict_rejects_bad_fields(bad, message):
+    with pytest.raises(ValueError, match=message):
+        NetworkConfig.from_dict(bad)
+
+
+def test_policy_shapes_and_padding_candidates_never_win():
+    cfg = tiny_config(50)
+    torch.manual_seed(0)
+    policy = TransformerPolicyNetwork(cfg).eval()
+    states = torch.randint(1, 50, (3, 10))
+    cands = torch.randint(1, 50, (3, 5, 6))
+    cands[0, 3:] = 0  # set 0 offers 3 candidates, set 1 offers 1
+    cands[1, 1:] = 0
+    logits = policy(states, cands)
+    assert logits.shape == (3, 5)
+    probs = torch.softmax(logits, dim=-1)
+    assert torch.all(probs[0, 3:] == 0) and torch.all(probs[1, 1:] == 0)
+    assert torch.allclose(probs.sum(-1), torch.ones(3))
+    assert probs[1, 0] == 1.0
+    assert torch.isfinite(torch.log_softmax(logits, -1)).all()
+
+
+def test_all_padding_inputs_give_no_nan():
+    cfg = tiny_config(50)
+    policy, value, reward = (
+        TransformerPolicyNetwork(cfg).eval(),
+        TransformerValueNetwork(cfg).eval(),
+        TransformerRewardModel(cfg).eval(),
+    )
+    states = torch.zeros(2, 12, dtype=torch.long)
+    cands = torch.zeros(2, 4, 6, dtype=torch.long)
+    for out in (policy(states, cands), value(states), reward(states, cands)):
+        assert torch.isfinite(out).all()
+    assert torch.isfinite(torch.log_softmax(policy(states, cands), -1)).all()
+    # a state of padding with real candidates still ranks them
+    cands[:, :2, 0] = 7
+    assert torch.isfinite(policy(states, cands)).all()
+
+
+def test_padding_mask_makes_outputs_independent_of_padding_length():
+    cfg = tiny_config(50)
+    torch.manual_seed(1)
+    value = TransformerValueNetwork(cfg).eval()
+    short = torch.tensor([[5, 6, 7]])
+    padded = torch.tensor([[5, 6, 7, 0, 0, 0, 0]])
+    assert torch.allclose(value(short), value(padded), atol=1e-5)
+
+
+def test_action_dim_head():
+    cfg = tiny_config(50, action_dim=6)
+    policy = TransformerPolicyNetwork(cfg).eval()
+    assert policy(torch.randint(1, 50, (4, 9))).shape == (4, 6)
+    with pytest.raises(ValueError, match="action_dim"):
+        TransformerPolicyNetwork(tiny_config(50))(torch.ones(1, 3, dtype=torch.long))
+
+
+def test_agent_model_answers_on_python_lists():
+    model = AgentModel.create(tiny_config(40), seed=3)
+    state, cands = list(range(1, 30)), [[1, 2], [3], [4, 5, 6, 7, 8, 9, 10, 11, 12]]
+    priors = model.priors(state, cands)
+    assert len(priors) == 3 and math.isclose(sum(priors), 1.0, rel_tol=1e-6)
+    assert all(
+        math.isclose(math.log(p), lp, abs_tol=1e-6)
+        for p, lp in zip(priors, model.log_probs(state, cands), strict=True)
+    )
+    assert isinstance(model.value(state), float)
+    assert len(model.reward(state, cands)) == 3
+    assert model.logits(state, []) == []
+    # same seed, same weights
+    assert AgentModel.create(tiny_config(40), seed=3).priors(state, cands) == priors
+    states, cand_t = model.collate([state, [1]], [cands, [[2]]])
+    assert states.shape == (2, 16) and cand_t.shape == (2, 3, 8)
+
+
+def test_agent_model_refuses_bad_tokens_clearly():
+    model = AgentModel.create(tiny_config(40))
+    with pytest.raises(ValueError, match="outside"):
+        model.priors([1, 99], [[1]])
+    with pytest.raises(ValueError, match="no tokens"):
+        model.priors([1], [[1], []])
