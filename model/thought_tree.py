@@ -33,19 +33,29 @@ class SearchConfig:
     max_depth: int = 8
     stop_on_solution: bool = True
     seed: int = 0
+    max_transitions: int | None = None  # budget of real evaluations (env.reward_function calls)
+    lazy_expansion: bool = False  # expand a node on its second visit, not its first
+    min_q_span: float = 0.0  # Q is scaled by at least this span, so tiny differences stay tiny
+    fpu: float | None = None  # value assumed for unvisited children (None: the minimum seen)
+    fpu_offset: float = (
+        0.0  # added to it after scaling; > 0 keeps the search broad until a child helps
+    )
 
 
 class MinMaxStats:
     """Running min and max of values seen, to scale Q into [0, 1] (MuZero)."""
 
-    def __init__(self) -> None:
+    def __init__(self, min_span: float = 0.0) -> None:
         self.low, self.high = math.inf, -math.inf
+        self.min_span = min_span
 
     def update(self, value: float) -> None:
         self.low, self.high = min(self.low, value), max(self.high, value)
 
     def normalize(self, value: float) -> float:
-        return (value - self.low) / (self.high - self.low) if self.high > self.low else value
+        if self.high <= self.low:
+            return value
+        return (value - self.low) / max(self.high - self.low, self.min_span)
 
 
 @dataclass
@@ -55,6 +65,7 @@ class Node:
     reward: float = 0.0
     depth: int = 0
     terminal: bool = False
+    entered: bool = False  # state made and real reward taken
     expanded: bool = False
     visits: int = 0
     value_sum: float = 0.0
@@ -86,6 +97,7 @@ class SearchResult:
     solved: bool
     best_found: Found | None
     root: Node
+    transitions: int = 0
 
     def best_action_sequence(self) -> list[Any]:
         """Follow the most-visited child from the root (the search's recommendation)."""
@@ -95,20 +107,30 @@ class SearchResult:
 class ThoughtTree:
     """PUCT search over an ``Environment`` guided by ``evaluator(state, candidates)``."""
 
-    def __init__(self, env: Environment, evaluator: Evaluator, config: SearchConfig | None = None):
+    def __init__(
+        self,
+        env: Environment,
+        evaluator: Evaluator,
+        config: SearchConfig | None = None,
+        value_fn: Callable[[Any], float] | None = None,
+    ):
         self.env = env
         self.evaluator = evaluator
         self.config = config or SearchConfig()
+        self.value_fn = value_fn  # leaf value of a node entered but not yet expanded (lazy)
         self.rng = np.random.default_rng(self.config.seed)
-        self.stats = MinMaxStats()
+        self.stats = MinMaxStats(self.config.min_q_span)
         self.evaluations = 0
+        self.transitions = 0
 
     def search(
         self, root_state: Any, on_simulation: Callable[[int, Node], None] | None = None
     ) -> SearchResult:
         cfg, start = self.config, time.perf_counter()
-        self.stats, self.evaluations = MinMaxStats(), 0
+        self.stats = MinMaxStats(cfg.min_q_span)
+        self.evaluations = self.transitions = 0
         root = Node(state=root_state, prior=1.0, terminal=self.env.is_terminal(root_state))
+        root.entered = True
         root_value = self._expand(root)
         root.visits, root.value_sum = 1, root_value
         if cfg.noise_fraction > 0 and len(root.children) > 1:
@@ -118,6 +140,8 @@ class ThoughtTree:
         best: Found | None = None
         solved, sims = False, 0
         while sims < cfg.num_simulations and root.children:
+            if cfg.max_transitions is not None and self.transitions >= cfg.max_transitions:
+                break
             if cfg.time_budget_s is not None and time.perf_counter() - start >= cfg.time_budget_s:
                 break
             node, path, actions = root, [root], []
@@ -147,14 +171,22 @@ class ThoughtTree:
             solved=solved,
             best_found=best,
             root=root,
+            transitions=self.transitions,
         )
 
     def _enter(self, parent: Node, node: Node, action: Any) -> float:
-        """First visit of ``node``: make its state, take its real reward, expand it."""
-        if not node.expanded:
+        """Visit ``node``: on the first visit make its state and take its real reward, then
+        expand it (at once, or on the next visit with ``lazy_expansion``)."""
+        if not node.entered:
             node.state = self.env.transition(parent.state, action)
             node.reward = float(self.env.reward_function(node.state))
             node.terminal = bool(self.env.is_terminal(node.state))
+            node.entered = True
+            self.transitions += 1
+            if self.config.lazy_expansion and not node.terminal:
+                return float(self.value_fn(node.state)) if self.value_fn is not None else 0.0
+            return self._expand(node)
+        if not node.expanded:
             return self._expand(node)
         return 0.0  # a terminal or dead-end node revisited: nothing more to earn
 
@@ -183,8 +215,9 @@ class ThoughtTree:
         cfg = self.config
         sqrt_total = math.sqrt(max(node.visits, 1))
         best_index, best_score = 0, -math.inf
+        unvisited_q = 0.0 if cfg.fpu is None else self.stats.normalize(cfg.fpu) + cfg.fpu_offset
         for i, child in enumerate(node.children):
-            q = 0.0
+            q = unvisited_q
             if child.visits:
                 q = self.stats.normalize(child.reward + cfg.discount * child.value())
             score = q + cfg.c_puct * child.prior * sqrt_total / (1 + child.visits)

@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass
 
 from sea_lsp.sandbox import TestRun
 
-REGRESSION_WEIGHT = 0.5
+REGRESSION_WEIGHT = 1.0  # breaking a passing test undoes a whole fix
 PARSE_PENALTY = 0.5
 COMPILE_PENALTY = 1.0
 BROKEN_RUN_PENALTY = 0.5

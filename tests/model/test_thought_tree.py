@@ -135,3 +135,34 @@ def test_search_with_model_evaluator_and_rollouts():
         assert len(t.observations) == len(t.rewards) == len(t.log_probs) == len(t.dones) == len(t)
         assert all(lp <= 0 for lp in t.log_probs)
         assert t.observations[0].candidate_tokens
+
+
+def test_lazy_expansion_expands_only_revisited_nodes():
+    """With lazy expansion, a node's candidates are asked for on its second visit only."""
+    calls = []
+
+    def counting(state, candidates):
+        calls.append(state)
+        return prefer_b(state, candidates)
+
+    cfg = SearchConfig(num_simulations=1, stop_on_solution=False, lazy_expansion=True)
+    result = ThoughtTree(TwoStepTree(), counting, cfg).search("root")
+    b = result.root.children[1]
+    assert b.entered and not b.expanded and calls == ["root"]
+    cfg = SearchConfig(num_simulations=3, stop_on_solution=False, lazy_expansion=True)
+    result = ThoughtTree(TwoStepTree(), prefer_b, cfg).search("root")
+    assert result.best_found.actions == ["b", "c"] and result.best_found.reward == 3.0
+
+
+def test_lazy_search_still_finds_the_best_leaf():
+    env = SyntheticTree(branching=3, depth=3, seed=1)
+    cfg = SearchConfig(num_simulations=4000, c_puct=5.0, lazy_expansion=True, stop_on_solution=False)
+    result = ThoughtTree(env, env.uniform_evaluator, cfg).search(env.root())
+    assert tuple(result.best_found.actions) == env.best_path
+
+
+def test_transition_budget_counts_real_evaluations():
+    env = SyntheticTree(branching=4, depth=3, seed=2)
+    cfg = SearchConfig(num_simulations=10_000, max_transitions=25, stop_on_solution=False)
+    result = ThoughtTree(env, env.uniform_evaluator, cfg).search(env.root())
+    assert result.transitions == 25

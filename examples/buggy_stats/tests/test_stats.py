@@ -32,3 +32,9 @@ def test_moving_average_whole_sequence():
 def test_moving_average_rejects_bad_window():
     with pytest.raises(ValueError):
         moving_average([1, 2], 0)
+
+
+def test_moving_average_leaves_its_input_alone():
+    values = [1, 2, 3]
+    moving_average(values, 2)
+    assert values == [1, 2, 3]

@@ -1,0 +1,82 @@
+"""``sea-lsp run`` and ``sea-lsp repl`` as a user drives them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.agent.conftest import snapshot
+
+SEA = [sys.executable, "-m", "sea_lsp"]
+
+
+def sea(*args: str, stdin: str | None = None, data_dir: Path | None = None, timeout=240):
+    env = dict(os.environ)
+    if data_dir is not None:
+        env["SEA_LSP_DATA_DIR"] = str(data_dir)
+    return subprocess.run(
+        [*SEA, "--log-level", "WARNING", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env=env,
+    )
+
+
+def test_run_without_apply_changes_nothing(example, tmp_path):
+    before = snapshot(example)
+    proc = sea("run", "fix the failing tests", "--workspace", str(example), "--json", "--budget", "150")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["solved"] and not result["applied"]
+    assert result["tests_before"]["failed"] and not result["tests_after"]["failed"]
+    assert snapshot(example) == before
+
+
+def test_run_with_apply_writes_only_inside_the_workspace(example, tmp_path):
+    outside = snapshot(tmp_path / "buggy_stats")
+    proc = sea("run", "fix the failing tests", "-w", str(example), "--apply", "--budget", "150")
+    assert proc.returncode == 0, proc.stderr
+    assert "Applied" in proc.stdout and "---" in proc.stdout
+    after = snapshot(example)
+    changed = {k for k in after if after[k] != outside.get(k)}
+    assert changed == {"stats_kit/stats.py"}
+    # the applied fix really fixes the tests
+    check = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=example,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stdout
+
+
+def test_bad_input_exits_non_zero_with_a_message(tmp_path):
+    proc = sea("run", "fix the failing tests", "-w", str(tmp_path / "nope"))
+    assert proc.returncode == 2 and "does not exist" in proc.stderr
+    proc = sea("run", "   ", "-w", str(tmp_path))
+    assert proc.returncode == 2 and "empty" in proc.stderr
+    proc = sea("run", "fix the failing tests", "-w", str(tmp_path), "--budget", "0")
+    assert proc.returncode == 2 and "budget" in proc.stderr
+
+
+def test_repl_accepts_then_quits(example, tmp_path):
+    proc = sea(
+        "repl",
+        "-w",
+        str(example),
+        "--budget",
+        "150",
+        stdin="order a pizza\nfix the failing tests\ny\nexit\n",
+        data_dir=tmp_path / "data",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "cannot do that" in proc.stdout
+    assert "Apply this change?" in proc.stdout and "Applied." in proc.stdout
+    assert proc.stdout.rstrip().endswith("bye")
+    assert "range(len(values) - window" in (example / "stats_kit" / "stats.py").read_text()
