@@ -1,0 +1,163 @@
+"""The VS Code extension: its npm build (typecheck, unit tests, bundle, .vsix) and, marked
+e2e, a run in a real VS Code (code-server driven by Chromium; editors/vscode/e2e/)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+EXT = REPO / "editors" / "vscode"
+E2E = EXT / "e2e"
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("npm") is None or shutil.which("node") is None,
+    reason="node and npm are needed to build the VS Code extension (install Node 20)",
+)
+
+
+def _npm(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        ["npm", *args],
+        cwd=EXT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "npm_config_update_notifier": "false"},
+    )
+    assert proc.returncode == 0, (
+        f"npm {' '.join(args)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    )
+    return proc
+
+
+@pytest.fixture(scope="module")
+def npm_installed() -> Path:
+    """`npm ci`, skipped when node_modules already matches package-lock.json."""
+    lock = hashlib.sha256((EXT / "package-lock.json").read_bytes()).hexdigest()[:16]
+    stamp = EXT / "node_modules" / f".sea-lock-{lock}"
+    if not stamp.exists():
+        _npm("ci", "--no-audit", "--no-fund", timeout=600)
+        stamp.touch()
+    return EXT / "node_modules"
+
+
+@pytest.fixture(scope="module")
+def vsix(npm_installed: Path) -> Path:
+    """Builds dist/extension.js and packages the .vsix."""
+    version = json.loads((EXT / "package.json").read_text())["version"]
+    _npm("run", "build")
+    assert (EXT / "dist" / "extension.js").stat().st_size > 10_000
+    _npm("run", "package")
+    path = EXT / f"sea-lsp-{version}.vsix"
+    assert path.exists(), f"npm run package did not write {path}"
+    return path
+
+
+def test_typecheck(npm_installed: Path) -> None:
+    _npm("run", "typecheck")
+
+
+def test_unit_tests_pass(npm_installed: Path) -> None:
+    proc = _npm("test")
+    assert "# fail 0" in proc.stdout and "# pass " in proc.stdout, proc.stdout[-2000:]
+
+
+def test_vsix_manifest_declares_commands_settings_and_trust(vsix: Path) -> None:
+    with zipfile.ZipFile(vsix) as zf:
+        names = set(zf.namelist())
+        manifest = json.loads(zf.read("extension/package.json"))
+    assert {"extension/dist/extension.js", "extension/LICENSE.txt", "extension/readme.md"} <= names
+    assert not any("node_modules" in n or n.startswith("extension/src/") for n in names)
+    assert manifest["engines"]["vscode"].startswith("^1.")
+    assert int(manifest["engines"]["vscode"].split(".")[1]) <= 100, "must run in VS Code 1.100"
+
+    commands = {c["command"]: c for c in manifest["contributes"]["commands"]}
+    titles = {f"{c['category']}: {c['title']}" for c in commands.values()}
+    assert titles == {
+        "SEA: Run Task…",
+        "SEA: Fix Failing Tests",
+        "SEA: Run Tests in File",
+        "SEA: Train on My Feedback",
+        "SEA: Show Agent Log",
+        "SEA: Restart Server",
+    }
+    for cid in ("sea.ui.runTask", "sea.ui.fixFailingTests", "sea.ui.runTests"):
+        assert commands[cid]["enablement"] == "isWorkspaceTrusted"
+    for cid in ("sea.ui.train", "sea.ui.showLog", "sea.ui.restartServer"):
+        assert "enablement" not in commands[cid]
+
+    props = manifest["contributes"]["configuration"]["properties"]
+    expected = {
+        "sea.serverPath", "sea.pythonPath", "sea.budget.evaluations", "sea.budget.seconds",
+        "sea.testCommand", "sea.testTimeoutS", "sea.maxFileBytes", "sea.feedbackPath",
+        "sea.storeSourceText", "sea.checkpoint", "sea.logLevel", "sea.llm.baseUrl",
+        "sea.llm.model", "sea.llm.apiKeyEnv", "sea.llm.timeoutS",
+    }  # fmt: skip
+    assert set(props) == expected
+    assert all(p.get("description") or p.get("markdownDescription") for p in props.values())
+
+    trust = manifest["capabilities"]["untrustedWorkspaces"]
+    assert trust["supported"] == "limited"
+    assert trust["description"]
+    assert set(trust["restrictedConfigurations"]) == {
+        "sea.serverPath",
+        "sea.pythonPath",
+        "sea.testCommand",
+    }
+
+
+def test_settings_defaults_match_the_server() -> None:
+    """The contributed defaults are the server's own (sea_lsp.config.Settings)."""
+    from sea_lsp.config import LLMSettings, Settings
+
+    props = json.loads((EXT / "package.json").read_text())["contributes"]["configuration"][
+        "properties"
+    ]
+    s, llm = Settings(), LLMSettings()
+    assert props["sea.budget.evaluations"]["default"] == s.budget_evaluations
+    assert props["sea.budget.seconds"]["default"] == s.budget_seconds
+    assert props["sea.testTimeoutS"]["default"] == s.test_timeout_s
+    assert props["sea.maxFileBytes"]["default"] == s.max_file_bytes
+    assert props["sea.storeSourceText"]["default"] == s.store_source_text
+    assert props["sea.logLevel"]["default"] == s.log_level
+    assert props["sea.testCommand"]["default"] == s.test_command
+    assert props["sea.feedbackPath"]["default"] == s.feedback_path
+    assert props["sea.checkpoint"]["default"] == s.checkpoint
+    assert props["sea.llm.baseUrl"]["default"] == llm.base_url
+    assert props["sea.llm.apiKeyEnv"]["default"] == llm.api_key_env
+    assert props["sea.llm.timeoutS"]["default"] == llm.timeout_s
+
+
+@pytest.mark.e2e
+def test_extension_in_real_vscode(vsix: Path) -> None:
+    """Installs the .vsix into code-server and drives it with Chromium (see e2e/run.js)."""
+    setup = subprocess.run(
+        ["bash", str(E2E / "setup.sh")], capture_output=True, text=True, timeout=1200
+    )
+    if setup.returncode == 3:
+        pytest.skip(f"chromium cannot be installed on this machine:\n{setup.stderr[-1500:]}")
+    assert setup.returncode == 0, f"e2e/setup.sh failed:\n{setup.stderr[-4000:]}"
+    paths = dict(line.split("=", 1) for line in setup.stdout.splitlines() if "=" in line)
+    server = Path(sys.executable).with_name("sea-lsp")
+    assert server.exists(), f"{server} is missing: pip install -e . into this interpreter's venv"
+    proc = subprocess.run(
+        ["node", str(E2E / "run.js"), "--vsix", str(vsix), "--server", str(server)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, "CODE_SERVER": paths["CODE_SERVER"]},
+    )
+    report = REPO / "test-artifacts" / "vscode" / "results.json"
+    assert proc.returncode == 0, (
+        f"the e2e run failed (screenshots and {report.relative_to(REPO)} in test-artifacts/vscode):\n"
+        f"{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
+    )
