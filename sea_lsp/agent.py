@@ -356,20 +356,27 @@ def _report(task, env, result, top, baseline, sandbox, settings, started, root) 
     )
 
 
+OFFER_SIZE = 16  # root candidates logged with a task result: the plan's first step and the
+# alternatives the search weighed most, so an accept or a reject yields preference pairs
+
+
 def _root_offer(env, result, root: SEState, best: SEState | None) -> dict[str, Any]:
-    """The root's candidates as the feedback store records them (the first step is the choice)."""
+    """The root's most-visited candidates as the feedback store records them."""
     actions = result.root.actions
     if not actions:
         return {}
-    obs = env.observe(root, actions)
-    chosen = None
-    if best is not None and best.steps:
-        first = best.steps[0]
-        chosen = next((i for i, a in enumerate(actions) if a is first), None)
+    visits = [c.visits for c in result.root.children]
+    first = best.steps[0] if best is not None and best.steps else None
+    order = sorted(range(len(actions)), key=lambda i: (actions[i] is not first, -visits[i], i))
+    keep = order[:OFFER_SIZE]
+    chosen = 0 if first is not None else None
+    offered = [actions[i] for i in keep]
+    obs = env.observe(root, offered)
     return {
         "state_tokens": obs.state_tokens,
         "candidate_tokens": obs.candidate_tokens,
-        "kinds": [a.kind for a in actions],
+        "kinds": [a.kind for a in offered],
+        "titles": [a.title for a in offered],
         "chosen": chosen,
-        "visits": result.visit_distribution,
+        "visits": [visits[i] for i in keep],
     }

@@ -206,7 +206,7 @@ def repl_command(args: Any, stdin=None) -> int:
             out.print("[green]Applied.[/]")
         else:
             out.print("Rejected; nothing written.")
-        _record(store, root, result, accepted)
+        _record(store, root, result, accepted, model)
     out.print("bye")
     return 0
 
@@ -222,16 +222,18 @@ def _feedback_store(settings: Settings):
         return None
 
 
-def _record(store, root: Path, result: TaskResult, accepted: bool) -> None:
+def _record(store, root: Path, result: TaskResult, accepted: bool, model: Any) -> None:
     if store is None:
         return
+    from sea_lsp.task_feedback import record_task
+
     try:
-        store.record_task_result(
-            workspace=str(root),
-            task=result.task.text,
-            kind=result.task.kind,
-            offer=result.offer,
-            accepted=accepted,
+        offer_id, index = record_task(
+            store, str(root), result.task.focus_path, result, str(getattr(model, "version", ""))
         )
+        if accepted:
+            store.record_accept(offer_id, index)
+        else:
+            store.record_reject(offer_id, index, "rejected in the repl")
     except Exception as exc:
         logger.warning("could not record feedback: {}", exc)

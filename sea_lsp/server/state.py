@@ -47,6 +47,7 @@ class ServerState:
     models: ModelHolder | None = None
     offers: OrderedDict[str, PendingOffer] = field(default_factory=OrderedDict)
     task_running: bool = False
+    task_choice: dict[str, int] = field(default_factory=dict)  # task offer -> proposal index
     test_diagnostics_paths: set[str] = field(default_factory=set)
     symbols: Any = None  # sea_lsp.symbols.SymbolIndex over the workspace
     train_process: Any = None  # subprocess.Popen of a background ``sea-lsp train``

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from loguru import logger
 from lsprotocol import types as lsp
 
-from sea_lsp.feedback import Offer
 from sea_lsp.paths import data_dir
 from sea_lsp.server.args import bad, optional_str, require_trusted, required_str
 from sea_lsp.server.edits import workspace_edit
@@ -126,38 +125,25 @@ async def _run(ls: SeaServer, text: str, arg: dict[str, Any]) -> dict[str, Any]:
 
 
 def _record(ls: SeaServer, text: str, path: str | None, result: Any, model: Any) -> str | None:
-    """Log the task result as a one-candidate offer (state and candidate encoded)."""
-    from sea_lsp.actions.base import Candidate
-    from sea_lsp.encoding import StateInput, encode_candidates, encode_state
-    from sea_lsp.vocab import VOCAB_VERSION
+    """Log the task result as an offer: the proposal among the alternatives the search weighed."""
+    from sea_lsp.task_feedback import record_task
 
     st = ls.state
     if st.feedback is None:
         return None
-    ws = st.workspace
-    state = encode_state(StateInput(ws, text, path, None, None, (), ()))
-    cand = Candidate(kind="task.result", title=result.summary, change=result.change)
-    encode_candidates([cand], ws)
-    offer = Offer(
-        workspace_root=str(ws.root),
-        document=path,
-        state_tokens=list(state),
-        candidate_tokens=[list(cand.tokens)],
-        kinds=[cand.kind],
-        model_version=str(getattr(model, "version", "unranked")),
-        vocab_version=VOCAB_VERSION,
-        log_probs=None,
-        titles=[result.summary],
-        source_text=result.diff,
-    )
-    stats = {k: v for k, v in (result.stats or {}).items() if isinstance(v, (int, float, str))}
     try:
-        return st.feedback.record_task_result(
-            offer, solved=bool(result.solved), stats=stats, summary=result.summary
+        offer_id, index = record_task(
+            st.feedback,
+            str(st.workspace.root),
+            path,
+            result,
+            str(getattr(model, "version", "unranked")),
         )
     except Exception as exc:  # noqa: BLE001 - keep serving without feedback
         ls.show_once(str(exc))
         return None
+    st.task_choice[offer_id] = index
+    return offer_id
 
 
 async def preview(ls: SeaServer, offer_id: str | None, result: Any) -> bool:
@@ -182,14 +168,15 @@ async def preview(ls: SeaServer, offer_id: str | None, result: Any) -> bool:
             )
             if answer is not None and answer.applied:
                 if offer_id:
-                    ls.state.record("record_accept", offer_id, 0)
+                    ls.state.record("record_accept", offer_id, ls.state.task_choice[offer_id])
                 return True
             reason = getattr(answer, "failure_reason", None) or "the editor refused the edit"
             ls.show(f"sea: could not apply the change: {reason}", warning=True)
             return False
         if offer_id:
             if title == REJECT:
-                ls.state.record("record_reject", offer_id, 0, "rejected in preview")
+                index = ls.state.task_choice[offer_id]
+                ls.state.record("record_reject", offer_id, index, "rejected in preview")
             else:
                 ls.state.record("record_superseded", offer_id)
         return False
