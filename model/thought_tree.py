@@ -36,6 +36,7 @@ class SearchConfig:
     max_transitions: int | None = None  # budget of real evaluations (env.reward_function calls)
     lazy_expansion: bool = False  # expand a node on its second visit, not its first
     min_q_span: float = 0.0  # Q is scaled by at least this span, so tiny differences stay tiny
+    prune_exhausted: bool = False  # never revisit a dead end (rewards are deterministic)
     fpu: float | None = None  # value assumed for unvisited children (None: the minimum seen)
     fpu_offset: float = (
         0.0  # added to it after scaling; > 0 keeps the search broad until a child helps
@@ -67,6 +68,7 @@ class Node:
     terminal: bool = False
     entered: bool = False  # state made and real reward taken
     expanded: bool = False
+    exhausted: bool = False  # nothing left to learn below (with prune_exhausted)
     visits: int = 0
     value_sum: float = 0.0
     actions: list[Any] = field(default_factory=list)
@@ -139,7 +141,7 @@ class ThoughtTree:
                 child.prior = (1 - cfg.noise_fraction) * child.prior + cfg.noise_fraction * n
         best: Found | None = None
         solved, sims = False, 0
-        while sims < cfg.num_simulations and root.children:
+        while sims < cfg.num_simulations and root.children and not root.exhausted:
             if cfg.max_transitions is not None and self.transitions >= cfg.max_transitions:
                 break
             if cfg.time_budget_s is not None and time.perf_counter() - start >= cfg.time_budget_s:
@@ -152,6 +154,8 @@ class ThoughtTree:
                 path.append(node)
             value = self._enter(path[-2], node, actions[-1])
             self._backup(path, value)
+            if cfg.prune_exhausted:
+                self._mark_exhausted(path)
             sims += 1
             if best is None or node.reward > best.reward:
                 best = Found(list(actions), node.state, node.reward, sims)
@@ -217,6 +221,8 @@ class ThoughtTree:
         best_index, best_score = 0, -math.inf
         unvisited_q = 0.0 if cfg.fpu is None else self.stats.normalize(cfg.fpu) + cfg.fpu_offset
         for i, child in enumerate(node.children):
+            if child.exhausted:
+                continue
             q = unvisited_q
             if child.visits:
                 q = self.stats.normalize(child.reward + cfg.discount * child.value())
@@ -232,6 +238,16 @@ class ThoughtTree:
             node.visits += 1
             self.stats.update(node.reward + self.config.discount * node.value())
             value = node.reward + self.config.discount * value
+
+    @staticmethod
+    def _mark_exhausted(path: list[Node]) -> None:
+        """A dead end (terminal, or expanded with nothing to try) is exhausted, and so is a
+        node all of whose children are."""
+        for node in reversed(path):
+            if node.expanded and (not node.children or all(c.exhausted for c in node.children)):
+                node.exhausted = True
+            else:
+                break
 
     @staticmethod
     def _most_visited_path(root: Node) -> list[Any]:

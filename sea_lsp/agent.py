@@ -27,6 +27,22 @@ from sea_lsp.tasks import CAPABILITIES, Task, TaskError, classify, named_identif
 from sea_lsp.workspace import Workspace
 
 RANKINGS = ("policy", "uniform", "random")
+# Fault localisation is a prior too: a candidate on the most suspicious line keeps its
+# policy prior, one on a line no failing test reached keeps a tenth of it.
+LOCALITY_FLOOR = 0.1
+VALUE_WEIGHT = 0.5  # the value network's estimate counts half as much as a real test run
+
+
+def rank_priors(priors: Sequence[float]) -> list[float]:
+    """The policy's order as priors 1/(rank+1), renormalised. The policy is trained to pick
+    one fix, so its softmax is sharp; searching with it as is would spend the whole budget
+    under its first guess, while its ranking is what it is good at."""
+    order = sorted(range(len(priors)), key=lambda i: -priors[i])
+    out = [0.0] * len(priors)
+    for rank, i in enumerate(order):
+        out[i] = 1.0 / (rank + 1)
+    total = sum(out) or 1.0
+    return [p / total for p in out]
 
 
 @dataclass
@@ -201,6 +217,7 @@ def execute_task(
         env, baseline = _environment(task, workspace, sandbox, settings, stack, max_depth)
         evaluator = _evaluator(env, model, ranking, seed)
         budget = settings.budget_evaluations
+        root = SEState(overlay=base, run=baseline, level=0.0)
         tree = ThoughtTree(
             env,
             evaluator,
@@ -211,12 +228,14 @@ def execute_task(
                 max_depth=env.max_depth,
                 stop_on_solution=True,
                 lazy_expansion=True,
+                prune_exhausted=True,
+                c_puct=0.5,  # real rewards decide; priors order the breadth (fpu below)
                 min_q_span=1.0,
                 fpu=0.0,  # rewards are improvements: an untried edit is assumed to change nothing,
                 fpu_offset=0.05,  # and a tried one is revisited once it helps more than this  # rewards live in about [-2, 1]: a step cost is not a signal
                 seed=seed,
             ),
-            value_fn=_value_fn(env, model, ranking),
+            value_fn=_value_fn(env, model, ranking, root),
         )
         best: list[SEState] = []  # the best state by level; a solved one ends the search
 
@@ -237,7 +256,6 @@ def execute_task(
             if cancel is not None and cancel.is_set():
                 raise _Cancelled
 
-        root = SEState(overlay=base, run=baseline, level=0.0)
         try:
             result = tree.search(root, on_simulation=on_simulation)
         except _Cancelled:
@@ -275,7 +293,7 @@ def _environment(
         trusted=settings.trusted,
         sandbox=sandbox if settings.trusted else None,
         baseline=baseline,
-        max_depth=max_depth or (3 if task.kind in ("repair", "free") else 1),
+        max_depth=max_depth or (2 if task.kind in ("repair", "free") else 1),
         extra_generators=extra,
     )
     checks.attach_scorer(env, task, workspace, sandbox, baseline, stack)
@@ -293,17 +311,30 @@ def _evaluator(env: SoftwareEngineeringEnv, model: Any, ranking: str, seed: int)
         if ranking == "uniform" or model is None:
             return [1.0] * n, 0.0
         obs = env.observe(state, candidates)
-        return model.evaluate(obs.state_tokens, obs.candidate_tokens)
+        priors, value = model.evaluate(obs.state_tokens, obs.candidate_tokens)
+        local = env.locality(state, candidates)
+        ranked = rank_priors(priors)
+        mixed = [p * (LOCALITY_FLOOR + w) for p, w in zip(ranked, local, strict=True)]
+        return mixed, value
 
     return evaluate
 
 
-def _value_fn(env: SoftwareEngineeringEnv, model: Any, ranking: str):
+def _value_fn(env: SoftwareEngineeringEnv, model: Any, ranking: str, root: SEState):
+    """Leaf value of a state entered but not expanded: how much closer to fixed the value
+    network thinks it is than the start state (rewards are improvements, so is this)."""
     if model is None or ranking != "policy":
         return None
+    cache: dict[int, float] = {}
+
+    def fixedness(state: SEState) -> float:
+        key = id(state)
+        if key not in cache:
+            cache[key] = model.value(encode_state(env.state_input(state)))
+        return cache[key]
 
     def value(state: SEState) -> float:
-        return model.value(encode_state(env.state_input(state)))
+        return VALUE_WEIGHT * (fixedness(state) - fixedness(root))
 
     return value
 

@@ -55,7 +55,16 @@ def attach_scorer(
         assert baseline is not None
         evaluator = stack.enter_context(sandbox.evaluator())
         env.evaluator = evaluator
-        env.localize = lambda run: localize(run, root)
+
+        def localize_state(state: SEState) -> list:
+            """A state that fixed some tests gets its own coverage run: the bug left is
+            where the tests that still fail go now (one sandbox run per promising state)."""
+            run = state.run
+            if (state.reward or 0.0) > 0 and settings_trusted(sandbox):
+                run = sandbox.run_tests(state.overlay.replacements, coverage=True)
+            return localize(run, root, coverage=run.coverage)
+
+        env.localize = localize_state
         env.suspicious = localize(baseline, root, coverage=baseline.coverage)
 
         def score_tests(state: SEState) -> float:
@@ -87,6 +96,10 @@ def attach_scorer(
         return (1.0 if done else 0.0) + breakdown.total
 
     env.scorer = score_static
+
+
+def settings_trusted(sandbox: Sandbox) -> bool:
+    return bool(getattr(sandbox, "trusted", False))
 
 
 def _goal_reached(task: Task, state: SEState) -> bool:

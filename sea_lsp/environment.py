@@ -8,6 +8,7 @@ real signals — the project's tests in the sandbox, tree-sitter parse errors, `
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -99,7 +100,7 @@ class SoftwareEngineeringEnv:
         evaluator: Evaluator | None = None,
         baseline: TestRun | None = None,
         suspicious: Sequence[Suspicious] = (),
-        localize: Callable[[TestRun], list[Suspicious]] | None = None,
+        localize: Callable[[SEState], list[Suspicious]] | None = None,
         scorer: Callable[[SEState], float] | None = None,
         max_depth: int = 3,
         extra_generators: Sequence[Any] = (),
@@ -152,11 +153,35 @@ class SoftwareEngineeringEnv:
 
     # -- helpers -------------------------------------------------------------------------------
     def suspicious_for(self, state: SEState) -> list[Suspicious]:
-        if state.run is not None and state.run.failed and self.localize is not None:
-            found = self.localize(state.run)
-            if found:
-                return found
-        return self.suspicious
+        """Fault localisation of this state (cached), else of the start state."""
+        if "suspicious" not in state.details:
+            found: list[Suspicious] = []
+            if state.run is not None and state.run.failed and self.localize is not None:
+                found = self.localize(state)
+            state.details["suspicious"] = found or self.suspicious
+        return state.details["suspicious"]
+
+    def locality(self, state: SEState, candidates: Sequence[Candidate]) -> list[float]:
+        """How suspicious each candidate's target line is, in [0, 1] (fault localisation)."""
+        suspicious = self.suspicious_for(state)
+        if not suspicious:
+            return [1.0] * len(candidates)
+        top = max(s.score for s in suspicious) or 1.0
+        score = {(s.path, s.line): s.score / top for s in suspicious}
+        starts: dict[str, list[int]] = {}
+        out = []
+        for c in candidates:
+            target = c.target
+            if target is None:
+                out.append(0.0)
+                continue
+            if target.path not in starts:
+                text = state.overlay.read_text(target.path) or ""
+                data = text.encode("utf-8")
+                starts[target.path] = [0] + [i + 1 for i, b in enumerate(data) if b == 10]
+            line = bisect.bisect_right(starts[target.path], target.start)
+            out.append(score.get((target.path, line), 0.0))
+        return out
 
     def state_input(self, state: SEState) -> StateInput:
         task = self.task

@@ -68,6 +68,16 @@ class Document:
             self._tree = self.language.parser().parse(self._data)
         return self._tree
 
+    def frozen(self) -> Document:
+        """A copy that this document's later changes never touch, for another thread.
+
+        Text, bytes and ``LineIndex`` are immutable and shared; the tree is a cheap
+        tree-sitter copy, so the copy's text and tree always describe the same version."""
+        copy = Document(self.path, self._text, self.version, self.language, data=self._data)
+        copy.index = self.index
+        copy._tree = self._tree.copy() if self._tree is not None else None
+        return copy
+
     def sexp(self) -> str:
         tree = self.tree
         return str(tree.root_node) if tree is not None else ""
@@ -150,6 +160,20 @@ class Workspace:
         self._binary: dict[str, tuple[tuple[int, int], bool]] = {}
         self._lock = threading.RLock()
         self._listing: tuple[float, list[str]] | None = None
+
+    def snapshot(self) -> Workspace:
+        """The workspace as it is now, for a worker thread (the agent's search).
+
+        Open documents are frozen copies taken under the lock, so the editor's later
+        changes, applied on the event-loop thread, never alter a text or tree the worker
+        reads, nor hand it a text of one version and a tree of another. Disk documents
+        are immutable once loaded; their cache is shared."""
+        snap = Workspace(self.root, self.max_file_bytes)
+        snap.position_encoding = self.position_encoding
+        snap._disk, snap._binary, snap._listing = self._disk, self._binary, self._listing
+        with self._lock:
+            snap._open = {path: doc.frozen() for path, doc in self._open.items()}
+        return snap
 
     # -- paths and URIs -------------------------------------------------------------------
     def normalize(self, path: str) -> str:

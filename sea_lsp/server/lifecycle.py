@@ -20,6 +20,7 @@ from lsprotocol import types as lsp
 from sea_lsp.config import Settings, SettingsError
 from sea_lsp.model_store import LoadedModel, ModelHolder
 from sea_lsp.server.status import notify_status
+from sea_lsp.server.warmup import load_and_warm
 
 if TYPE_CHECKING:
     from sea_lsp.server.app import SeaServer
@@ -73,7 +74,9 @@ def initialize(ls: SeaServer, params: lsp.InitializeParams) -> None:
     message = st.open_feedback()
     if message:
         ls.pending_messages.append(message)
-    st.models = ModelHolder(st.settings, on_change=lambda loaded: _model_changed(ls, loaded))
+    st.models = ModelHolder(
+        st.settings, on_change=lambda loaded: _model_changed(ls, loaded), loader=load_and_warm
+    )
     logger.info(
         "sea-lsp serving {} (positions {}, trusted={})",
         root,

@@ -89,10 +89,12 @@ async def _run(ls: SeaServer, text: str, arg: dict[str, Any]) -> dict[str, Any]:
                 done = 100.0 * p.evaluations / max(1, p.budget)
                 progress(done, p.message or f"{p.evaluations}/{p.budget} evaluations")
 
+            # the agent reads a frozen snapshot: didChange keeps editing the live documents
+            # on this thread while the search walks and reparses trees in the worker
             result = await asyncio.to_thread(
                 agent.execute_task,
                 task,
-                st.workspace,
+                st.workspace.snapshot(),
                 settings=st.settings,
                 model=model,
                 progress=report,

@@ -166,3 +166,13 @@ def test_transition_budget_counts_real_evaluations():
     cfg = SearchConfig(num_simulations=10_000, max_transitions=25, stop_on_solution=False)
     result = ThoughtTree(env, env.uniform_evaluator, cfg).search(env.root())
     assert result.transitions == 25
+
+
+def test_exhausted_subtrees_are_not_revisited():
+    cfg = SearchConfig(num_simulations=100, stop_on_solution=False, prune_exhausted=True)
+    result = ThoughtTree(TwoStepTree(), prefer_b, cfg).search("root")
+    a, b = result.root.children
+    # b, then c (terminal: b is exhausted), then a (terminal): everything is known, stop
+    assert result.simulations == 3 and result.root.exhausted
+    assert (a.visits, b.visits) == (1, 2) and b.exhausted
+    assert result.best_found.actions == ["b", "c"]
