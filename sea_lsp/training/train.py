@@ -1,0 +1,342 @@
+"""``sea-lsp train``: tune the networks on the user's accept/reject feedback and publish.
+
+Phases: reward model (Bradley–Terry on the pairs), DPO on the pairs against the current
+checkpoint as the frozen reference, offline PPO on the logged offers with their behaviour
+log-probs. Validation (held-out offers): agreement = the top-ranked candidate is the one the
+user accepted; pairwise accuracy = chosen ranked above rejected. A model that validates
+worse than the current one is not published. Each finished phase is saved under
+``<data dir>/train-state/`` so ``--resume`` continues after an interruption.
+
+Exit codes: 0 published (or dry run), 1 refused (worse on validation), 2 unusable input
+(no/empty/newer database, corrupted checkpoint), 3 could not write (disk full, ...).
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import json
+import math
+import os
+import shutil
+import time
+import uuid
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from loguru import logger
+
+from sea_lsp import paths
+from sea_lsp.training import distributed as D
+from sea_lsp.training.feedback_data import FeedbackData, TrainInputError, load_feedback
+from sea_lsp.training.report import TrainingReport, phase_progress, print_summary
+
+PHASES = ("reward", "dpo", "ppo")
+
+
+def parse(argv: Sequence[str]) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="sea-lsp train", description=__doc__.split("\n")[0])
+    p.add_argument(
+        "--db", type=Path, default=None, help="feedback database (default: the data dir's)"
+    )
+    p.add_argument(
+        "--checkpoint",
+        type=Path,
+        default=None,
+        help="checkpoint to start from (default: the current one)",
+    )
+    p.add_argument(
+        "--dry-run", action="store_true", help="report what would be trained on; write nothing"
+    )
+    p.add_argument("--epochs", type=int, default=4, help="epochs of reward fitting and DPO")
+    p.add_argument("--beta", type=float, default=0.1, help="DPO temperature")
+    p.add_argument("--lr", type=float, default=3e-4, help="DPO learning rate")
+    p.add_argument("--ppo-passes", type=int, default=2, help="offline PPO passes over the offers")
+    p.add_argument("--max-pairs-per-offer", type=int, default=8)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--val-fraction", type=float, default=0.2)
+    p.add_argument(
+        "--logdir",
+        type=Path,
+        default=None,
+        help="TensorBoard + PNG (default: <data dir>/logs/train-<time>)",
+    )
+    p.add_argument("--resume", action="store_true", help="continue an interrupted run")
+    p.add_argument("--threads", type=int, default=None)
+    p.add_argument("--no-progress", action="store_true")
+    a = p.parse_args([x for x in argv if x != "--"])
+    if not 0 <= a.val_fraction < 1:
+        p.error("--val-fraction must be in [0, 1)")
+    if a.epochs < 1 or a.beta <= 0:
+        p.error("--epochs must be >= 1 and --beta > 0")
+    return a
+
+
+def load_base(checkpoint: Path | None):
+    """The checkpoint to tune, strictly: a corrupted one is refused, never silently replaced."""
+    from model.checkpoint import CheckpointError, load_checkpoint
+    from model.networks import NetworkConfig
+    from model.scoring import AgentModel
+    from sea_lsp import model_store
+    from sea_lsp.vocab import VOCAB_VERSION
+
+    path = checkpoint or model_store.current_path()
+    if path is None and (paths.DEFAULT_MODEL_DIR / "weights.safetensors").is_file():
+        path = paths.DEFAULT_MODEL_DIR
+    if path is None:
+        logger.warning("no checkpoint yet: starting from an untrained model (seed 0)")
+        return AgentModel.create(NetworkConfig(), 0, vocab_version=VOCAB_VERSION), "untrained"
+    try:
+        return load_checkpoint(path, expected_vocab_version=VOCAB_VERSION), str(path)
+    except (CheckpointError, OSError) as exc:
+        raise TrainInputError(
+            f"refusing to train from the checkpoint {path}: {exc}. Pass --checkpoint with a good "
+            "one (or remove the broken directory)."
+        ) from exc
+
+
+def validate(model, data: FeedbackData) -> dict[str, float]:
+    from model.dpo import preference_accuracy
+    from sea_lsp.training.feedback_data import agreement
+
+    return {
+        "agreement": agreement(model, data.val_offers),
+        "pairwise_accuracy": preference_accuracy(model, data.val_pairs),
+    }
+
+
+def worse(after: dict[str, float], before: dict[str, float]) -> bool:
+    """Lower agreement, or equal agreement and lower pairwise accuracy (NaN: nothing to compare)."""
+    a, b = after["agreement"], before["agreement"]
+    if math.isnan(a) or math.isnan(b):
+        return False
+    if a != b:
+        return a < b
+    pa, pb = after["pairwise_accuracy"], before["pairwise_accuracy"]
+    return not (math.isnan(pa) or math.isnan(pb)) and pa < pb
+
+
+class RunState:
+    """Per-phase progress under ``<data dir>/train-state`` (for ``--resume``)."""
+
+    def __init__(self, root: Path, fingerprint: dict) -> None:
+        self.root, self.fingerprint = root, fingerprint
+        self.record: dict[str, Any] = {"fingerprint": fingerprint, "phases_done": []}
+
+    def resumable(self) -> bool:
+        try:
+            record = json.loads((self.root / "state.json").read_text())
+        except (OSError, ValueError):
+            return False
+        if record.get("fingerprint") != self.fingerprint or not (self.root / "model").is_dir():
+            return False
+        self.record = record
+        return True
+
+    def save(self, model, ctx: D.DistContext) -> None:
+        from model.checkpoint import save_checkpoint
+
+        if ctx.is_main:
+            self.root.mkdir(parents=True, exist_ok=True)
+            save_checkpoint(model, self.root / "model")
+            tmp = self.root / f".state.{uuid.uuid4().hex}.json"
+            tmp.write_text(json.dumps(self.record, indent=2, default=str))
+            os.replace(tmp, self.root / "state.json")
+        D.barrier(ctx)
+
+    def clear(self, ctx: D.DistContext) -> None:
+        if ctx.is_main:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _phase(
+    name: str, model, data: FeedbackData, a, ctx: D.DistContext, report: TrainingReport, reference
+) -> dict:
+    from model.dpo import DPOConfig, dpo_train, fit_reward_model
+    from model.ppo import PPOConfig, train_offline
+    from sea_lsp.training.feedback_data import trajectories
+
+    mine = D.shard(data.train_pairs, ctx)
+    step = {"n": 0}
+
+    def logger_for(tag: str, advance):
+        def log(m: dict) -> None:
+            m = D.mean_metrics(m, ctx)
+            report.log(tag, m, step["n"])
+            step["n"] += 1
+            advance()
+
+        return log
+
+    if name == "reward":
+        if not mine:
+            return {"skipped": "no training pairs"}
+        cfg = DPOConfig(lr=1e-3, epochs=a.epochs, seed=a.seed)
+        with (
+            D.data_parallel(model, ("reward_net",), ctx),
+            phase_progress(
+                "train: reward model", a.epochs, not a.no_progress and ctx.is_main
+            ) as adv,
+        ):
+            hist = fit_reward_model(model, mine, cfg, log=logger_for("reward_model", adv))
+        return hist[-1]
+    if name == "dpo":
+        if not mine:
+            return {"skipped": "no training pairs"}
+        cfg = DPOConfig(beta=a.beta, lr=a.lr, epochs=a.epochs, seed=a.seed)
+        with (
+            D.data_parallel(model, ("policy",), ctx),
+            phase_progress("train: DPO", a.epochs, not a.no_progress and ctx.is_main) as adv,
+        ):
+            hist = dpo_train(model, mine, cfg, reference=reference, log=logger_for("dpo", adv))
+        return hist[-1]
+    trajs, sources = trajectories(model, data.train_offers)
+    trajs = D.shard(trajs, ctx)
+    if not trajs or a.ppo_passes < 1:
+        return {"skipped": "no logged offers with behaviour log-probs"}
+    cfg = PPOConfig(learning_rate=1e-4, gamma=1.0, num_minibatches=4, update_epochs=2)
+    with (
+        D.data_parallel(model, ("policy", "value_net"), ctx),
+        phase_progress(
+            "train: offline PPO", a.ppo_passes, not a.no_progress and ctx.is_main
+        ) as adv,
+    ):
+        hist = train_offline(
+            trajs, model, cfg, passes=a.ppo_passes, seed=a.seed, log=logger_for("ppo", adv)
+        )
+    return {**hist[-1], "reward_sources": sources}
+
+
+def run(a: argparse.Namespace, ctx: D.DistContext) -> tuple[int, list[tuple[str, str]]]:
+    """Train and maybe publish; returns the exit code and the summary rows."""
+    from sea_lsp import model_store
+
+    db = (a.db or paths.feedback_db_path()).expanduser()
+    data = load_feedback(db, a.val_fraction, a.seed, a.max_pairs_per_offer)
+    counts = data.counts()
+    rows = [
+        ("database", str(db)),
+        ("offers", f"{data.offers_total} ({data.offers_skipped_vocab} skipped: other vocabulary)"),
+        (
+            "pairs",
+            f"{len(data.train_pairs)} train / {len(data.val_pairs)} validation, {data.pairs_skipped_vocab} skipped (vocabulary), {data.pairs_capped} capped",
+        ),
+        ("validation offers", str(len(data.val_offers))),
+    ]
+    if not data.train_pairs and not data.train_offers:
+        raise TrainInputError(
+            f"nothing to train on in {db}: {data.offers_total} offers, "
+            f"{data.pairs_skipped_vocab} pairs from another vocabulary. Accept or reject some "
+            "code actions in your editor first."
+        )
+    if a.dry_run:
+        rows.append(("dry run", "nothing written"))
+        logger.info("dry run: {}", counts)
+        return 0, rows
+    if a.val_fraction > 0 and not data.val_offers:
+        raise TrainInputError(
+            f"no accepted offers fell into the validation split ({len(data.train_offers)} offers in "
+            "all); collect more feedback, or pass --val-fraction 0 to publish without validation"
+        )
+    model, base_source = load_base(a.checkpoint)
+    state_root = paths.data_dir() / "train-state"
+    fingerprint = {
+        "db": str(db.resolve()),
+        "counts": counts,
+        "seed": a.seed,
+        "base": base_source,
+        "epochs": a.epochs,
+        "beta": a.beta,
+        "lr": a.lr,
+        "ppo_passes": a.ppo_passes,
+    }
+    state = RunState(state_root, fingerprint)
+    reference = copy.deepcopy(model)
+    if a.resume and state.resumable():
+        from model.checkpoint import load_checkpoint
+
+        model = load_checkpoint(state_root / "model")
+        rows.append(("resumed", f"after {', '.join(state.record['phases_done']) or 'start'}"))
+    else:
+        if a.resume:
+            logger.warning("nothing to resume (no matching interrupted run); starting afresh")
+        state.record["before"] = validate(model, data)
+    before = state.record["before"]
+    logdir = a.logdir or paths.logs_dir() / f"train-{time.strftime('%Y%m%d-%H%M%S')}"
+    report = TrainingReport(logdir, enabled=ctx.is_main)
+    report.log("validation", before, 0)
+    results = dict(state.record.get("results", {}))
+    for name in PHASES:
+        if name in state.record["phases_done"]:
+            continue
+        results[name] = _phase(name, model, data, a, ctx, report, reference)
+        state.record["phases_done"].append(name)
+        state.record["results"] = results
+        state.save(model, ctx)
+    after = validate(model, data)
+    report.log("validation", after, 1)
+    report.close()
+    if ctx.is_main:
+        report.write_png(logdir / "training.png", "sea-lsp train")
+    rows += [
+        ("agreement", f"{before['agreement']:.1%} -> {after['agreement']:.1%}"),
+        (
+            "pairwise accuracy",
+            f"{before['pairwise_accuracy']:.1%} -> {after['pairwise_accuracy']:.1%}",
+        ),
+        ("base checkpoint", base_source),
+        ("logs", str(logdir)),
+    ]
+    if worse(after, before):
+        state.clear(ctx)
+        rows.append(("published", "no: worse on validation than the current checkpoint (kept)"))
+        return 1, rows
+    version = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    record = {
+        "version": version,
+        "kind": "train",
+        "base": base_source,
+        "data": counts,
+        "validation_before": before,
+        "validation_after": after,
+        "phases": results,
+        "options": {k: str(v) for k, v in vars(a).items()},
+        "world_size": ctx.world,
+    }
+    model.version, model.meta = version, record
+    if ctx.is_main:
+        model_store.publish(model, record)
+    D.barrier(ctx)
+    state.clear(ctx)
+    rows.append(("published", f"version {version} (running servers reload it)"))
+    return 0, rows
+
+
+def main(args: Any) -> int:
+    """``sea-lsp train``: see the module docstring."""
+    a = parse(list(getattr(args, "rest", []) or []))
+    ctx = D.setup()
+    D.set_threads(a.threads, ctx)
+    try:
+        code, rows = run(a, ctx)
+    except TrainInputError as exc:
+        code, rows = 2, [("error", str(exc))]
+    except OSError as exc:
+        code, rows = (
+            3,
+            [
+                (
+                    "error",
+                    f"could not write ({exc}); the current checkpoint is unchanged. Free space and run `sea-lsp train --resume`.",
+                )
+            ],
+        )
+    finally:
+        D.teardown(ctx)
+    if ctx.is_main:
+        print_summary("sea-lsp train", rows)
+        for key, value in rows:
+            if key == "error":
+                print(f"sea-lsp train: {value}", flush=True)
+    return code
