@@ -62,6 +62,7 @@ class ActionContext:
     trusted: bool = False  # may generators run code (tests generator)?
     sandbox: Any = None  # sea_lsp.sandbox.Sandbox when trusted
     limit: int | None = None  # soft cap on candidates per generator
+    editor: bool = False  # an editor's code-action request: stay near the focus range, be quick
 
 
 @dataclass

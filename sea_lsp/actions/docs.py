@@ -8,12 +8,14 @@ the function returns or yields, and the exceptions it raises itself.
 from __future__ import annotations
 
 import re
+import time
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from tree_sitter import Node
 
-from sea_lsp.actions import pytree
+from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef, WorkspaceView
 from sea_lsp.actions.pytree import text_of
 from sea_lsp.changes import Change, TextEdit
@@ -27,17 +29,52 @@ _STYLE_MARKS = {
 MAX_FILES_FOR_STYLE = 200
 
 
+STYLE_TTL_S = 5.0  # how long an editor request reuses a workspace's style
+# Per view: path -> (text, its votes), reused while the file's text is the same object.
+_VOTES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_STYLE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # view -> (time, style)
+
+
+def _file_votes(text: str) -> dict[str, int]:
+    if '"""' not in text and "'''" not in text:
+        return {}
+    return {style: len(pattern.findall(text)) for style, pattern in _STYLE_MARKS.items()}
+
+
 def detect_style(view: WorkspaceView) -> str:
-    """The docstring style most used in ``view``: ``google``, ``numpy`` or ``rest``."""
+    """The docstring style most used in ``view``: ``google``, ``numpy`` or ``rest``.
+
+    Each file's votes are kept while its text stays the same object (one document version).
+    """
+    try:
+        cache = _VOTES.setdefault(view, {})
+    except TypeError:  # a view that cannot be weakly referenced: no cache
+        cache = {}
     votes = dict.fromkeys(STYLES, 0)
     for path in [p for p in view.files() if p.endswith(".py")][:MAX_FILES_FOR_STYLE]:
         text = view.read_text(path) or ""
-        if '"""' not in text and "'''" not in text:
-            continue
-        for style, pattern in _STYLE_MARKS.items():
-            votes[style] += len(pattern.findall(text))
+        hit = cache.get(path)
+        if hit is None or hit[0] is not text:
+            hit = (text, _file_votes(text))
+            cache[path] = hit
+        for style, n in hit[1].items():
+            votes[style] += n
     best = max(STYLES, key=lambda s: (votes[s], s == "google"))
     return best if votes[best] > 0 else "google"
+
+
+def workspace_style(view: WorkspaceView) -> str:
+    """``detect_style``, reused for ``STYLE_TTL_S`` seconds (for editor requests)."""
+    now = time.monotonic()
+    try:
+        hit = _STYLE.get(view)
+    except TypeError:
+        return detect_style(view)
+    if hit is not None and now - hit[0] < STYLE_TTL_S:
+        return hit[1]
+    style = detect_style(view)
+    _STYLE[view] = (now, style)
+    return style
 
 
 @dataclass
@@ -222,12 +259,18 @@ class DocstringGenerator:
         text = ctx.view.read_text(path) if path else None
         if text is None or not path.endswith(".py"):
             return []
-        data = text.encode("utf-8")
-        tree = pytree.parse(data)
-        style = detect_style(ctx.view)
+        got = focus.source(ctx.view, path)
+        if got is None:
+            return []
+        data, tree = got
+        style = workspace_style(ctx.view) if ctx.editor else detect_style(ctx.view)
         lo, hi = ctx.focus_start, ctx.focus_end
+        if ctx.editor and lo is not None:
+            lo, hi = focus.focus_range(ctx, data) or (lo, hi)
+        root = tree.root_node
+        whole = lo is None or hi is None
         out = []
-        for node in pytree.walk(tree.root_node):
+        for node in pytree.walk(root) if whole else focus.walk_overlapping(root, lo, hi):
             if node.type not in ("function_definition", "class_definition"):
                 continue
             if (

@@ -9,9 +9,10 @@ from __future__ import annotations
 import importlib.util
 import re
 import sys
+import time
 from collections.abc import Iterable
 
-from sea_lsp.actions import pytree
+from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef, WorkspaceView
 from sea_lsp.actions.pytree import text_of
 from sea_lsp.changes import Change, FileOp
@@ -71,6 +72,24 @@ def task_requests(task: str) -> list[tuple[str, bool]]:
     return out
 
 
+_FOUND: dict[str, tuple[float, bool]] = {}
+FIND_SPEC_TTL_S = 30.0
+
+
+def _installed(top: str) -> bool:
+    """Whether the environment provides top-level module ``top`` (rechecked every 30 s)."""
+    now = time.monotonic()
+    hit = _FOUND.get(top)
+    if hit is not None and now - hit[0] < FIND_SPEC_TTL_S:
+        return hit[1]
+    try:
+        found = importlib.util.find_spec(top) is not None
+    except (ImportError, ValueError):
+        found = False
+    _FOUND[top] = (now, found)
+    return found
+
+
 def _resolvable(module: str, files: set[str]) -> bool:
     top = module.split(".")[0]
     as_path = module.replace(".", "/")
@@ -81,20 +100,25 @@ def _resolvable(module: str, files: set[str]) -> bool:
         return False  # the top package is ours: the submodule really is missing
     if top in sys.stdlib_module_names:
         return True
-    try:
-        return importlib.util.find_spec(top) is not None
-    except (ImportError, ValueError):
-        return False
+    return _installed(top)
 
 
-def unresolved_imports(view: WorkspaceView, path: str) -> list[tuple[str, object]]:
-    """Absolute imports in ``path`` that neither the workspace nor the environment provides."""
+def unresolved_imports(
+    view: WorkspaceView, path: str, span: tuple[int, int] | None = None
+) -> list[tuple[str, object]]:
+    """Absolute imports in ``path`` (those overlapping ``span`` when given) that neither the
+    workspace nor the environment provides."""
     tree = view.tree(path)
     if tree is None:
         return []
+    root = tree.root_node
+    nodes = pytree.walk(root) if span is None else focus.walk_overlapping(root, *span)
+    imports = [n for n in nodes if n.type in ("import_statement", "import_from_statement")]
+    if not imports:
+        return []
     files = set(view.files())
     out = []
-    for n in pytree.walk(tree.root_node):
+    for n in imports:
         mods = []
         if n.type == "import_statement":
             for c in n.named_children:
@@ -123,7 +147,12 @@ class FilesGenerator:
                 what = "package" if package else "module"
                 out.append(self._candidate(f"Create {what} `{path}`", ops, None))
         if ctx.focus_path and ctx.focus_path.endswith(".py"):
-            for mod, node in unresolved_imports(ctx.view, ctx.focus_path):
+            span = None
+            if ctx.editor:
+                text = ctx.view.read_text(ctx.focus_path)
+                data = text.encode("utf-8") if text is not None else b""
+                span = focus.focus_range(ctx, data)
+            for mod, node in unresolved_imports(ctx.view, ctx.focus_path, span):
                 root = "src/" if any(f.startswith("src/") for f in ctx.view.files()) else ""
                 ops = module_ops(ctx.view, root + mod.replace(".", "/") + ".py")
                 target = NodeRef(ctx.focus_path, node.start_byte, node.end_byte, node.type)

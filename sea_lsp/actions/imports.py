@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from loguru import logger
 from tree_sitter import Node, Tree
 
-from sea_lsp.actions import pytree
+from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef, WorkspaceView
 from sea_lsp.actions.pytree import text_of
 from sea_lsp.changes import Change, TextEdit
@@ -125,6 +126,7 @@ _NOT_A_USE = {
     ("function_definition", "name"),
     ("class_definition", "name"),
 }
+_NOT_A_USE_PARENTS = frozenset(t for t, _ in _NOT_A_USE)
 
 
 def module_name(path: str) -> str | None:
@@ -150,29 +152,53 @@ def defined_names(tree: Tree) -> set[str]:
     return out
 
 
+def is_use(n: Node) -> bool:
+    """True when identifier node ``n`` reads a name (not a binding, attribute or keyword)."""
+    p = n.parent
+    if n.type != "identifier" or p is None:
+        return False
+    if p.type in ("dotted_name", "aliased_import", "parameters", "lambda_parameters"):
+        return False
+    if p.type in ("default_parameter", "typed_default_parameter", "typed_parameter") and (
+        p.child_by_field_name("name") == n or p.named_children[0] == n
+    ):
+        return False
+    if p.type not in _NOT_A_USE_PARENTS:
+        return True
+    fields = {p.field_name_for_child(i) for i, c in enumerate(p.children) if c == n}
+    return not any((p.type, f) in _NOT_A_USE for f in fields)
+
+
 def used_names(tree: Tree) -> dict[str, Node]:
     """Names read in the file → first use."""
     out: dict[str, Node] = {}
     for n in pytree.walk(tree.root_node):
-        if n.type != "identifier" or n.parent is None:
-            continue
-        p = n.parent
-        if p.type in ("dotted_name", "aliased_import", "parameters", "lambda_parameters"):
-            continue
-        if p.type in ("default_parameter", "typed_default_parameter", "typed_parameter") and (
-            p.child_by_field_name("name") == n or p.named_children[0] == n
-        ):
-            continue
-        fields = {p.field_name_for_child(i) for i, c in enumerate(p.children) if c == n}
-        if any((p.type, f) in _NOT_A_USE for f in fields):
-            continue
-        out.setdefault(text_of(n), n)
+        if n.type == "identifier" and is_use(n):
+            out.setdefault(text_of(n), n)
     return out
 
 
+def known_names(tree: Tree) -> set[str]:
+    """Names that need no import: bound in the file, builtins, module attributes."""
+    return defined_names(tree) | pytree.BUILTIN_NAMES | {"__file__", "__name__", "__doc__"}
+
+
 def undefined_names(tree: Tree) -> dict[str, Node]:
-    defined = defined_names(tree) | pytree.BUILTIN_NAMES | {"__file__", "__name__", "__doc__"}
+    defined = known_names(tree)
     return {k: v for k, v in used_names(tree).items() if k not in defined}
+
+
+def undefined_near(tree: Tree, lo: int, hi: int) -> dict[str, Node]:
+    """Undefined names read inside ``[lo, hi]`` → first use there; the file's bindings are
+    computed once per tree."""
+    candidates: dict[str, Node] = {}
+    for n in focus.walk_overlapping(tree.root_node, lo, hi):
+        if n.type == "identifier" and lo <= n.start_byte <= hi and is_use(n):
+            candidates.setdefault(text_of(n), n)
+    if not candidates:
+        return {}
+    known = focus.per_version("imports.known", tree, lambda: known_names(tree))
+    return {k: v for k, v in candidates.items() if k not in known}
 
 
 def workspace_definitions(ctx: ActionContext, name: str) -> list[str]:
@@ -244,14 +270,43 @@ class ImportsGenerator:
         text = ctx.view.read_text(path) if path else None
         if text is None or not path.endswith(".py"):
             return []
+        if ctx.editor:
+            out = self._near_focus(ctx, path)
+            return out[: ctx.limit] if ctx.limit else out
         tree = pytree.parse(text)
         out = list(self._additions(ctx, path, tree)) + list(self._removals(path, tree))
         return out[: ctx.limit] if ctx.limit else out
 
-    def _additions(self, ctx: ActionContext, path: str, tree: Tree) -> Iterable[Candidate]:
+    def _near_focus(self, ctx: ActionContext, path: str) -> list[Candidate]:
+        """An editor's request: imports for undefined names in the range; removals when the
+        range touches an import statement or a diagnostic speaks of an unused import."""
+        got = focus.source(ctx.view, path)
+        if got is None:
+            return []
+        data, tree = got
+        lo, hi = focus.focus_range(ctx, data) or (0, len(data))
+        out = list(self._additions(ctx, path, tree, undefined_near(tree, lo, hi)))
+        touches_import = any(
+            top.type in ("import_statement", "import_from_statement")
+            for top in focus.walk_overlapping(tree.root_node, lo, hi)
+            if top.parent is not None and top.parent.parent is None
+        )
+        asked = any("unused" in d.lower() or "import" in d.lower() for d in ctx.diagnostics)
+        if touches_import or asked:
+            removals = focus.per_version(
+                "imports.removals", tree, lambda: list(self._removals(path, tree))
+            )
+            out += [replace(c) for c in removals]  # callers may set tokens on theirs
+        return out
+
+    def _additions(
+        self, ctx: ActionContext, path: str, tree: Tree, undefined: dict[str, Node] | None = None
+    ) -> Iterable[Candidate]:
         offset, template = import_insert_offset(tree)
         own = module_name(path)
-        for name, use in undefined_names(tree).items():
+        if undefined is None:
+            undefined = undefined_names(tree)
+        for name, use in undefined.items():
             lines = [
                 f"from {m} import {name}" for m in workspace_definitions(ctx, name) if m != own
             ]

@@ -185,6 +185,21 @@ def imported_names(stmt: Node) -> list[str]:
     return out
 
 
+_MODULE_NAMES: dict[int, tuple[Tree, dict[str, str]]] = {}
+
+
+def module_names(tree: Tree) -> dict[str, str]:
+    """``bound_names`` of the module, computed once per tree (a few trees are kept)."""
+    hit = _MODULE_NAMES.get(id(tree))
+    if hit is not None and hit[0] is tree:
+        return hit[1]
+    names = bound_names(tree.root_node)
+    if len(_MODULE_NAMES) >= 8:
+        _MODULE_NAMES.pop(next(iter(_MODULE_NAMES)))
+    _MODULE_NAMES[id(tree)] = (tree, names)
+    return names
+
+
 def scope_names(tree: Tree, offset: int) -> dict[str, str]:
     """Names visible at ``offset``: enclosing function scopes first, then the module."""
     node = tree.root_node.descendant_for_byte_range(offset, offset) or tree.root_node
@@ -194,7 +209,8 @@ def scope_names(tree: Tree, offset: int) -> dict[str, str]:
         if n.type in ("function_definition", "lambda", "module") and (
             n.type == "module" or n.start_byte < offset
         ):
-            for name, kind in bound_names(n).items():
+            names = module_names(tree) if n.type == "module" else bound_names(n)
+            for name, kind in names.items():
                 visible.setdefault(name, kind)
         n = n.parent
     return visible

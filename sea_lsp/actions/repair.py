@@ -8,13 +8,15 @@ same text are merged. Order: locality (suspicious rank) first, then family cheap
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from loguru import logger
 from tree_sitter import Node
 
-from sea_lsp.actions import pytree
+from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
 from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_site import Mutation, Site
@@ -48,6 +50,9 @@ FAMILY_ORDER = (
     "insert_template",
 )
 _RANK = {f: i for i, f in enumerate(FAMILY_ORDER)}
+# An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
+# whole latency budget, so an editor request keeps at most this many (all families kept).
+EDITOR_LIMIT = 40
 # Families valid by construction (a token replaced by one of the same grammatical class, or a
 # one-line simple statement inserted at a line start with its indentation): the reparse is
 # skipped for them (it is most of the generation time otherwise).
@@ -97,21 +102,44 @@ def regions(ctx: ActionContext) -> list[Region]:
         return out
     if ctx.focus_path is None:
         return []
-    return [Region(ctx.focus_path, start=ctx.focus_start, end=ctx.focus_end)]
+    start, end = ctx.focus_start, ctx.focus_end
+    if ctx.editor and start is not None:
+        text = ctx.view.read_text(ctx.focus_path)
+        data = text.encode("utf-8") if text is not None else b""
+        start, end = focus.focus_range(ctx, data) or (start, end)
+    return [Region(ctx.focus_path, start=start, end=end)]
 
 
-def mutations(site: Site, region: Region) -> Iterator[Mutation]:
-    """Every raw mutation (not yet validated) of the nodes that start inside ``region``."""
-    for node in pytree.walk(site.tree.root_node):
+def _nodes(site: Site, region: Region) -> Iterator[Node]:
+    """The nodes that may start inside ``region``: only subtrees overlapping it are walked."""
+    root = site.tree.root_node
+    if region.rows is not None and len(region.rows) == 1:
+        (row,) = region.rows
+        offsets = site.line_offsets()
+        if row + 1 >= len(offsets):
+            return iter(())
+        return focus.walk_overlapping(root, offsets[row], offsets[row + 1] - 1)
+    if region.rows is None and region.start is not None and region.end is not None:
+        return focus.walk_overlapping(root, region.start, region.end)
+    return pytree.walk(root)
+
+
+def mutations(site: Site, region: Region, full: set[str] | None = None) -> Iterator[Mutation]:
+    """Every raw mutation (not yet validated) of the nodes that start inside ``region``;
+    a family named in ``full`` (which the caller may grow meanwhile) stops early at each node."""
+    for node in _nodes(site, region):
         if node.type in ("comment", "ERROR") or node.is_missing or not region.holds(node):
             continue
         if node.type in ("string_content", "escape_sequence", "interpolation", "string_start"):
             continue
-        for family in EXPRESSION_FAMILIES:
-            yield from family(node, site)
+        families = EXPRESSION_FAMILIES
         if is_statement(node) or node.type == "elif_clause":
-            for family in STATEMENT_FAMILIES:
-                yield from family(node, site)
+            families = (*EXPRESSION_FAMILIES, *STATEMENT_FAMILIES)
+        for family in families:
+            for m in family(node, site):
+                if full and m.family in full:
+                    break
+                yield m
 
 
 def _segment(site: Site, m: Mutation) -> tuple[int, bytes]:
@@ -123,56 +151,170 @@ def _segment(site: Site, m: Mutation) -> tuple[int, bytes]:
     return lo, new
 
 
+def _statement(node: Node) -> Node:
+    """The statement holding ``node``: the ancestor (or itself) whose parent is a block."""
+    n = node
+    while n.parent is not None and n.parent.type not in ("block", "module"):
+        n = n.parent
+    return n
+
+
+_CLAUSES = frozenset(
+    {"elif_clause", "else_clause", "except_clause", "except_group_clause", "finally_clause"}
+)
+
+
+def _stubbable_blocks(stmt: Node, m: Mutation) -> list[Node]:
+    """The bodies of compound ``stmt`` (and of its clauses) the mutation does not touch."""
+    out = []
+    for child in stmt.children:
+        inner = child.children if child.type in _CLAUSES else (child,)
+        for b in inner:
+            if b.type == "block" and (b.end_byte < m.start or b.start_byte > m.end):
+                out.append(b)
+    return out
+
+
+def _local_segment(site: Site, m: Mutation) -> tuple[int, int, bytes, bytes]:
+    """``_segment`` for one statement instead of the whole top-level one: the statement the
+    mutation touches (its parent statement when the mutation replaces all of it, which may
+    leave a block empty), the edit applied. Returns (start, original end, the edited text,
+    the text to parse): in that one the bodies the edit does not touch are ``pass`` and it
+    is nested under ``if 1:`` when indented, so it parses alone and quickly."""
+    stmt = _statement(m.node)
+    block = stmt.parent
+    whole = m.start <= stmt.start_byte and m.end >= stmt.end_byte
+    if whole and block is not None and block.type == "block" and block.parent is not None:
+        stmt = _statement(block.parent)
+    lo = pytree.line_start(site.data, min(m.start, stmt.start_byte))
+    hi = pytree.line_end(site.data, max(m.end, stmt.end_byte))
+    inserted = m.new_text.encode("utf-8")
+    edited = site.data[lo : m.start] + inserted + site.data[m.end : hi]
+    pieces = [(m.start, m.end, inserted)]
+    pieces += [(b.start_byte, b.end_byte, b"pass") for b in _stubbable_blocks(stmt, m)]
+    pieces.sort()
+    parts, at = [], lo
+    for start, end, text in pieces:
+        parts += [site.data[at:start], text]
+        at = end
+    parts.append(site.data[at:hi])
+    to_parse = b"".join(parts)
+    if stmt.start_point.column > 0 or to_parse[:1] in (b" ", b"\t"):
+        to_parse = b"if 1:\n" + to_parse
+    return lo, hi, edited, to_parse
+
+
+class Found(NamedTuple):
+    """A raw mutation kept for ranking: its order keys, and the text to reparse (None for
+    families valid by construction)."""
+
+    region: int
+    rank: int
+    seq: int
+    path: str
+    mutation: Mutation
+    segment: bytes | None
+
+
+def _candidate(f: Found) -> Candidate:
+    m = f.mutation
+    return Candidate(
+        kind=f"repair.{m.family}",
+        title=m.title,
+        change=Change(edits=(TextEdit(f.path, m.start, m.end, m.new_text),)),
+        target=NodeRef(f.path, m.node.start_byte, m.node.end_byte, m.node.type),
+        lsp_kind="quickfix",
+        data={"line": m.node.start_point.row + 1},
+    )
+
+
+def _valid_round_robin(found: list[Found], limit: int) -> list[Found]:
+    """At most ``limit`` valid mutations, taken round-robin over families (so a line with
+    many operands cannot crowd out the rarer families), returned in ``found`` order. Only
+    the ones looked at are reparsed."""
+    queues: dict[str, list[int]] = {}
+    for i, f in enumerate(found):
+        queues.setdefault(f.mutation.family, []).append(i)
+    heads = dict.fromkeys(queues, 0)
+    keep: set[int] = set()
+    while len(keep) < limit and heads:
+        for family in list(heads):
+            queue, h = queues[family], heads[family]
+            while h < len(queue):
+                seg = found[queue[h]].segment
+                h += 1
+                if seg is None or pytree.parses_cleanly(seg):
+                    keep.add(queue[h - 1])
+                    break
+            heads[family] = h
+            if h >= len(queue):
+                del heads[family]
+            if len(keep) >= limit:
+                break
+    return [f for i, f in enumerate(found) if i in keep]
+
+
 class RepairGenerator:
     """Single-edit mutations at suspicious nodes; see the module docstring."""
 
     name = "repair"
 
     def generate(self, ctx: ActionContext) -> Iterable[Candidate]:
-        ranked: list[tuple[int, int, int, Candidate]] = []
-        seen: set[tuple[str, int, bytes]] = set()
+        found: list[Found] = []
+        seen: set[tuple] = set()
+        limit = ctx.limit or EDITOR_LIMIT
+        per_family: dict[str, int] = {}
+        full: set[str] = set()  # editor: token families that already have ``limit`` candidates
         for r_index, region in enumerate(regions(ctx)):
             site = self._site(ctx, region.path)
             if site is None:
                 continue
-            for m in mutations(site, region):
+            for m in mutations(site, region, full):
                 if site.data[m.start : m.end] == m.new_text.encode("utf-8"):
                     continue
+                segment = None
                 if m.start == m.end and m.family in TOKEN_FAMILIES:  # a line inserted
-                    row = site.data.count(b"\n", 0, m.start) - (not m.new_text.startswith("\n"))
+                    newlines = bisect_right(site.line_offsets(), m.start) - 1
+                    row = newlines - (not m.new_text.startswith("\n"))
                     key = (site.path, row, m.new_text.strip().encode("utf-8"))
                 elif m.family in TOKEN_FAMILIES:
                     key = (site.path, m.start, m.new_text.encode("utf-8"))
+                elif ctx.editor:
+                    lo, hi, edited, segment = _local_segment(site, m)
+                    key = (site.path, -lo - 1, hi, edited)
                 else:
                     lo, segment = _segment(site, m)
                     key = (site.path, -lo - 1, segment)
-                    if key not in seen and not pytree.parses_cleanly(segment):
-                        seen.add(key)
-                        continue
-                if key in seen:
+                if key in seen:  # the same change: the first one stands (valid or not)
                     continue
                 seen.add(key)
-                cand = Candidate(
-                    kind=f"repair.{m.family}",
-                    title=m.title,
-                    change=Change(edits=(TextEdit(site.path, m.start, m.end, m.new_text),)),
-                    target=NodeRef(site.path, m.node.start_byte, m.node.end_byte, m.node.type),
-                    lsp_kind="quickfix",
-                    data={"line": m.node.start_point.row + 1},
-                )
-                ranked.append((r_index, _RANK.get(m.family, len(_RANK)), len(ranked), cand))
-        ranked.sort(key=lambda t: t[:3])
-        out = [c for *_, c in ranked]
+                rank = _RANK.get(m.family, len(_RANK))
+                found.append(Found(r_index, rank, len(found), site.path, m, segment))
+                if ctx.editor and segment is None:
+                    per_family[m.family] = per_family.get(m.family, 0) + 1
+                    if per_family[m.family] >= limit:
+                        full.add(m.family)
+        found.sort(key=lambda f: (f.region, f.rank, f.seq))
+        if ctx.editor:
+            return [_candidate(f) for f in _valid_round_robin(found, limit)]
+        out = [
+            _candidate(f) for f in found if f.segment is None or pytree.parses_cleanly(f.segment)
+        ]
         return out[: ctx.limit] if ctx.limit else out
 
     @staticmethod
     def _site(ctx: ActionContext, path: str) -> Site | None:
-        text = ctx.view.read_text(path)
-        if text is None:
+        got = focus.source(ctx.view, path)
+        if got is None:
             logger.debug("repair: {} is not in the workspace view", path)
             return None
-        data = text.encode("utf-8")
-        tree = ctx.view.tree(path)
-        if tree is None or tree.root_node.end_byte != len(data):
-            tree = pytree.parse(data)
-        return Site(path=path, data=data, tree=tree, symbols=ctx.symbols)
+        data, tree = got
+        if not ctx.editor:
+            return Site(path=path, data=data, tree=tree, symbols=ctx.symbols)
+        # Scope names and file calls are kept per document version across requests, and
+        # come from the tree around the focus (the workspace symbol index would index the
+        # whole file again after every edit).
+        site = focus.per_version("repair.site", tree, lambda: Site(path=path, data=data, tree=tree))
+        if site.path != path or site.data is not data:
+            return Site(path=path, data=data, tree=tree)
+        return site

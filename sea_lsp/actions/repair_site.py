@@ -65,6 +65,16 @@ class Site:
     max_names: int = 12
     _scopes: dict[int, dict[str, str]] = field(default_factory=dict)
     _calls: list[str] | None = None
+    _offsets: list[int] | None = None
+
+    def line_offsets(self) -> list[int]:
+        """The start offset of every line, then one past the end (computed once)."""
+        if self._offsets is None:
+            offsets = [0]
+            for ln in self.data.split(b"\n"):
+                offsets.append(offsets[-1] + len(ln) + 1)
+            self._offsets = offsets
+        return self._offsets
 
     def line(self, node: Node) -> int:
         return node.start_point.row + 1
@@ -106,5 +116,7 @@ class Site:
                     not in ("keyword_argument", "list_splat", "dictionary_splat")
                 ):
                     seen.setdefault(pytree.text_of(fn), None)
-            self._calls = list(seen)[:12]
+                    if len(seen) == 12:  # the first twelve in source order are all we keep
+                        break
+            self._calls = list(seen)
         return self._calls

@@ -1,21 +1,26 @@
 """Syntax repair: small token insertions/deletions and re-indentation around parse errors.
 
 Each try is kept only when the whole file then parses with no ERROR/MISSING node and
-``compile()`` accepts it (kind ``syntax.fix``).
+``compile()`` accepts it (kind ``syntax.fix``). An editor request (``ctx.editor``) looks only
+at errors near its range and requires only the top-level statements around them to parse
+cleanly and compile (results kept per document version).
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 
-from tree_sitter import Node
+from tree_sitter import Node, Tree
 
-from sea_lsp.actions import pytree
+from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
 from sea_lsp.changes import Change, TextEdit
 
 TOKENS = (":", ")", "]", "}", '"', "'", ",", "(", "):")
 MAX_TRIES = 400
+MAX_EDITOR_TRIES = 120
 
 
 def error_rows(data: bytes, text: str, path: str) -> tuple[list[Node], set[int]]:
@@ -38,15 +43,28 @@ def error_rows(data: bytes, text: str, path: str) -> tuple[list[Node], set[int]]
     return bad, rows
 
 
-def _tries(data: bytes, bad: list[Node], rows: set[int]) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, new_text, title) edits to try, nearest the errors first."""
-    for n in bad:
-        if n.is_missing and n.type and not n.type.isidentifier():
-            yield n.start_byte, n.start_byte, n.type, f"Insert missing `{n.type}`"
+def _lines(data: bytes) -> tuple[list[bytes], list[int]]:
+    """The lines of ``data`` and each line's start offset (plus one past the end)."""
     lines = data.split(b"\n")
     offsets = [0]
     for ln in lines:
         offsets.append(offsets[-1] + len(ln) + 1)
+    return lines, offsets
+
+
+def _tries(
+    data: bytes,
+    bad: list[Node],
+    rows: set[int],
+    split: tuple[list[bytes], list[int]] | None = None,
+    span: tuple[int, int] | None = None,
+) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, new_text, title) edits to try, nearest the errors first (error tokens
+    only inside ``span`` when given)."""
+    for n in bad:
+        if n.is_missing and n.type and not n.type.isidentifier():
+            yield n.start_byte, n.start_byte, n.type, f"Insert missing `{n.type}`"
+    lines, offsets = split or _lines(data)
     for row in sorted(rows):
         if row >= len(lines):
             continue
@@ -61,7 +79,8 @@ def _tries(data: bytes, bad: list[Node], rows: set[int]) -> Iterator[tuple[int, 
             yield end - 1, end, "", f"Delete `{body[-1:].decode()}` at the end of line {row + 1}"
         yield from _reindents(lines, offsets, row)
     for n in bad:
-        for leaf in pytree.walk(n):
+        leaves = pytree.walk(n) if span is None else focus.walk_overlapping(n, *span)
+        for leaf in leaves:
             if leaf.child_count == 0 and leaf.end_byte > leaf.start_byte and not leaf.is_missing:
                 tok = pytree.text_of(leaf)
                 if len(tok) <= 3:
@@ -97,6 +116,9 @@ class SyntaxGenerator:
     name = "syntax"
 
     def generate(self, ctx: ActionContext) -> Iterable[Candidate]:
+        if ctx.editor and ctx.focus_path and not ctx.suspicious:
+            out = self.fixes_near(ctx, ctx.focus_path)
+            return out[: ctx.limit] if ctx.limit else out
         paths = [ctx.focus_path] if ctx.focus_path else []
         paths += sorted({s.path for s in ctx.suspicious} - set(paths))
         out: list[Candidate] = []
@@ -122,20 +144,107 @@ class SyntaxGenerator:
             if fixed in seen:
                 continue
             seen.add(fixed)
+            # compile() first: it fails fast where tree-sitter's error recovery is slow.
+            if not pytree.compiles(fixed.decode("utf-8", errors="replace"), path):
+                continue
             if not pytree.parses_cleanly(fixed):
                 continue
-            fixed_text = fixed.decode("utf-8", errors="replace")
-            if not pytree.compiles(fixed_text, path):
-                continue
-            row = data.count(b"\n", 0, start) + 1
-            out.append(
-                Candidate(
-                    kind="syntax.fix",
-                    title=title if "line" in title else f"{title} in line {row}",
-                    change=Change(edits=(TextEdit(path, start, end, new),)),
-                    target=NodeRef(path, start, end, "ERROR"),
-                    lsp_kind="quickfix",
-                    data={"line": row},
-                )
-            )
+            out.append(_candidate(path, data, start, end, new, title))
         return out
+
+    def fixes_near(self, ctx: ActionContext, path: str) -> list[Candidate]:
+        """Fixes for the errors near the focus range only (an editor's request)."""
+        got = focus.source(ctx.view, path) if path.endswith(".py") else None
+        if got is None:
+            return []
+        data, tree = got
+        lo, hi = focus.focus_range(ctx, data) or (0, len(data))
+        win = focus.window(data, lo, hi)
+        split = focus.per_version("lines", data, lambda: _lines(data))
+        first_row = bisect_right(split[1], win[0]) - 1
+        last_row = bisect_right(split[1], win[1]) - 1
+        bad: list[Node] = []
+        rows: set[int] = set()
+        if tree.root_node.has_error:
+            for n in focus.walk_overlapping(tree.root_node, *win):
+                if n.type == "ERROR" or n.is_missing:
+                    bad.append(n)
+                    first = n.start_point.row
+                    rows.update(range(max(first - 1, 0), min(n.end_point.row, first + 3) + 1))
+        else:
+            lineno = focus.per_version("compile", data, lambda: _compile_error_line(data, path))
+            if lineno is not None and first_row <= lineno - 1 <= last_row:
+                rows.update({max(lineno - 2, 0), lineno - 1})
+        if not rows:
+            return []
+        offsets = split[1]
+        span_lo = min([win[0], offsets[min(rows)]] + [n.start_byte for n in bad])
+        span_hi = max(win[1], offsets[min(max(rows) + 1, len(offsets) - 1)] - 1)
+        seg = _segment_bounds(tree, data, span_lo, span_hi)
+        memo = focus.per_version("syntax.near", tree, dict)
+        key = (seg, frozenset(rows), tuple((n.start_byte, n.end_byte, n.type) for n in bad))
+        if key not in memo:
+            memo[key] = self._tries_near(path, data, bad, rows, split, win, seg)
+        return [replace(c) for c in memo[key]]  # callers may set tokens on theirs
+
+    @staticmethod
+    def _tries_near(
+        path: str,
+        data: bytes,
+        bad: list[Node],
+        rows: set[int],
+        split: tuple[list[bytes], list[int]],
+        win: tuple[int, int],
+        seg: tuple[int, int],
+    ) -> list[Candidate]:
+        """The tries that make the segment ``seg`` parse cleanly and compile."""
+        out: list[Candidate] = []
+        seen: set[tuple[int, int, str]] = set()
+        for i, (start, end, new, title) in enumerate(_tries(data, bad, rows, split, win)):
+            if i >= MAX_EDITOR_TRIES:
+                break
+            if (start, end, new) in seen or start < seg[0] or end > seg[1]:
+                continue
+            seen.add((start, end, new))
+            fixed = data[seg[0] : start] + new.encode("utf-8") + data[end : seg[1]]
+            # CPython fails fast on a broken segment; tree-sitter's error recovery does not.
+            if not pytree.compiles(fixed.decode("utf-8", errors="replace"), path):
+                continue
+            if pytree.parses_cleanly(fixed):
+                out.append(_candidate(path, data, start, end, new, title))
+        return out
+
+
+def _segment_bounds(tree: Tree, data: bytes, lo: int, hi: int) -> tuple[int, int]:
+    """The whole lines of the top-level statements overlapping ``[lo, hi]``: a unit that
+    parses and compiles on its own when it is right."""
+    tops = []
+    child = focus.first_child_ending_at_or_after(tree.root_node, lo)
+    while child is not None and child.start_byte <= hi:
+        tops.append(child)
+        child = child.next_sibling
+    first = min([lo] + [t.start_byte for t in tops])
+    last = max([hi] + [t.end_byte for t in tops])
+    return pytree.line_start(data, first), pytree.line_end(data, last)
+
+
+def _compile_error_line(data: bytes, path: str) -> int | None:
+    try:
+        compile(data, path, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return exc.lineno or None
+    except ValueError:
+        return None
+    return None
+
+
+def _candidate(path: str, data: bytes, start: int, end: int, new: str, title: str) -> Candidate:
+    row = data.count(b"\n", 0, start) + 1
+    return Candidate(
+        kind="syntax.fix",
+        title=title if "line" in title else f"{title} in line {row}",
+        change=Change(edits=(TextEdit(path, start, end, new),)),
+        target=NodeRef(path, start, end, "ERROR"),
+        lsp_kind="quickfix",
+        data={"line": row},
+    )

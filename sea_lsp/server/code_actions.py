@@ -4,6 +4,7 @@ requested range, rank them with the policy, log the list as an offer, return bes
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any
 
 from loguru import logger
@@ -57,6 +58,7 @@ def candidates_for(ls: SeaServer, path: str, start: int, end: int, diagnostics: 
         diagnostics=diagnostics,
         symbols=st.symbols,
         trusted=st.settings.trusted,
+        editor=True,
     )
     candidates = [
         c
@@ -100,7 +102,7 @@ def code_action(ls: SeaServer, params: lsp.CodeActionParams) -> list[lsp.CodeAct
     model = st.models.get() if st.models else None
     if model is None:
         logger.info("model still loading: {} code actions offered unranked", len(candidates))
-    ranked = rank(model, state_tokens, candidates)[:MAX_OFFERED]
+    ranked = _ranked(model, state_tokens, candidates)[:MAX_OFFERED]
     offered = [c for c, _ in ranked]
     offer = Offer(
         workspace_root=str(st.workspace.root),
@@ -118,6 +120,45 @@ def code_action(ls: SeaServer, params: lsp.CodeActionParams) -> list[lsp.CodeAct
     offer_id = _record(ls, offer)
     st.remember(PendingOffer(offer_id, path, doc.version, offered))
     return [_to_code_action(ls, offer_id, i, c) for i, c in enumerate(offered)]
+
+
+_RANK_MEMO: OrderedDict[tuple, tuple[Any, list[float | None]]] = OrderedDict()
+_RANK_MEMO_SIZE = 64
+_threads_set = False
+
+
+def _ranked(
+    model: Any, state_tokens: list[int], candidates: list[Candidate]
+) -> list[tuple[Candidate, float | None]]:
+    """``rank``, remembered per (model, state, candidate set): editors ask again for the same
+    range on every cursor pause, and the answer cannot change while those are equal."""
+    global _threads_set
+    if model is None:
+        return rank(model, state_tokens, candidates)
+    if not _threads_set:
+        # The policy is small: one thread answers in a few ms, where intra-op threads
+        # contending for a busy machine's cores cost tens of ms.
+        import torch
+
+        torch.set_num_threads(1)
+        _threads_set = True
+    key = (id(model), tuple(state_tokens), tuple(tuple(c.tokens) for c in candidates))
+    hit = _RANK_MEMO.get(key)
+    if hit is not None and hit[0] is model and len(hit[1]) == len(candidates):
+        _RANK_MEMO.move_to_end(key)
+        scores = hit[1]
+        order = sorted(range(len(candidates)), key=lambda i: -(scores[i] or 0.0))
+        return [(candidates[i], scores[i]) for i in order]
+    ranked = rank(model, state_tokens, candidates)
+    if ranked and ranked[0][1] is not None:
+        index = {id(c): i for i, c in enumerate(candidates)}
+        found: list[float | None] = [None] * len(candidates)
+        for c, lp in ranked:
+            found[index[id(c)]] = lp
+        _RANK_MEMO[key] = (model, found)
+        while len(_RANK_MEMO) > _RANK_MEMO_SIZE:
+            _RANK_MEMO.popitem(last=False)
+    return ranked
 
 
 def _vocab_version() -> str:
