@@ -87,6 +87,53 @@ class Signature:
     yields: str | None = None
     raises: list[str] = field(default_factory=list)
     is_class: bool = False
+    reasons: dict[str, str] = field(default_factory=dict)  # exception -> its message
+    returned: str | None = None  # the name a plain ``return NAME`` gives back
+
+
+_LITERAL_TYPES = {
+    "list": "list",
+    "list_comprehension": "list",
+    "dictionary": "dict",
+    "dictionary_comprehension": "dict",
+    "set": "set",
+    "set_comprehension": "set",
+    "tuple": "tuple",
+    "string": "str",
+    "concatenated_string": "str",
+    "integer": "int",
+    "float": "float",
+    "true": "bool",
+    "false": "bool",
+    "comparison_operator": "bool",
+    "not_operator": "bool",
+    "boolean_operator": "bool",
+}
+
+
+def _returned_type(own: list[Node]) -> tuple[str, str | None]:
+    """The type a function returns, read from its return statements and the literal its
+    returned name was bound to; ``object`` when they disagree or cannot be read."""
+    bound: dict[str, str] = {}
+    for n in own:
+        if n.type == "assignment":
+            left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+            if left is not None and left.type == "identifier" and right is not None:
+                kind = _LITERAL_TYPES.get(right.type)
+                if kind:
+                    bound[text_of(left)] = kind
+    types, names = set(), set()
+    for n in own:
+        if n.type != "return_statement" or not n.named_child_count:
+            continue
+        value = n.named_children[0]
+        if value.type == "identifier":
+            names.add(text_of(value))
+            types.add(bound.get(text_of(value), "object"))
+        else:
+            types.add(_LITERAL_TYPES.get(value.type, "object"))
+    name = names.pop() if len(names) == 1 else None
+    return (types.pop() if len(types) == 1 else "object"), name
 
 
 def _own_nodes(body: Node) -> Iterable[Node]:
@@ -147,16 +194,35 @@ def signature(fn: Node) -> Signature:
     elif ret is not None and text_of(ret) != "None":
         sig.returns = text_of(ret)
     elif any(n.type == "return_statement" and n.named_child_count for n in own):
-        sig.returns = "object"
+        sig.returns, sig.returned = _returned_type(own)
     for n in own:
         if n.type == "raise_statement" and n.named_child_count:
             exc = n.named_children[0]
+            message = None
             if exc.type == "call":
+                args = exc.child_by_field_name("arguments")
+                first = args.named_children[0] if args and args.named_children else None
+                raw = text_of(first) if first is not None and first.type == "string" else ""
+                if raw[:1] in ("'", '"'):  # a plain literal, not an f-string or bytes
+                    message = raw.strip("\"'").strip() or None
                 exc = exc.child_by_field_name("function")
             exc_name = text_of(exc)
             if exc_name and exc_name not in sig.raises and exc_name[0].isupper():
                 sig.raises.append(exc_name)
+                if message and "{" not in message:
+                    sig.reasons[exc_name] = message
     return sig
+
+
+def _raise_text(sig: Signature, exc: str) -> str:
+    reason = sig.reasons.get(exc)
+    if reason:
+        return f"If {reason[0].lower()}{reason[1:].rstrip('.')}."
+    return f"If {exc} is raised."
+
+
+def _returns_text(sig: Signature) -> str:
+    return f"The {sig.returned.replace('_', ' ')}." if sig.returned else "The result."
 
 
 def summary(name: str, is_class: bool) -> str:
@@ -184,11 +250,11 @@ def render(sig: Signature, style: str) -> list[str]:
                 items += [f"{n} : {t}" if t else n, "    " + p_desc.format(n.lstrip("*"))]
             section("Parameters", items)
         if sig.returns:
-            section("Returns", [sig.returns, "    The result."])
+            section("Returns", [sig.returns, "    " + _returns_text(sig)])
         if sig.yields:
             section("Yields", [sig.yields, "    The next item."])
         if sig.raises:
-            section("Raises", [x for r in sig.raises for x in (r, f"    If {r} is raised.")])
+            section("Raises", [x for r in sig.raises for x in (r, "    " + _raise_text(sig, r))])
     elif style == "rest":
         fields = []
         for n, t in sig.params:
@@ -197,10 +263,10 @@ def render(sig: Signature, style: str) -> list[str]:
             if t:
                 fields.append(f":type {bare}: {t}")
         if sig.returns:
-            fields += [":returns: The result.", f":rtype: {sig.returns}"]
+            fields += [f":returns: {_returns_text(sig)}", f":rtype: {sig.returns}"]
         if sig.yields:
             fields.append(f":yields: {sig.yields}, the next item.")
-        fields += [f":raises {r}: If {r} is raised." for r in sig.raises]
+        fields += [f":raises {r}: {_raise_text(sig, r)}" for r in sig.raises]
         if fields:
             lines += ["", *fields]
     else:
@@ -217,11 +283,11 @@ def render(sig: Signature, style: str) -> list[str]:
             ]
             section("Args", items)
         if sig.returns:
-            section("Returns", [f"{sig.returns}: The result."])
+            section("Returns", [f"{sig.returns}: {_returns_text(sig)}"])
         if sig.yields:
             section("Yields", [f"{sig.yields}: The next item."])
         if sig.raises:
-            section("Raises", [f"{r}: If {r} is raised." for r in sig.raises])
+            section("Raises", [f"{r}: {_raise_text(sig, r)}" for r in sig.raises])
     return lines
 
 

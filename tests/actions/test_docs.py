@@ -67,3 +67,23 @@ def test_focus_range_limits_to_the_function_under_the_cursor() -> None:
     at = TARGET.encode().index(b"yield")
     ctx = ActionContext(view=view, focus_path="m.py", focus_start=at, focus_end=at)
     assert [c.title.split("`")[1] for c in DocstringGenerator().generate(ctx)] == ["numbers"]
+
+
+def test_docstring_reads_return_types_and_raise_messages():
+    view = DictView(
+        {
+            "g.py": (
+                "def moving_average(values, window):\n"
+                "    if window <= 0:\n"
+                '        raise ValueError("Window must be positive.")\n'
+                "    averages = []\n"
+                "    for start in range(len(values) - window + 1):\n"
+                "        averages.append(sum(values[start : start + window]) / window)\n"
+                "    return averages\n"
+            )
+        }
+    )
+    (cand,) = DocstringGenerator().generate(ActionContext(view=view, focus_path="g.py"))
+    text = cand.change.edits[0].new_text
+    assert "list: The averages." in text
+    assert "ValueError: If window must be positive." in text
