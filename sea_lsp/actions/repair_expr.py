@@ -181,8 +181,15 @@ def _plus_minus(node: Node, site: Site, family: str) -> Iterator[Mutation]:
     if node.type in ("string", "list", "dictionary", "set", "true", "false", "none"):
         return
     base = paren(node)
+    if node.type == "binary_operator" and op_text(node) in ("+", "-"):
+        base = text_of(node)  # ``a - b + 1`` is ``(a - b) + 1``: no parentheses needed
     yield _swap(node, f"{base} + 1", site, family)
     yield _swap(node, f"{base} - 1", site, family)
+
+
+def op_text(node: Node) -> str:
+    op = node.child_by_field_name("operator")
+    return text_of(op) if op is not None else ""
 
 
 def _positional_args(args: Node) -> list[Node]:
