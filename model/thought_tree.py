@@ -37,6 +37,9 @@ class SearchConfig:
     lazy_expansion: bool = False  # expand a node on its second visit, not its first
     min_q_span: float = 0.0  # Q is scaled by at least this span, so tiny differences stay tiny
     prune_exhausted: bool = False  # never revisit a dead end (rewards are deterministic)
+    # Deterministic planning: a node is worth its best plan found below, or stopping there
+    # (0), instead of the mean of everything tried below it.
+    max_backup: bool = False
     fpu: float | None = None  # value assumed for unvisited children (None: the minimum seen)
     fpu_offset: float = (
         0.0  # added to it after scaling; > 0 keeps the search broad until a child helps
@@ -69,6 +72,8 @@ class Node:
     entered: bool = False  # state made and real reward taken
     expanded: bool = False
     exhausted: bool = False  # nothing left to learn below (with prune_exhausted)
+    leaf: float = 0.0  # the evaluator's estimate when this node was entered or expanded
+    best: float = 0.0  # with max_backup: the best return below this node
     visits: int = 0
     value_sum: float = 0.0
     actions: list[Any] = field(default_factory=list)
@@ -80,11 +85,11 @@ class Node:
 
 @dataclass
 class Found:
-    """The node with the highest real reward seen, and how to get there."""
+    """The node with the highest return (discounted rewards along its path) seen."""
 
     actions: list[Any]
     state: Any
-    reward: float
+    reward: float  # the return of the path to it
     simulation: int
 
 
@@ -157,8 +162,9 @@ class ThoughtTree:
             if cfg.prune_exhausted:
                 self._mark_exhausted(path)
             sims += 1
-            if best is None or node.reward > best.reward:
-                best = Found(list(actions), node.state, node.reward, sims)
+            ret = sum(n.reward * cfg.discount**i for i, n in enumerate(path[1:]))
+            if best is None or ret > best.reward:
+                best = Found(list(actions), node.state, ret, sims)
             if on_simulation is not None:
                 on_simulation(sims, node)
             if is_solution(self.env, node.state):
@@ -225,7 +231,7 @@ class ThoughtTree:
                 continue
             q = unvisited_q
             if child.visits:
-                q = self.stats.normalize(child.reward + cfg.discount * child.value())
+                q = self._q(child)
             score = q + cfg.c_puct * child.prior * sqrt_total / (1 + child.visits)
             if score > best_score:
                 best_index, best_score = i, score
@@ -233,11 +239,22 @@ class ThoughtTree:
 
     def _backup(self, path: list[Node], value: float) -> None:
         """Single-player backup: G = r + discount * G all the way up, no sign flips."""
+        gamma = self.config.discount
+        path[-1].leaf = value
         for node in reversed(path):
             node.value_sum += value
             node.visits += 1
-            self.stats.update(node.reward + self.config.discount * node.value())
-            value = node.reward + self.config.discount * value
+            if self.config.max_backup:
+                tried = [c.reward + gamma * c.best for c in node.children if c.visits]
+                node.best = max(0.0, max(tried) if tried else node.leaf)
+                self.stats.update(node.reward + gamma * node.best)
+            else:
+                self.stats.update(node.reward + gamma * node.value())
+            value = node.reward + gamma * value
+
+    def _q(self, child: Node) -> float:
+        future = child.best if self.config.max_backup else child.value()
+        return self.stats.normalize(child.reward + self.config.discount * future)
 
     @staticmethod
     def _mark_exhausted(path: list[Node]) -> None:

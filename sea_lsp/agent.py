@@ -229,6 +229,7 @@ def execute_task(
                 stop_on_solution=True,
                 lazy_expansion=True,
                 prune_exhausted=True,
+                max_backup=True,
                 c_puct=0.5,  # real rewards decide; priors order the breadth (fpu below)
                 min_q_span=1.0,
                 fpu=0.0,  # rewards are improvements: an untried edit is assumed to change nothing,

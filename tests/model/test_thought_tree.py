@@ -51,7 +51,8 @@ def test_backup_values_on_a_tiny_tree():
     # root: its own evaluation 0, then 0.5*0, 0.5*3, 0.5*3
     assert root.visits == 4 and root.value() == pytest.approx((0 + 0 + 1.5 + 1.5) / 4)
     assert result.root_value == pytest.approx(root.value())
-    assert result.best_found.reward == 3.0 and result.best_found.actions == ["b", "c"]
+    # the return of the path: r(b) + 0.5 * r(c)
+    assert result.best_found.reward == 1.5 and result.best_found.actions == ["b", "c"]
     assert result.best_action_sequence() == ["b", "c"]
     assert result.visit_distribution == [0.0, 1.0]
     assert result.evaluations == 2  # root and b; terminals are not evaluated
@@ -156,7 +157,9 @@ def test_lazy_expansion_expands_only_revisited_nodes():
 
 def test_lazy_search_still_finds_the_best_leaf():
     env = SyntheticTree(branching=3, depth=3, seed=1)
-    cfg = SearchConfig(num_simulations=4000, c_puct=5.0, lazy_expansion=True, stop_on_solution=False)
+    cfg = SearchConfig(
+        num_simulations=4000, c_puct=5.0, lazy_expansion=True, stop_on_solution=False
+    )
     result = ThoughtTree(env, env.uniform_evaluator, cfg).search(env.root())
     assert tuple(result.best_found.actions) == env.best_path
 
@@ -176,3 +179,45 @@ def test_exhausted_subtrees_are_not_revisited():
     assert result.simulations == 3 and result.root.exhausted
     assert (a.visits, b.visits) == (1, 2) and b.exhausted
     assert result.best_found.actions == ["b", "c"]
+
+
+class PartialFix:
+    """root -> good (+0.5) -> {bad (-0.5) x3, fix (+0.5)}; root -> noise (-0.01) x3."""
+
+    def candidates(self, state):
+        if state == "root":
+            return ["good", "n1", "n2", "n3"]
+        if state == "good":
+            return ["bad1", "bad2", "bad3", "fix"]
+        return []
+
+    def transition(self, state, action):
+        return action
+
+    def reward_function(self, state):
+        return {"good": 0.5, "fix": 0.5}.get(state, -0.5 if state.startswith("bad") else -0.01)
+
+    def is_terminal(self, state):
+        return state not in ("root", "good")
+
+    def is_solution(self, state):
+        return state == "fix"
+
+    def observe(self, state, candidates):
+        raise AssertionError("not used")
+
+
+def test_max_backup_keeps_a_partial_fix_worth_its_best_plan():
+    """Mean backup lets bad tries under a good first step drag it below untried noise;
+    max backup (the best plan below, or stopping) keeps searching under it."""
+
+    def uniform(state, candidates):
+        return [1.0] * len(candidates), 0.0
+
+    common = dict(num_simulations=6, c_puct=0.5, fpu=0.0, fpu_offset=0.05, prune_exhausted=True)
+    mean = ThoughtTree(PartialFix(), uniform, SearchConfig(**common)).search("root")
+    best = ThoughtTree(PartialFix(), uniform, SearchConfig(**common, max_backup=True)).search(
+        "root"
+    )
+    assert best.solved and best.best_found.actions == ["good", "fix"]
+    assert not mean.solved
