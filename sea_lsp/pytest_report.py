@@ -68,6 +68,11 @@ def _emit(record: dict) -> None:
     _out.flush()
 
 
+def emit_timing(**seconds: float) -> None:
+    """Record where a warm child's CPU time went (``{"kind": "timing", phase: seconds}``)."""
+    _emit({"kind": "timing", **seconds})
+
+
 def pytest_collection_modifyitems(session, config, items) -> None:
     if FIRST:
         rank = {nodeid: i for i, nodeid in enumerate(FIRST)}

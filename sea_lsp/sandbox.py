@@ -200,6 +200,7 @@ class Sandbox:
         sea.mkdir()
         shutil.copyfile(_HERE / "pytest_report.py", sea / f"{PLUGIN}.py")
         shutil.copyfile(_HERE / "sandbox_worker.py", sea / "sea_sandbox_worker.py")
+        shutil.copyfile(_HERE / "sandbox_warm.py", sea / "sea_sandbox_warm.py")
         (tmp / "home" / "tmp").mkdir(parents=True)
         write_replacements(ws, replacements)
         return ws, sea

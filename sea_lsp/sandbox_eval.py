@@ -2,10 +2,12 @@
 
 ``Evaluator`` copies the workspace once (with the base replacements), keeps a pristine
 copy beside it, and starts ``sandbox_worker`` there under the sandbox's limits. The worker
-imports pytest and collects once, then forks a child per candidate. The first evaluation
-(no patch) is the baseline: each test's timeout becomes 5x its baseline duration + 1 s, and
-tests that fail (there or in any later candidate) run first, with ``-x`` stopping at the
-first failure, so a bad candidate costs little.
+configures pytest and collects once, then forks a child per candidate that re-imports only
+what the candidate made stale (``sandbox_warm``). The first evaluation (no patch) is the
+baseline: each test's timeout becomes 5x its baseline duration + 1 s, and tests that fail
+(there or in any later candidate) run first, stopping after ``max_failures`` failures, so a
+bad candidate costs little. ``last_phases`` holds the worker's timings of the last
+evaluation; with ``SEA_SANDBOX_PROFILE=DIR`` set each child writes a cProfile to DIR.
 """
 
 from __future__ import annotations
@@ -82,6 +84,7 @@ class Evaluator:
             "cpu_s": self.limits.cpu_s,
             "max_processes": self.limits.max_processes,
             "test_ids": self.test_ids,
+            "profile_dir": os.environ.get("SEA_SANDBOX_PROFILE", ""),
         }
         self._log = open(self._tmp / "worker.log", "wb")  # noqa: SIM115 - lives with the worker
         try:
@@ -104,6 +107,11 @@ class Evaluator:
         ready = self._read_answer(time.monotonic() + max(self.limits.timeout_s, 10.0))
         if not ready.get("ready"):
             raise EvaluatorError(f"the warm test worker did not start: {self._log_tail()}")
+        self.mode: str = ready.get("mode", "main")
+        if self.mode != "warm":
+            logger.debug(
+                "sandbox: warm evaluator runs pytest.main per candidate: {}", ready.get("why")
+            )
 
     def _log_tail(self) -> str:
         try:
@@ -129,7 +137,7 @@ class Evaluator:
         self,
         files: Mapping[str, bytes | None],
         first: Sequence[str],
-        stop_first: bool,
+        stop_first: int,
         baseline: bool = False,
     ) -> TestRun:
         if self._proc is None:
@@ -170,10 +178,11 @@ class Evaluator:
             error=error,
         )
 
-    def evaluate(self, replacements: Mapping[str, str | None]) -> TestRun:
-        """Run the target tests with ``replacements`` on top of the base; stops at the first failure."""
+    def evaluate(self, replacements: Mapping[str, str | None], max_failures: int = 1) -> TestRun:
+        """Run the target tests with ``replacements`` on top of the base, failing tests first;
+        stops after ``max_failures`` failures (the first, by default; 0 runs everything)."""
         files = encode_replacements(self._pristine, replacements)
-        run = self._request(files, self._first, stop_first=True)
+        run = self._request(files, self._first, stop_first=max_failures)
         self.evaluations += 1
         for nodeid in run.failed:
             if nodeid in self._first:

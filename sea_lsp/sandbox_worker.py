@@ -1,13 +1,17 @@
 """The warm test worker: a fork-server run inside a sandbox copy, plus /proc process tracking.
 
 Started by ``sea_lsp.sandbox_eval.Evaluator`` as a script copied next to the workspace copy,
-so it imports only the standard library, pytest and the ``sea_pytest_report`` plugin. It
-imports pytest and collects the tests once; then for each request it forks a child (own
-process group, fresh CPU limit, stdio on /dev/null) that writes the candidate's files into
-the copy, drops every workspace module from ``sys.modules`` and runs pytest in-process.
-After the child ends the worker kills what it left behind and restores the copy from the
-pristine tree, so no candidate's writes reach the next one. Requests and answers are JSON
-lines on two pipes.
+so it imports only the standard library, pytest, ``sea_pytest_report`` and
+``sea_sandbox_warm``. It configures pytest and collects the tests once (``WarmSession``,
+recording which workspace modules import which). A child is forked ahead of each request
+(own process group, fresh CPU limit, stdio on /dev/null) and waits on a pipe; given the
+request it writes the candidate's files into the copy, drops the stale workspace modules
+from ``sys.modules`` (those the change reaches through the import graph, or all of them when
+that cannot be told), re-collects them and runs the tests in-process, failing tests first.
+The answer goes back as soon as the child says it is done; then the worker kills what the
+child left behind and restores the copy from the pristine tree, so no candidate's writes
+reach the next one, and forks the next child. Requests and answers are JSON lines on two
+pipes.
 """
 
 from __future__ import annotations
@@ -17,11 +21,9 @@ import contextlib
 import importlib
 import inspect
 import json
-import linecache
 import os
 import resource
 import select
-import shutil
 import signal
 import sys
 import time
@@ -142,176 +144,181 @@ def kill_descendants(rounds: int = 100) -> bool:
     return False
 
 
-# ---- the pristine copy ---------------------------------------------------------------------------
-def snapshot(root: str) -> dict[str, tuple]:
-    """Identity of every entry under ``root``: enough to notice any write, create or delete."""
-    out: dict[str, tuple] = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            full = os.path.join(dirpath, name)
-            st = os.lstat(full)
-            out[os.path.relpath(full, root)] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
-    return out
-
-
-def restore(root: str, pristine: str, snap: dict[str, tuple]) -> int:
-    """Make ``root`` equal to ``pristine`` again where it differs from ``snap``; count fixes."""
-    now = snapshot(root)
-    fixed = 0
-    for rel in sorted(set(now) - set(snap), key=len):
-        full = os.path.join(root, rel)
-        if os.path.isdir(full) and not os.path.islink(full):
-            shutil.rmtree(full, ignore_errors=True)
-        elif os.path.lexists(full):
-            os.unlink(full)
-        fixed += 1
-    for rel in sorted(snap, key=len):
-        if now.get(rel) == snap[rel]:
-            continue
-        src, dst = os.path.join(pristine, rel), os.path.join(root, rel)
-        if os.path.isdir(src) and not os.path.islink(src):
-            os.makedirs(dst, exist_ok=True)
-        else:
-            if os.path.lexists(dst) or os.path.isdir(dst):
-                if os.path.isdir(dst) and not os.path.islink(dst):
-                    shutil.rmtree(dst, ignore_errors=True)
-                else:
-                    os.unlink(dst)
-            os.makedirs(os.path.dirname(dst), exist_ok=True)
-            shutil.copy2(src, dst, follow_symlinks=False)
-        st = os.lstat(dst)
-        snap[rel] = (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ino)
-        fixed += 1
-    return fixed
-
-
 # ---- the fork server -------------------------------------------------------------------------------
-def _workspace_modules(ws: str) -> list[str]:
-    """Names of imported modules whose file lies in the workspace copy."""
-    prefix = ws + os.sep
-    names = []
-    for name, mod in list(sys.modules.items()):
-        files = [getattr(mod, "__file__", None) or ""]
-        files += list(getattr(mod, "__path__", None) or [])
-        if any(isinstance(f, str) and os.path.abspath(f).startswith(prefix) for f in files):
-            names.append(name)
-    return names
-
-
-class _Warm:
-    """A configured pytest session (collected once) that forked children re-collect and run."""
-
-    def __init__(self, ws: str, test_ids: list[str]) -> None:
-        from _pytest.config import _prepareconfig
-        from _pytest.main import Session
-
-        args = ["--capture=sys", "--tb=short", "-p", "no:terminal", "-p", "no:cacheprovider"]
-        self.config = _prepareconfig([*args, "-p", "sea_pytest_report", "--rootdir", ws, *test_ids])
-        self.config._do_configure()
-        self.session = Session.from_config(self.config)
-        self.config.hook.pytest_sessionstart(session=self.session)
-        self.config.hook.pytest_collection(session=self.session)
-        self.collected = len(self.session.items)
-        self.conftest_bound = self._conftest_binds_workspace(ws)
-        self.conftests = {  # conftest plugins stay registered, so their modules stay imported
-            getattr(p, "__name__", "")
-            for p in self.config.pluginmanager.get_plugins()
-            if os.path.basename(getattr(p, "__file__", None) or "") == "conftest.py"
-        }
-
-    def _conftest_binds_workspace(self, ws: str) -> bool:
-        """Does a conftest hold objects from workspace modules (stale after a re-import)?"""
-        prefix = ws + os.sep
-        for plugin in self.config.pluginmanager.get_plugins():
-            if os.path.basename(getattr(plugin, "__file__", None) or "") != "conftest.py":
-                continue
-            for value in vars(plugin).values():
-                name = value.__name__ if isinstance(value, type(os)) else None
-                name = name or getattr(value, "__module__", None)
-                mod = sys.modules.get(name or "")
-                f = getattr(mod, "__file__", None) or ""
-                if f.startswith(prefix) and os.path.basename(f) != "conftest.py":
-                    return True
-        return False
-
-    def run(self, stop_first: bool) -> int:
-        session, config = self.session, self.config
-        session.testsfailed = session.testscollected = 0
-        session.shouldfail = session.shouldstop = False
-        config.option.maxfail = 1 if stop_first else 0
-        code = 0
-        try:
-            config.hook.pytest_collection(session=session)
-            config.hook.pytest_runtestloop(session=session)
-            code = 1 if session.testsfailed else (5 if not session.testscollected else 0)
-        except (session.Interrupted, session.Failed):
-            code = 1 if session.testsfailed else 2
-        finally:
-            config.hook.pytest_sessionfinish(session=session, exitstatus=code)
-        return code
-
-
-def _child(cfg: dict, req: dict, report: str, warm: _Warm | None) -> int:
+def _child(cfg: dict, req: dict, report: str, warm) -> int:
+    """In the forked child: write the candidate's files, forget stale modules, run pytest."""
     import pytest
     import sea_pytest_report
+    import sea_sandbox_warm as w
 
-    null = os.open(os.devnull, os.O_RDWR)
-    for fd in (0, 1, 2):
-        os.dup2(null, fd)
-    cpu = int(cfg["cpu_s"])
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
     ws = cfg["ws"]
+    created = False
     for rel, data in req["files"].items():
         full = os.path.join(ws, rel)
-        if os.path.lexists(full):
+        existed = os.path.lexists(full)
+        if existed:
             os.unlink(full)
         if data is not None:
             os.makedirs(os.path.dirname(full), exist_ok=True)
             with open(full, "wb") as f:
                 f.write(base64.b64decode(data))
+        created = created or existed != (data is not None)
+    if created:  # the import system caches directory listings
+        importlib.invalidate_caches()
+    w.forget_sources(ws, req["files"])
+    sea_pytest_report.configure(
+        ws, report, False, req["first"], req["timeouts"], req["default_timeout"]
+    )
+    max_failures = int(req.get("stop_first") or 0)
+    stale = None
+    if warm is not None and warm.partial:
+        stale = warm.graph.stale(req["files"], cfg["pristine"])
+    if stale is not None and not stale & warm.conftests:
+        w.forget_modules(stale)  # only what the candidate changed and what depends on it
+        return warm.run(max_failures, stale)
     keep = warm.conftests if warm else set()
     for name in cfg["ws_modules"]:
         if name not in keep:
             sys.modules.pop(name, None)
-    importlib.invalidate_caches()
-    linecache.clearcache()
-    sea_pytest_report.configure(
-        ws, report, False, req["first"], req["timeouts"], req["default_timeout"]
-    )
     conftest_changed = any(os.path.basename(r) == "conftest.py" for r in req["files"])
     if warm is not None and not warm.conftest_bound and not conftest_changed:
-        return warm.run(bool(req.get("stop_first")))
-    for name in _workspace_modules(ws):
+        return warm.run(max_failures)
+    for name in w.workspace_modules(ws):
         sys.modules.pop(name, None)
     args = ["-q", "-p", "sea_pytest_report", "-p", "no:cacheprovider", "--rootdir", ws]
-    if req.get("stop_first"):
-        args.append("-x")
+    if max_failures:
+        args.append(f"--maxfail={max_failures}")
     return int(pytest.main(args + list(req["test_ids"])))
 
 
-def _evaluate(cfg: dict, req: dict, n: int, snap: dict[str, tuple], warm: _Warm | None) -> dict:
-    report = os.path.join(cfg["sea"], f"report-{n}.jsonl")
-    t0 = time.monotonic()
-    since = start_ticks(os.getpid())
-    pid = os.fork()
-    if pid == 0:  # the candidate's child
-        code = 70
-        try:
-            os.setpgid(0, 0)
-            code = _child(cfg, req, report, warm)
-        finally:
-            os._exit(code)
-    with contextlib.suppress(OSError):
-        os.setpgid(pid, pid)
-    since = max(since, start_ticks(pid))
-    fd = os.pidfd_open(pid)
-    deadline = t0 + float(req["timeout"])
-    timed_out, error, status = False, None, None
+def _report_crash(report: str) -> None:
+    """Record why a child died outside pytest (its stderr is /dev/null)."""
+    import traceback
+
+    message = "the warm test worker failed: " + traceback.format_exc()[-3000:]
+    with contextlib.suppress(OSError), open(report, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"kind": "collect_error", "nodeid": "", "message": message}) + "\n")
+
+
+def _cpu(who: int) -> float:
+    u = resource.getrusage(who)
+    return u.ru_utime + u.ru_stime
+
+
+def _profiled(cfg: dict, n: int, fn) -> int:
+    """``fn()``, under cProfile written to ``cfg['profile_dir']/child-N.prof`` when that is set."""
+    if not cfg.get("profile_dir"):
+        return fn()
+    import cProfile
+
+    prof = cProfile.Profile()
     try:
+        return prof.runcall(fn)
+    finally:
+        prof.dump_stats(os.path.join(cfg["profile_dir"], f"child-{n}.prof"))
+
+
+class _Spare:
+    """A child forked ahead of its request (after the copy was restored), waiting on a pipe.
+
+    Forking, the child's exit and the worker's cleanup then happen between requests, not
+    while the client waits for an answer.
+    """
+
+    def __init__(self, cfg: dict, n: int, warm) -> None:
+        self.report = os.path.join(cfg["sea"], f"report-{n}.jsonl")
+        req_r, self.req_w = os.pipe()
+        self.done_r, done_w = os.pipe()
+        self.since = start_ticks(os.getpid())
+        self.pid = os.fork()
+        if self.pid == 0:
+            os.close(self.req_w)
+            os.close(self.done_r)
+            _child_main(cfg, n, warm, req_r, done_w, self.report)
+        os.close(req_r)
+        os.close(done_w)
+        with contextlib.suppress(OSError):
+            os.setpgid(self.pid, self.pid)
+        self.since = max(self.since, start_ticks(self.pid))
+        self.pidfd = os.pidfd_open(self.pid)
+        self.status: int | None = None
+        self.sent = self.killed = False
+
+    def send(self, req: dict) -> bool:
+        """Hand the request over; False when the child is already gone."""
+        data = json.dumps(req).encode()
+        self.sent = True
+        try:
+            while data:
+                data = data[os.write(self.req_w, data) :]
+        except OSError:
+            return False
+        finally:
+            os.close(self.req_w)
+        return True
+
+    def kill(self, cfg: dict) -> None:
+        """SIGKILL the child's group and everything it left; reap the child (once)."""
+        if self.killed:
+            return
+        self.killed = True
+        if not self.sent:  # a spare that never got a request: EOF makes it exit
+            self.sent = True
+            with contextlib.suppress(OSError):
+                os.close(self.req_w)
+        with contextlib.suppress(OSError):
+            os.killpg(self.pid, signal.SIGKILL)
+        if self.status is None:
+            with contextlib.suppress(ChildProcessError):
+                self.status = os.waitpid(self.pid, 0)[1]
+        if cfg["subreaper"]:
+            kill_descendants()
+        else:
+            kill_members(pgid=self.pid, mark=cfg["mark"], since=self.since, exclude=(os.getpid(),))
+        for fd in (self.pidfd, self.done_r):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+def _child_main(cfg: dict, n: int, warm, req_r: int, done_w: int, report: str) -> None:
+    """The forked child: wait for the request, evaluate it, say so on ``done_w``, exit."""
+    code = 70
+    try:
+        os.setpgid(0, 0)
+        null = os.open(os.devnull, os.O_RDWR)
+        for fd in (0, 1, 2):
+            os.dup2(null, fd)
+        cpu = int(cfg["cpu_s"])
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        chunks = []
+        while chunk := os.read(req_r, 1 << 20):
+            chunks.append(chunk)
+        if not chunks:  # the worker is stopping
+            code = 0
+            return
+        req = json.loads(b"".join(chunks))
+        code = _profiled(cfg, n, lambda: _child(cfg, req, report, warm))
+    except BaseException:  # noqa: BLE001 - reported as the candidate's error
+        _report_crash(report)
+    finally:
+        with contextlib.suppress(OSError):
+            os.write(done_w, b"%d\n" % code)
+        os._exit(code)
+
+
+def _evaluate(cfg: dict, req: dict, child: _Spare) -> dict:
+    """Run ``req`` in the waiting ``child``; the answer is ready once the child says done."""
+    t0 = time.monotonic()
+    deadline = t0 + float(req["timeout"])
+    timed_out, error, returncode = False, None, None
+    if child.send(req):
         while True:
-            ready, _, _ = select.select([fd], [], [], 0.05)
-            if ready:
-                status = os.waitpid(pid, 0)[1]
+            ready, _, _ = select.select([child.done_r, child.pidfd], [], [], 0.05)
+            if child.done_r in ready:  # the exit code, or EOF when the child died first
+                with contextlib.suppress(ValueError, OSError):
+                    returncode = int(os.read(child.done_r, 64).strip() or b"x")
+                break
+            if child.pidfd in ready:
                 break
             if time.monotonic() > deadline:
                 timed_out = True
@@ -319,73 +326,83 @@ def _evaluate(cfg: dict, req: dict, n: int, snap: dict[str, tuple], warm: _Warm 
             if len(descendants(os.getpid())) > int(cfg["max_processes"]):
                 error = f"the tests started more than {cfg['max_processes']} processes (max_processes); all were killed"
                 break
-    finally:
-        os.close(fd)
-    with contextlib.suppress(OSError):
-        os.killpg(pid, signal.SIGKILL)
-    if status is None:
-        status = os.waitpid(pid, 0)[1]
+    if returncode is None:  # killed, crashed, timed out or over the process limit
+        child.kill(cfg)
+        returncode = os.waitstatus_to_exitcode(child.status or 0)
     t_child = time.monotonic()
-    if cfg["subreaper"]:
-        kill_descendants()
-    else:
-        kill_members(pgid=pid, mark=cfg["mark"], since=since, exclude=(os.getpid(),))
-    returncode = os.waitstatus_to_exitcode(status)
-    records = []
-    if os.path.exists(report):
-        with open(report, encoding="utf-8", errors="replace") as f:
+    records, timing = [], {}
+    if os.path.exists(child.report):
+        with open(child.report, encoding="utf-8", errors="replace") as f:
             for line in f:
                 with contextlib.suppress(ValueError):
                     records.append(json.loads(line))
-        os.unlink(report)
-    t_clean = time.monotonic()
-    fixed = restore(cfg["ws"], cfg["pristine"], snap)
+                    if records[-1].get("kind") == "timing":
+                        timing.update(records.pop())
+        os.unlink(child.report)
     return {
         "records": records,
         "timed_out": timed_out,
         "returncode": returncode,
         "error": error,
         "duration": time.monotonic() - t0,
-        "phases": {"child": t_child - t0, "cleanup": t_clean - t_child},
-        "restored": fixed,
+        "phases": {
+            "child": t_child - t0,
+            "worker_cpu_total": _cpu(resource.RUSAGE_SELF),
+            "children_cpu_total": _cpu(resource.RUSAGE_CHILDREN),
+            **{f"{k}_cpu": float(v) for k, v in timing.items() if k != "kind"},
+        },
     }
 
 
 def serve(cfg: dict) -> None:
     """Answer requests on ``cfg['req_fd']`` until it closes or a ``quit`` arrives."""
+    import gc
+
+    import pytest
+    import sea_sandbox_warm as w
+
     requests = os.fdopen(int(cfg["req_fd"]), "rb")
     answers = os.fdopen(int(cfg["resp_fd"]), "wb")
     ws = cfg["ws"]
     os.chdir(ws)
     cfg["subreaper"] = become_subreaper()
-    snap = snapshot(ws)
-    import gc
-
-    import pytest
-
+    snap = w.snapshot(ws)
+    w.cache_compiled_code(ws)
     warm, why = None, ""
     with open(os.devnull, "w") as null, contextlib.redirect_stdout(null):
         try:
-            warm = _Warm(ws, cfg["test_ids"])
+            warm = w.WarmSession(ws, cfg["test_ids"])
         except Exception as exc:  # noqa: BLE001 - fall back to one pytest.main per candidate
             why = f"{type(exc).__name__}: {exc}"
             pytest.main(["--collect-only", "-q", "-p", "no:cacheprovider", "--rootdir", ws])
-    restore(ws, cfg["pristine"], snap)
-    cfg["ws_modules"] = _workspace_modules(ws)
-    inspect.getmodule(
-        sys._getframe()
-    )  # fills inspect's file->module cache once, for failure reports
+    w.restore(ws, cfg["pristine"], snap)
+    cfg["ws_modules"] = w.workspace_modules(ws)
+    if warm is not None:
+        try:
+            warm.graph.build(cfg["ws_modules"])
+        except Exception as exc:  # noqa: BLE001 - without the graph all modules are re-imported
+            sys.stderr.write(f"sea worker: no import graph ({exc!r}); re-importing everything\n")
+    inspect.getmodule(sys._getframe())  # fills inspect's file->module cache once
+    w.warm_failure_reports()
     gc.collect()
     gc.freeze()  # children's collections then skip the inherited heap (no copy-on-write storm)
-    mode = "warm" if warm and not warm.conftest_bound else "main"
+    mode = "warm" if warm else "main"
     answers.write(json.dumps({"ready": True, "mode": mode, "why": why}).encode() + b"\n")
     answers.flush()
-    for n, line in enumerate(requests, start=1):
-        req = json.loads(line)
-        if req.get("op") == "quit":
-            break
-        answers.write(json.dumps(_evaluate(cfg, req, n, snap, warm)).encode() + b"\n")
-        answers.flush()
+    child = _Spare(cfg, 1, warm)
+    try:
+        for n, line in enumerate(requests, start=2):
+            req = json.loads(line)
+            if req.get("op") == "quit":
+                break
+            answer = _evaluate(cfg, req, child)
+            answers.write(json.dumps(answer).encode() + b"\n")
+            answers.flush()
+            child.kill(cfg)  # whatever the candidate left running dies before the restore
+            w.restore(ws, cfg["pristine"], snap)
+            child = _Spare(cfg, n, warm)
+    finally:
+        child.kill(cfg)
 
 
 if __name__ == "__main__":

@@ -65,6 +65,9 @@ def test_slug_empty():
 """
 
 
+CPU_PHASES = ("child", "worker", "setup", "collect", "run", "finish")
+
+
 def candidates(n: int) -> list[dict[str, str]]:
     """Alternating broken and correct versions of the module (like a search would try)."""
     broken = [
@@ -94,11 +97,23 @@ def main(args: argparse.Namespace) -> int:
         t = time.perf_counter()
         with sb.evaluator() as ev:
             start_s = time.perf_counter() - t
+            mode = ev.mode
             cands = candidates(opts.evaluations)
-            t = time.perf_counter()
-            passed = sum(ev.evaluate(c).all_passed for c in cands)
+            t, client0 = time.perf_counter(), time.process_time()
+            passed, cpu, first = 0, dict.fromkeys(CPU_PHASES, 0.0), {}
+            for c in cands:
+                passed += ev.evaluate(c).all_passed
+                first = first or dict(ev.last_phases)
+                for k in CPU_PHASES[2:]:
+                    cpu[k] += 1000 * ev.last_phases.get(f"{k}_cpu", 0.0) / len(cands)
             warm_s = time.perf_counter() - t
+            client_cpu = time.process_time() - client0
+            for k, total in (("child", "children_cpu_total"), ("worker", "worker_cpu_total")):
+                spent = ev.last_phases.get(total, 0.0) - first.get(total, 0.0)
+                cpu[k] = 1000 * spent / max(1, len(cands) - 1)
         warm_rate = len(cands) / warm_s
+        cpu["client"] = 1000 * client_cpu / len(cands)
+        cpu_ms = cpu["child"] + cpu["worker"] + cpu["client"]
 
         fresh = candidates(opts.fresh)
         t = time.perf_counter()
@@ -123,6 +138,13 @@ def main(args: argparse.Namespace) -> int:
         f"{passed}/{len(cands)} candidates passed)  budget >= 50/s: "
         f"{'met' if warm_rate >= 50 else 'NOT met'}"
     )
+    print(
+        f"  warm evaluator CPU: {cpu_ms:.1f} ms per evaluation (child {cpu['child']:.1f}, "
+        f"worker {cpu['worker']:.1f}, client {cpu['client']:.1f}) = {1000 / cpu_ms:.0f}/s "
+        "on one free core"
+    )
+    inner = ", ".join(f"{k} {cpu[k]:.1f}" for k in CPU_PHASES[2:])
+    print(f"    in the child (ms): {inner} (evaluator mode: {mode})")
     print(
         f"  fresh sandbox:    {1 / fresh_s:7.1f} evaluations/s  ({1000 * fresh_s:.0f} ms each, "
         f"{fresh_passed}/{len(fresh)} passed)"
