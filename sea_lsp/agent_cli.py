@@ -122,7 +122,7 @@ def apply_result(result: TaskResult, root: Path) -> None:
 
 def run_command(args: Any) -> int:
     out = Console(file=sys.stdout, highlight=False, soft_wrap=True)
-    err = Console(file=sys.stderr)
+    err = Console(file=sys.stderr, soft_wrap=True)
     try:
         root = check_workspace(args.workspace)
         settings = settings_from_args(args)

@@ -33,7 +33,7 @@ def main(args: Any) -> int:
     from sea_lsp.tasks import TaskError
 
     out = Console(file=sys.stdout, highlight=False, soft_wrap=True)
-    err = Console(file=sys.stderr)
+    err = Console(file=sys.stderr, soft_wrap=True)
     if not EXAMPLE.is_dir():
         err.print(
             f"[red]sea-lsp demo:[/] the example project is not at {EXAMPLE}; run the demo "

@@ -29,7 +29,9 @@ def sea(*args: str, stdin: str | None = None, data_dir: Path | None = None, time
 
 def test_run_without_apply_changes_nothing(example, tmp_path):
     before = snapshot(example)
-    proc = sea("run", "fix the failing tests", "--workspace", str(example), "--json", "--budget", "150")
+    proc = sea(
+        "run", "fix the failing tests", "--workspace", str(example), "--json", "--budget", "150"
+    )
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout)
     assert result["solved"] and not result["applied"]
@@ -79,4 +81,13 @@ def test_repl_accepts_then_quits(example, tmp_path):
     assert "cannot do that" in proc.stdout
     assert "Apply this change?" in proc.stdout and "Applied." in proc.stdout
     assert proc.stdout.rstrip().endswith("bye")
-    assert "range(len(values) - window" in (example / "stats_kit" / "stats.py").read_text()
+    check = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=example,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert check.returncode == 0, check.stdout  # the accepted fix was written
+    stats = json.loads(sea("feedback", "stats", "--json", data_dir=tmp_path / "data").stdout)
+    assert stats["accepted"] == 1 and stats["task_results"] == 1
