@@ -53,6 +53,7 @@ def save_checkpoint(model: AgentModel, path: str | Path) -> Path:
             for key, value in net.state_dict().items()
         }
         save_file(tensors, str(tmp / WEIGHTS), metadata={"format": FORMAT})
+        os.chmod(tmp / WEIGHTS, 0o644)  # readable like any installed package file
         record = {
             "format": FORMAT,
             "format_version": FORMAT_VERSION,

@@ -109,14 +109,26 @@ def default_corpus() -> Path:
     return Path(sysconfig.get_paths()["stdlib"])
 
 
+def _benchmark_held_out(root: Path) -> frozenset[str]:
+    """The repair benchmark's held-out stdlib modules: never trained on."""
+    if root.resolve() != default_corpus().resolve():
+        return frozenset()
+    from sea_lsp.bench.repair_corpus import HELD_OUT_MODULES
+
+    return HELD_OUT_MODULES
+
+
 def corpus_files(root: Path, count: int, seed: int, max_bytes: int = 12_000) -> list[Path]:
     """A fixed, sorted sample of ``count`` Python files of ``root`` (same seed, same files)."""
     if not root.is_dir():
         raise FileNotFoundError(f"corpus {root} is not a directory; pass --corpus DIR")
     found = []
+    held_out = _benchmark_held_out(root)
     for p in sorted(root.rglob("*.py")):
         rel = p.relative_to(root).parts
         if any(part in SKIP_DIRS or part.startswith(".") for part in rel[:-1]):
+            continue
+        if "/".join(rel) in held_out:
             continue
         try:
             size = p.stat().st_size
