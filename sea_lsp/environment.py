@@ -37,7 +37,7 @@ GENERATORS_FOR = {
     "file": {"files"},
     "free": {"llm"},
 }
-MAX_CANDIDATES = 1500  # per state; the policy ranks them, the search tries few
+MAX_CANDIDATES = 600  # per state, most suspicious lines first; the policy ranks them
 
 
 @dataclass(eq=False)
