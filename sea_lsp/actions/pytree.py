@@ -234,3 +234,21 @@ def names_in_scope(ctx_symbols: object, path: str, tree: Tree, offset: int) -> d
         if isinstance(name, str) and name.isidentifier():
             local.setdefault(name, "var")
     return local
+
+
+class FileView:
+    """A one-file ``WorkspaceView`` parsed once: for generators run outside a workspace
+    (pretraining mutants, the repair benchmark)."""
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path, self.text = path, text
+        self._tree = parse(text)
+
+    def files(self) -> list[str]:
+        return [self.path]
+
+    def read_text(self, path: str) -> str | None:
+        return self.text if path == self.path else None
+
+    def tree(self, path: str) -> Tree | None:
+        return self._tree if path == self.path else None

@@ -55,23 +55,6 @@ class Mutation:
         return self.apply(text).encode("utf-8").count(b"\n", 0, at) + 1
 
 
-class FileView:
-    """A one-file ``WorkspaceView`` (the generators' read side), parsed once."""
-
-    def __init__(self, path: str, text: str) -> None:
-        self.path, self.text = path, text
-        self._tree = pytree.parse(text)
-
-    def files(self) -> list[str]:
-        return [self.path]
-
-    def read_text(self, path: str) -> str | None:
-        return self.text if path == self.path else None
-
-    def tree(self, path: str) -> Tree | None:
-        return self._tree if path == self.path else None
-
-
 def parses(text: str, path: str = "<mutant>") -> bool:
     """No tree-sitter ERROR/MISSING nodes and ``compile()`` accepts it."""
     if pytree.parse(text).root_node.has_error:
@@ -86,7 +69,7 @@ def parses(text: str, path: str = "<mutant>") -> bool:
 def generator_mutations(path: str, text: str, line: int) -> list[Mutation]:
     """Every repair-generator candidate at ``line`` (1-based), as a mutation of ``text``."""
     ctx = ActionContext(
-        view=FileView(path, text),
+        view=pytree.FileView(path, text),
         task=TASK,
         focus_path=path,
         suspicious=[Suspicious(path, line, 1.0)],
@@ -103,7 +86,7 @@ def generator_mutations(path: str, text: str, line: int) -> list[Mutation]:
 def restorable(path: str, mutant: str, line: int, original: str) -> bool:
     """Do the repair generators, pointed at ``line`` of ``mutant``, propose the exact inverse?"""
     ctx = ActionContext(
-        view=FileView(path, mutant),
+        view=pytree.FileView(path, mutant),
         task=TASK,
         focus_path=path,
         suspicious=[Suspicious(path, line, 1.0)],

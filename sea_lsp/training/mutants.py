@@ -87,23 +87,6 @@ class CorpusStats:
         }
 
 
-class _FileView:
-    """A one-file ``WorkspaceView`` with its tree parsed once."""
-
-    def __init__(self, path: str, text: str) -> None:
-        self.path, self.text = path, text
-        self._tree = pytree.parse(text)
-
-    def files(self) -> list[str]:
-        return [self.path]
-
-    def read_text(self, path: str) -> str | None:
-        return self.text if path == self.path else None
-
-    def tree(self, path: str):
-        return self._tree if path == self.path else None
-
-
 def default_corpus() -> Path:
     """The installed standard library: correct, varied, always present."""
     return Path(sysconfig.get_paths()["stdlib"])
@@ -157,7 +140,7 @@ def _statement(node: Node) -> Node:
 
 
 def _extra_mutations(
-    view: _FileView, row: int, rng: random.Random
+    view: pytree.FileView, row: int, rng: random.Random
 ) -> list[tuple[str, int, int, str]]:
     """(family, start, end, new_text) for the families the repair generators lack."""
     out = []
@@ -180,7 +163,7 @@ def _extra_mutations(
     return out
 
 
-def _candidates(view: _FileView, line: int) -> list[Candidate]:
+def _candidates(view: pytree.FileView, line: int) -> list[Candidate]:
     ctx = ActionContext(
         view=view,
         task=TASK,
@@ -194,7 +177,7 @@ def _apply(text: str, cand: Candidate) -> str:
     return apply_edits(text, list(cand.change.edits))
 
 
-def _encode(view: _FileView, start: int, line: int) -> list[int]:
+def _encode(view: pytree.FileView, start: int, line: int) -> list[int]:
     node = view.tree(view.path).root_node.descendant_for_byte_range(start, start)
     stmt = _statement(node) if node is not None else None
     lo, hi = (stmt.start_byte, stmt.end_byte) if stmt is not None else (None, None)
@@ -223,7 +206,7 @@ def mutate_file(
     max_candidates: int = 32,
 ) -> list[RepairExample]:
     """Up to ``per_file`` repair examples from one correct file."""
-    view = _FileView(rel, text)
+    view = pytree.FileView(rel, text)
     lines = text.split("\n")
     rows = [
         i
@@ -252,7 +235,7 @@ def mutate_file(
         lead = len(new_text) - len(new_text.lstrip())
         at = start + len(new_text[:lead].encode("utf-8")) if new_text.strip() else start
         line = mutant.encode("utf-8").count(b"\n", 0, at) + 1
-        mview = _FileView(rel, mutant)
+        mview = pytree.FileView(rel, mutant)
         cands = _candidates(mview, line)
         fixes = [i for i, c in enumerate(cands) if _apply(mutant, c) == text]
         if not fixes:
