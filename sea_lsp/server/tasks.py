@@ -24,17 +24,6 @@ APPLY, SHOW_DIFF, REJECT = "Apply", "Show diff", "Reject"
 MODEL_WAIT_S = 120.0
 
 
-def _agent(ls: SeaServer) -> Any:
-    try:
-        import sea_lsp.agent as agent
-    except ImportError as exc:
-        raise ls.user_error(
-            f"the sea-lsp agent is not available in this installation ({exc}); "
-            "code actions and sea.runTests still work"
-        ) from exc
-    return agent
-
-
 def _focus(ls: SeaServer, arg: dict[str, Any]) -> tuple[str | None, tuple[int, int] | None]:
     uri = optional_str(arg, "uri")
     if uri is None:
@@ -66,7 +55,8 @@ async def run_task(ls: SeaServer, arg: dict[str, Any]) -> dict[str, Any]:
 
 async def _run(ls: SeaServer, text: str, arg: dict[str, Any]) -> dict[str, Any]:
     st = ls.state
-    agent = _agent(ls)
+    import sea_lsp.agent as agent  # torch and the search load on first use
+
     if st.task_running:
         raise ls.user_error("a sea-lsp task is already running; wait for it or cancel it")
     focus_path, focus_range = _focus(ls, arg)

@@ -226,7 +226,7 @@ async def start_server(project: Path, data_dir: Path) -> Any:
         server_env=env,
     )
     client = await config.start()
-    _fix_code_action_results(client)
+    fix_code_action_results(client)
     await client.initialize_session(
         lsp.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
@@ -238,7 +238,7 @@ async def start_server(project: Path, data_dir: Path) -> Any:
     return client
 
 
-def _fix_code_action_results(client: Any) -> None:
+def fix_code_action_results(client: Any) -> None:
     """Structure code-action results by shape: the stock converter reads a CodeAction that
     carries a ``command`` object as a bare ``Command`` (losing its edit)."""
     conv = client.protocol._converter

@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Union
 
 import pytest
 import pytest_asyncio
 from lsprotocol import types as lsp
 from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from sea_lsp.training.simulated_user import fix_code_action_results
 
 STATS = '''"""Small statistics helpers."""
 
@@ -39,20 +40,6 @@ def test_clamp():
 """
 
 
-def fix_code_action_union(client: LanguageClient) -> None:
-    """lsprotocol reads any object with a ``command`` key as a Command, but a CodeAction
-    may carry a command object too; decide by the key's type, as editors do."""
-    converter = client.protocol._converter
-
-    def hook(obj, _):
-        if isinstance(obj.get("command"), str):
-            return converter.structure(obj, lsp.Command)
-        return converter.structure(obj, lsp.CodeAction)
-
-    # the exact typing.Union lsprotocol registered its hook under
-    converter.register_structure_hook(Union[lsp.Command, lsp.CodeAction], hook)  # noqa: UP007
-
-
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     root = tmp_path / "proj"
@@ -72,7 +59,7 @@ async def start_client(
         server_env=env,
     )
     client = await config.start()
-    fix_code_action_union(client)
+    fix_code_action_results(client)
     init = {"feedbackPath": str(tmp_path / "feedback.sqlite3"), **options}
     await client.initialize_session(
         lsp.InitializeParams(

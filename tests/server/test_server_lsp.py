@@ -4,7 +4,6 @@ diagnostics, configuration, trust, and bad input."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from sea_lsp.feedback import FeedbackStore
 from tests.server.conftest import STATS, open_doc, start_client
 
 pytestmark = pytest.mark.e2e
-HAS_AGENT = importlib.util.find_spec("sea_lsp.agent") is not None
 
 
 async def command(client: LanguageClient, name: str, arg: dict | None = None):
@@ -153,16 +151,5 @@ async def test_test_diagnostics_published_and_cleared(tmp_path: Path, project: P
         result = await command(client, "sea.runTests")
         assert (result["passed"], result["failed"]) == (2, 0), result
         assert published and all(len(client.diagnostics[u]) == 0 for u in published)
-    finally:
-        await client.shutdown_session()
-
-
-@pytest.mark.skipif(HAS_AGENT, reason="the agent is installed; see the task test")
-async def test_tasks_answer_clearly_without_the_agent(tmp_path, project):
-    client = await start_client(tmp_path, project, trusted=True)
-    try:
-        with pytest.raises(JsonRpcException, match="agent is not available"):
-            await command(client, "sea.runTask", {"text": "fix the failing tests"})
-        assert (await command(client, "sea.status"))["taskRunning"] is False
     finally:
         await client.shutdown_session()

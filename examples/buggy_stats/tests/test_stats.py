@@ -1,5 +1,4 @@
 import pytest
-
 from stats_kit import mean, median, moving_average, variance
 
 
