@@ -8,11 +8,13 @@ the function returns or yields, and the exceptions it raises itself.
 from __future__ import annotations
 
 import re
+import threading
 import time
 import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from loguru import logger
 from tree_sitter import Node
 
 from sea_lsp.actions import focus, pytree
@@ -64,17 +66,28 @@ def detect_style(view: WorkspaceView) -> str:
 
 
 def workspace_style(view: WorkspaceView) -> str:
-    """``detect_style``, reused for ``STYLE_TTL_S`` seconds (for editor requests)."""
+    """``detect_style`` for editor requests: computed once, then refreshed in the background
+    every ``STYLE_TTL_S`` seconds, so a request never waits for a scan of the workspace."""
     now = time.monotonic()
     try:
         hit = _STYLE.get(view)
     except TypeError:
         return detect_style(view)
-    if hit is not None and now - hit[0] < STYLE_TTL_S:
-        return hit[1]
-    style = detect_style(view)
-    _STYLE[view] = (now, style)
-    return style
+    if hit is None:
+        style = detect_style(view)
+        _STYLE[view] = (now, style)
+        return style
+    if now - hit[0] >= STYLE_TTL_S:
+        _STYLE[view] = (now, hit[1])  # one refresh at a time
+
+        def refresh() -> None:
+            try:
+                _STYLE[view] = (time.monotonic(), detect_style(view))
+            except Exception:  # noqa: BLE001 - keep the style we had
+                logger.exception("docstring style detection failed")
+
+        threading.Thread(target=refresh, name="sea-docstyle", daemon=True).start()
+    return hit[1]
 
 
 @dataclass

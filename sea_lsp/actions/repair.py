@@ -52,7 +52,7 @@ FAMILY_ORDER = (
 _RANK = {f: i for i, f in enumerate(FAMILY_ORDER)}
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
-EDITOR_LIMIT = 40
+EDITOR_LIMIT = 24  # repair candidates per editor request: the menu shows 20 (MAX_OFFERED)
 # Families valid by construction (a token replaced by one of the same grammatical class, or a
 # one-line simple statement inserted at a line start with its indentation): the reparse is
 # skipped for them (it is most of the generation time otherwise).

@@ -101,6 +101,8 @@ class Client:
 
 
 def build_file(lines: int) -> str:
+    """About ``lines`` lines of real stdlib code, cut where a top-level definition starts, so
+    the file parses as real code does (no unterminated string or block at the cut)."""
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     out: list[str] = []
     while len(out) < lines:
@@ -108,7 +110,13 @@ def build_file(lines: int) -> str:
             out.extend((stdlib / name).read_text(encoding="utf-8").splitlines())
             if len(out) >= lines:
                 break
-    return "\n".join(out[:lines]) + "\n"
+    starts = [
+        i
+        for i, ln in enumerate(out)
+        if i and ln.startswith(("def ", "class ", "@")) and not out[i - 1].startswith("@")
+    ]
+    cut = min(starts + [len(out)], key=lambda i: abs(i - lines))
+    return "\n".join(out[:cut]) + "\n"
 
 
 def pct(values: list[float], q: float) -> float:

@@ -10,6 +10,7 @@ throwaway project in the loader thread, keeps the first request as fast as the s
 
 from __future__ import annotations
 
+import gc
 import tempfile
 import time
 from pathlib import Path
@@ -43,6 +44,10 @@ def load_and_warm(settings: Settings) -> LoadedModel:
     warm_generators()
     loaded = load_model(settings)
     warm_model(loaded.model)
+    # torch, the grammar and the model are loaded for good: keep the collector from
+    # walking them again in the middle of a request.
+    gc.collect()
+    gc.freeze()
     return loaded
 
 
