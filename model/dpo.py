@@ -55,8 +55,8 @@ def _tensors(model: AgentModel, pairs: Sequence[PreferencePair]):
     states, cands = model.collate(
         [p.state_tokens for p in pairs], [p.candidate_tokens for p in pairs]
     )
-    chosen = torch.tensor([p.chosen for p in pairs], dtype=torch.long)
-    rejected = torch.tensor([p.rejected for p in pairs], dtype=torch.long)
+    chosen = torch.tensor([p.chosen for p in pairs], dtype=torch.long, device=states.device)
+    rejected = torch.tensor([p.rejected for p in pairs], dtype=torch.long, device=states.device)
     return states, cands, chosen, rejected
 
 

@@ -146,21 +146,22 @@ def _update(
         [o.state_tokens for o in batch.observations],
         [o.candidate_tokens for o in batch.observations],
     )
-    actions = torch.as_tensor(batch.actions, dtype=torch.long)
-    old_logp = torch.as_tensor(batch.log_probs, dtype=torch.float32)
-    old_values = torch.as_tensor(batch.values, dtype=torch.float32)
-    adv_all = torch.as_tensor(advantages, dtype=torch.float32)
+    device = states.device
+    actions = torch.as_tensor(batch.actions, dtype=torch.long, device=device)
+    old_logp = torch.as_tensor(batch.log_probs, dtype=torch.float32, device=device)
+    old_values = torch.as_tensor(batch.values, dtype=torch.float32, device=device)
+    adv_all = torch.as_tensor(advantages, dtype=torch.float32, device=device)
     if cfg.norm_adv and len(adv_all) > 1:
         # over the whole batch, and never scaled up past 1/ADV_STD_FLOOR: when nearly every
         # step earns the same, minibatch normalisation would blow noise up into a full-size
         # (and policy-wrecking) gradient
         adv_all = (adv_all - adv_all.mean()) / adv_all.std().clamp(min=ADV_STD_FLOOR)
-    ret_all = torch.as_tensor(returns, dtype=torch.float32)
+    ret_all = torch.as_tensor(returns, dtype=torch.float32, device=device)
     n = len(actions)
     mb_size = max(1, n // max(1, cfg.num_minibatches))
     params = [p for net in (model.policy, model.value_net) for p in net.parameters()]
     clipfracs, approx_kl = [], 0.0
-    pg_loss = v_loss = entropy_loss = torch.zeros(())
+    pg_loss = v_loss = entropy_loss = torch.zeros((), device=device)
     for _epoch in range(cfg.update_epochs):
         order = torch.randperm(n, generator=gen)
         for start in range(0, n, mb_size):
@@ -260,7 +261,7 @@ def batch_from_trajectories(trajectories: Sequence[Trajectory], model: AgentMode
             raise ValueError("a logged trajectory needs one observation and log-prob per action")
         states = model.collate_states([o.state_tokens for o in traj.observations])
         with torch.inference_mode():
-            values = model.value_net.eval()(states).double().numpy()
+            values = model.value_net.eval()(states).double().cpu().numpy()
         batches.append(
             Batch(
                 list(traj.observations),

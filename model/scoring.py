@@ -114,6 +114,17 @@ class AgentModel:
                     f"vocabulary this model was trained on ({self.vocab_version or 'unversioned'})"
                 )
 
+    @property
+    def device(self) -> torch.device:
+        """Where the networks' parameters live; batches are built there."""
+        return next(self.policy.parameters()).device
+
+    def to(self, device: torch.device | str) -> AgentModel:
+        """Move the three networks to ``device`` (``cuda:N`` for GPU training)."""
+        for net in self.networks().values():
+            net.to(device)
+        return self
+
     def collate_states(self, states: Sequence[Sequence[int]]) -> torch.Tensor:
         """States -> ``[B, L]`` padded to the longest (at most ``max_state_len``, head kept)."""
         cfg = self.config
@@ -125,7 +136,7 @@ class AgentModel:
         for i, row in enumerate(rows):
             if row:
                 out[i, : len(row)] = torch.tensor(row, dtype=torch.long)
-        return out
+        return out.to(self.device)
 
     def collate_candidates(self, cands: Sequence[Sequence[Sequence[int]]]) -> torch.Tensor:
         """Candidate sets -> ``[B, K, C]``; short sets are filled with padding candidates."""
@@ -145,7 +156,7 @@ class AgentModel:
         for i, cset in enumerate(sets):
             for j, cand in enumerate(cset):
                 out[i, j, : len(cand)] = torch.tensor(cand, dtype=torch.long)
-        return out
+        return out.to(self.device)
 
     def collate(
         self, states: Sequence[Sequence[int]], cands: Sequence[Sequence[Sequence[int]]]

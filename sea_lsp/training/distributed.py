@@ -2,9 +2,10 @@
 
 When ``WORLD_SIZE`` > 1 (set by ``torchrun``) the process group is initialised, the networks
 are wrapped in ``DistributedDataParallel`` for the duration of a phase, data is sharded by
-rank, metrics are averaged over ranks, and only rank 0 writes checkpoints. Backend: gloo.
-The networks compute on the CPU (``model/`` collates batches as CPU tensors), so NCCL, which
-needs CUDA tensors, is used only when ``SEA_LSP_DIST_BACKEND=nccl`` is set explicitly.
+rank, metrics are averaged over ranks, and only rank 0 writes checkpoints. With CUDA the
+networks train on ``cuda:<LOCAL_RANK>`` and the backend is NCCL; without it, the CPU and
+gloo. ``SEA_LSP_DEVICE=cpu`` keeps a GPU machine on the CPU; ``SEA_LSP_DIST_BACKEND``
+overrides the backend.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ class DistContext:
 
     rank: int = 0
     world: int = 1
+    device: str = "cpu"  # "cuda:<local rank>" when training on GPUs
 
     @property
     def is_main(self) -> bool:
@@ -41,14 +43,19 @@ class DistContext:
 def setup() -> DistContext:
     """Join the process group when launched by ``torchrun`` (``WORLD_SIZE``/``RANK`` set)."""
     world = int(os.environ.get("WORLD_SIZE", "1") or 1)
+    cuda = torch.cuda.is_available() and os.environ.get("SEA_LSP_DEVICE", "") != "cpu"
+    local = int(os.environ.get("LOCAL_RANK", "0"))
+    device = f"cuda:{local}" if cuda else "cpu"
+    if cuda:
+        torch.cuda.set_device(local)
     if world <= 1:
-        return DistContext()
+        return DistContext(device=device)
     rank = int(os.environ.get("RANK", "0"))
     if not dist.is_initialized():
-        backend = os.environ.get("SEA_LSP_DIST_BACKEND", "gloo")
+        backend = os.environ.get("SEA_LSP_DIST_BACKEND", "nccl" if cuda else "gloo")
         dist.init_process_group(backend=backend)
-        logger.info("distributed training: rank {} of {} ({})", rank, world, backend)
-    return DistContext(rank=rank, world=world)
+        logger.info("distributed training: rank {} of {} ({}, {})", rank, world, backend, device)
+    return DistContext(rank=rank, world=world, device=device)
 
 
 def set_threads(threads: int | None, ctx: DistContext) -> None:
@@ -93,7 +100,7 @@ def mean_metrics(metrics: dict[str, float], ctx: DistContext) -> dict[str, float
     if not ctx.active or not metrics:
         return metrics
     keys = sorted(k for k, v in metrics.items() if isinstance(v, (int, float)))
-    values = torch.tensor([float(metrics[k]) for k in keys], dtype=torch.float64)
+    values = torch.tensor([float(metrics[k]) for k in keys], dtype=torch.float64, device=ctx.device)
     dist.all_reduce(values, op=dist.ReduceOp.SUM)
     out = dict(metrics)
     out.update({k: float(v) / ctx.world for k, v in zip(keys, values.tolist(), strict=True)})
@@ -110,7 +117,8 @@ def data_parallel(model: Any, names: Sequence[str], ctx: DistContext) -> Iterato
 
     plain = {name: getattr(model, name) for name in names}
     for name, net in plain.items():
-        setattr(model, name, DDP(net, find_unused_parameters=False))
+        ids = [torch.device(ctx.device).index] if ctx.device.startswith("cuda") else None
+        setattr(model, name, DDP(net, device_ids=ids, find_unused_parameters=False))
     try:
         yield
     finally:

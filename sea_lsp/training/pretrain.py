@@ -139,13 +139,13 @@ def supervised(
                 states, cands = model.collate(
                     [e.state_tokens for e in part], [e.candidate_tokens for e in part]
                 )
-                target = torch.tensor([e.target for e in part])
+                target = torch.tensor([e.target for e in part], device=states.device)
                 logits = model.policy(states, cands)
                 p_loss = F.cross_entropy(logits, target)
                 vstates = model.collate_states(
                     [e.state_tokens for e in part] + [e.fixed_state_tokens for e in part]
                 )
-                labels = torch.tensor([0.0] * len(part) + [1.0] * len(part))
+                labels = torch.tensor([0.0] * len(part) + [1.0] * len(part), device=vstates.device)
                 v_loss = F.mse_loss(model.value_net(vstates), labels)
                 loss = p_loss + v_loss
                 optimizer.zero_grad()
@@ -271,6 +271,7 @@ def run(a: argparse.Namespace, ctx: D.DistContext) -> dict[str, Any]:
         )
     torch.manual_seed(a.seed)
     model = AgentModel.create(NetworkConfig(), seed=a.seed, vocab_version=VOCAB_VERSION)
+    model.to(ctx.device)
     before = rank_metrics(model, held_ex)
     report = TrainingReport(a.logdir, enabled=ctx.is_main)
     supervised(model, train_ex, a.epochs, a.seed, ctx, report)

@@ -240,6 +240,7 @@ def run(a: argparse.Namespace, ctx: D.DistContext) -> tuple[int, list[tuple[str,
             "all); collect more feedback, or pass --val-fraction 0 to publish without validation"
         )
     model, base_source = load_base(a.checkpoint)
+    model.to(ctx.device)
     state_root = paths.data_dir() / "train-state"
     fingerprint = {
         "db": str(db.resolve()),
@@ -256,7 +257,7 @@ def run(a: argparse.Namespace, ctx: D.DistContext) -> tuple[int, list[tuple[str,
     if a.resume and state.resumable():
         from model.checkpoint import load_checkpoint
 
-        model = load_checkpoint(state_root / "model")
+        model = load_checkpoint(state_root / "model").to(ctx.device)
         rows.append(("resumed", f"after {', '.join(state.record['phases_done']) or 'start'}"))
     else:
         if a.resume:
