@@ -45,14 +45,17 @@ def setup() -> DistContext:
     world = int(os.environ.get("WORLD_SIZE", "1") or 1)
     cuda = torch.cuda.is_available() and os.environ.get("SEA_LSP_DEVICE", "") != "cpu"
     local = int(os.environ.get("LOCAL_RANK", "0"))
-    device = f"cuda:{local}" if cuda else "cpu"
-    if cuda:
-        torch.cuda.set_device(local)
+    gpus = torch.cuda.device_count() if cuda else 0
+    device = f"cuda:{local % gpus}" if gpus else "cpu"  # more ranks than GPUs: they share
+    if gpus:
+        torch.cuda.set_device(local % gpus)
     if world <= 1:
         return DistContext(device=device)
     rank = int(os.environ.get("RANK", "0"))
     if not dist.is_initialized():
-        backend = os.environ.get("SEA_LSP_DIST_BACKEND", "nccl" if cuda else "gloo")
+        # NCCL needs a GPU of its own per rank; ranks sharing GPUs (or none) talk over gloo
+        nccl = gpus and int(os.environ.get("LOCAL_WORLD_SIZE", world)) <= gpus
+        backend = os.environ.get("SEA_LSP_DIST_BACKEND", "nccl" if nccl else "gloo")
         dist.init_process_group(backend=backend)
         logger.info("distributed training: rank {} of {} ({}, {})", rank, world, backend, device)
     return DistContext(rank=rank, world=world, device=device)
