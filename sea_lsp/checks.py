@@ -4,7 +4,7 @@ and the final verification of the chosen change in a fresh sandbox."""
 from __future__ import annotations
 
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sea_lsp.environment import SEState, SoftwareEngineeringEnv, compiles, parse_errors
 from sea_lsp.faults import is_test_file, localize
@@ -60,7 +60,7 @@ def attach_scorer(
             """A state that fixed some tests gets its own coverage run: the bug left is
             where the tests that still fail go now (one sandbox run per promising state)."""
             run = state.run
-            if (state.reward or 0.0) > 0 and settings_trusted(sandbox):
+            if (state.reward or 0.0) > 0 and sandbox.trusted:
                 run = sandbox.run_tests(state.overlay.replacements, coverage=True)
             return localize(run, root, coverage=run.coverage)
 
@@ -96,10 +96,6 @@ def attach_scorer(
         return (1.0 if done else 0.0) + breakdown.total
 
     env.scorer = score_static
-
-
-def settings_trusted(sandbox: Sandbox) -> bool:
-    return bool(getattr(sandbox, "trusted", False))
 
 
 def _goal_reached(task: Task, state: SEState) -> bool:
@@ -149,9 +145,3 @@ def verify(
         if not new:
             return after, "the generated tests did not run"
     return after, "verified"
-
-
-def run_summary(run: Any) -> str:
-    if run is None:
-        return "not run"
-    return f"{len(run.passed)} passed, {len(run.failed)} failed"
