@@ -29,6 +29,11 @@ def baseline_run(
     run = sandbox.run_tests(coverage=task.kind in NEEDS_TESTS)
     if task.kind not in NEEDS_TESTS:
         return run
+    if not run.outcomes and "No module named pytest" in (run.output_tail or ""):
+        raise TaskError(
+            f"pytest is not installed for {sandbox.python}: install it there "
+            "(pip install pytest), or set sea.testCommand"
+        )
     if not run.outcomes:
         reason = f" ({run.error})" if run.error else ""
         raise TaskError(
