@@ -11,7 +11,6 @@ the CPU with identical outputs. Under torchrun the networks are wrapped in DDP o
 
 from __future__ import annotations
 
-import random
 import sys
 import tempfile
 import time
@@ -22,26 +21,11 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from model.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
-from model.dpo import DPOConfig, PreferencePair, dpo_train, preference_accuracy  # noqa: E402
+from model.dpo import DPOConfig, dpo_train, preference_accuracy  # noqa: E402
 from model.networks import NetworkConfig  # noqa: E402
 from model.scoring import AgentModel  # noqa: E402
+from model.toy import hidden_preference_pairs  # noqa: E402
 from sea_lsp.training import distributed as D  # noqa: E402
-
-
-def make_pairs(n: int, seed: int, vocab: int = 40) -> list[PreferencePair]:
-    weights = random.Random(123).sample(range(vocab), vocab)
-    rng = random.Random(seed)
-    pairs = []
-    for _ in range(n):
-        state = [rng.randrange(1, vocab) for _ in range(6)]
-        cands = [[rng.randrange(1, vocab) for _ in range(3)] for _ in range(4)]
-        scores = [sum(weights[t] for t in c) for c in cands]
-        i, j = rng.sample(range(4), 2)
-        if scores[i] != scores[j]:
-            pairs.append(
-                PreferencePair(state, cands, *((i, j) if scores[i] > scores[j] else (j, i)))
-            )
-    return pairs
 
 
 def main() -> int:
@@ -52,13 +36,13 @@ def main() -> int:
     )  # fmt: skip
     model = AgentModel.create(cfg, seed=0).to(ctx.device)
     print(f"rank {ctx.rank}/{ctx.world} on {model.device}", flush=True)
-    held_out = make_pairs(200, seed=1)
+    held_out = hidden_preference_pairs(200, seed=1)
     before = preference_accuracy(model, held_out)
     started = time.perf_counter()
     with D.data_parallel(model, ("policy",), ctx):
         history = dpo_train(
             model,
-            D.shard(make_pairs(600, seed=0), ctx),
+            D.shard(hidden_preference_pairs(600, seed=0), ctx),
             DPOConfig(beta=0.5, lr=3e-3, epochs=8, batch_size=32),
         )
     after = preference_accuracy(model, held_out)

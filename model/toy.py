@@ -164,3 +164,23 @@ class SyntheticTree:
             return [strength if i == hinted else rest for i in range(n)], 0.0
 
         return evaluate
+
+
+def hidden_preference_pairs(n: int, seed: int, vocab: int = 40) -> list:
+    """Preference pairs labelled by a hidden linear score over candidate tokens (the rule is
+    fixed; ``seed`` draws the states and sets). A learner that finds the rule gets them right."""
+    from model.dpo import PreferencePair
+
+    weights = random.Random(123).sample(range(vocab), vocab)  # token -> hidden score
+    rng = random.Random(seed)
+    pairs = []
+    for _ in range(n):
+        state = [rng.randrange(1, vocab) for _ in range(6)]
+        cands = [[rng.randrange(1, vocab) for _ in range(3)] for _ in range(4)]
+        scores = [sum(weights[t] for t in c) for c in cands]
+        i, j = rng.sample(range(4), 2)
+        if scores[i] == scores[j]:
+            continue
+        chosen, rejected = (i, j) if scores[i] > scores[j] else (j, i)
+        pairs.append(PreferencePair(state, cands, chosen, rejected))
+    return pairs

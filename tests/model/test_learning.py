@@ -10,7 +10,6 @@ import torch
 
 from model.dpo import (
     DPOConfig,
-    PreferencePair,
     dpo_train,
     fit_reward_model,
     preference_accuracy,
@@ -19,7 +18,7 @@ from model.dpo import (
 from model.ppo import Batch, PPOConfig, compute_gae, train, train_offline
 from model.scoring import AgentModel
 from model.thought_tree import monte_carlo_rollout
-from model.toy import BanditState, ContextualBandit, Corridor
+from model.toy import BanditState, ContextualBandit, Corridor, hidden_preference_pairs
 from tests.model.conftest import tiny_config
 
 
@@ -130,25 +129,11 @@ def test_ppo_offline_uses_logged_behaviour_log_probs():
     assert history[0]["approx_kl"] > 1e-4
 
 
-def make_pairs(n: int, seed: int, vocab: int = 40) -> list[PreferencePair]:
-    """Pairs labelled by a hidden linear score over candidate tokens."""
-    weights = random.Random(123).sample(range(vocab), vocab)  # token -> hidden score
-    rng = random.Random(seed)
-    pairs = []
-    for _ in range(n):
-        state = [rng.randrange(1, vocab) for _ in range(6)]
-        cands = [[rng.randrange(1, vocab) for _ in range(3)] for _ in range(4)]
-        scores = [sum(weights[t] for t in c) for c in cands]
-        i, j = rng.sample(range(4), 2)
-        if scores[i] == scores[j]:
-            continue
-        chosen, rejected = (i, j) if scores[i] > scores[j] else (j, i)
-        pairs.append(PreferencePair(state, cands, chosen, rejected))
-    return pairs
-
-
 def test_dpo_learns_hidden_preference_and_keeps_reference_frozen():
-    train_pairs, held_out = make_pairs(600, seed=0), make_pairs(200, seed=1)
+    train_pairs, held_out = (
+        hidden_preference_pairs(600, seed=0),
+        hidden_preference_pairs(200, seed=1),
+    )
     model = AgentModel.create(tiny_config(40), seed=0)
     reference = AgentModel.create(tiny_config(40), seed=0)
     ref_before = {k: v.clone() for k, v in reference.policy.state_dict().items()}
@@ -178,15 +163,19 @@ def test_dpo_learns_hidden_preference_and_keeps_reference_frozen():
 def test_conservative_dpo_runs_and_improves():
     model = AgentModel.create(tiny_config(40), seed=0)
     history = dpo_train(
-        model, make_pairs(300, seed=2), DPOConfig(beta=0.5, label_smoothing=0.1, lr=3e-3, epochs=3)
+        model,
+        hidden_preference_pairs(300, seed=2),
+        DPOConfig(beta=0.5, label_smoothing=0.1, lr=3e-3, epochs=3),
     )
     assert history[-1]["loss"] < history[0]["loss"]
 
 
 def test_bradley_terry_reward_model_ranks_held_out_pairs():
     model = AgentModel.create(tiny_config(40), seed=0)
-    held_out = make_pairs(200, seed=1)
+    held_out = hidden_preference_pairs(200, seed=1)
     before = reward_accuracy(model, held_out)
-    fit_reward_model(model, make_pairs(600, seed=0), DPOConfig(lr=3e-3, epochs=12, batch_size=32))
+    fit_reward_model(
+        model, hidden_preference_pairs(600, seed=0), DPOConfig(lr=3e-3, epochs=12, batch_size=32)
+    )
     assert before < 0.7
     assert reward_accuracy(model, held_out) >= 0.95
