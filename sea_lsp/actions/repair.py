@@ -206,7 +206,8 @@ def _local_segment(site: Site, m: Mutation) -> tuple[int, int, bytes, bytes]:
 
 class Found(NamedTuple):
     """A raw mutation kept for ranking: its order keys, and the text to reparse (None for
-    families valid by construction)."""
+    families valid by construction). ``lazy`` holds the site of an editor request's
+    mutation whose segment (and duplicate check) is built only if it is looked at."""
 
     region: int
     rank: int
@@ -214,6 +215,7 @@ class Found(NamedTuple):
     path: str
     mutation: Mutation
     segment: bytes | None
+    lazy: Site | None = None
 
 
 def _candidate(f: Found) -> Candidate:
@@ -231,18 +233,28 @@ def _candidate(f: Found) -> Candidate:
 def _valid_round_robin(found: list[Found], limit: int) -> list[Found]:
     """At most ``limit`` valid mutations, taken round-robin over families (so a line with
     many operands cannot crowd out the rarer families), returned in ``found`` order. Only
-    the ones looked at are reparsed."""
+    the ones looked at are built (``lazy``), checked for duplicates and reparsed: a line
+    of a long ``if``/``elif`` chain has hundreds of statement mutations, and building the
+    segment of each costs more than the rest of the request."""
     queues: dict[str, list[int]] = {}
     for i, f in enumerate(found):
         queues.setdefault(f.mutation.family, []).append(i)
     heads = dict.fromkeys(queues, 0)
     keep: set[int] = set()
+    seen: set[tuple] = set()  # the edited statements of the lazy ones looked at so far
     while len(keep) < limit and heads:
         for family in list(heads):
             queue, h = queues[family], heads[family]
             while h < len(queue):
-                seg = found[queue[h]].segment
+                f = found[queue[h]]
                 h += 1
+                seg = f.segment
+                if f.lazy is not None:
+                    lo, hi, edited, seg = _local_segment(f.lazy, f.mutation)
+                    key = (f.path, lo, hi, edited)
+                    if key in seen:  # the same change as one already looked at
+                        continue
+                    seen.add(key)
                 if seg is None or pytree.parses_cleanly(seg):
                     keep.add(queue[h - 1])
                     break
@@ -273,24 +285,26 @@ class RepairGenerator:
                 if site.data[m.start : m.end] == m.new_text.encode("utf-8"):
                     continue
                 segment = None
+                lazy = None
                 if m.start == m.end and m.family in TOKEN_FAMILIES:  # a line inserted
                     newlines = bisect_right(site.line_offsets(), m.start) - 1
                     row = newlines - (not m.new_text.startswith("\n"))
                     key = (site.path, row, m.new_text.strip().encode("utf-8"))
                 elif m.family in TOKEN_FAMILIES:
                     key = (site.path, m.start, m.new_text.encode("utf-8"))
-                elif ctx.editor:
-                    lo, hi, edited, segment = _local_segment(site, m)
-                    key = (site.path, -lo - 1, hi, edited)
+                elif ctx.editor:  # built and deduplicated only when looked at
+                    key = None
+                    lazy = site
                 else:
                     lo, segment = _segment(site, m)
                     key = (site.path, -lo - 1, segment)
-                if key in seen:  # the same change: the first one stands (valid or not)
-                    continue
-                seen.add(key)
+                if key is not None:
+                    if key in seen:  # the same change: the first one stands (valid or not)
+                        continue
+                    seen.add(key)
                 rank = _RANK.get(m.family, len(_RANK))
-                found.append(Found(r_index, rank, len(found), site.path, m, segment))
-                if ctx.editor and segment is None:
+                found.append(Found(r_index, rank, len(found), site.path, m, segment, lazy))
+                if ctx.editor and segment is None and lazy is None:
                     per_family[m.family] = per_family.get(m.family, 0) + 1
                     if per_family[m.family] >= limit:
                         full.add(m.family)

@@ -23,6 +23,20 @@ import time
 from pathlib import Path
 from typing import Any
 
+# What VS Code and Neovim declare for code actions: literals, data, and edits filled in by
+# ``codeAction/resolve`` for the action the user picks.
+EDITOR_CAPABILITIES = {
+    "textDocument": {
+        "codeAction": {
+            "codeActionLiteralSupport": {
+                "codeActionKind": {"valueSet": ["", "quickfix", "refactor", "source"]}
+            },
+            "isPreferredSupport": True,
+            "dataSupport": True,
+            "resolveSupport": {"properties": ["edit"]},
+        }
+    }
+}
 BARE_SERVER = """from pygls.lsp.server import LanguageServer
 LanguageServer("bare", "0").start_io()
 """
@@ -83,9 +97,15 @@ class Client:
                 raise TimeoutError(f"{method} not answered in {timeout} s")
         return self.results[msg_id], self.answers[msg_id] - sent
 
-    def initialize(self, root: Path, options: dict | None = None) -> float:
+    def initialize(
+        self, root: Path, options: dict | None = None, capabilities: dict | None = None
+    ) -> float:
         """Seconds from spawn to the initialize answer."""
-        params = {"processId": os.getpid(), "rootUri": root.as_uri(), "capabilities": {}}
+        params = {
+            "processId": os.getpid(),
+            "rootUri": root.as_uri(),
+            "capabilities": capabilities or {},
+        }
         params["initializationOptions"] = options or {}
         self.request("initialize", params)
         self.notify("initialized", {})
@@ -124,7 +144,12 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def code_action_latencies(client: Client, uri: str, text: str, n: int, seed: int) -> list[float]:
+def code_action_latencies(
+    client: Client, uri: str, text: str, n: int, seed: int, resolve: list[float] | None = None
+) -> list[float]:
+    """Milliseconds per code-action request on ``n`` random whole lines. With ``resolve``,
+    the first action of each answer is also resolved (as an editor does for the one the
+    user picks) and that request's milliseconds are appended there."""
     lines = text.splitlines()
     rng = random.Random(seed)
     out = []
@@ -135,9 +160,23 @@ def code_action_latencies(client: Client, uri: str, text: str, n: int, seed: int
             "end": {"line": line, "character": len(lines[line])},
         }
         params = {"textDocument": {"uri": uri}, "range": rng_, "context": {"diagnostics": []}}
-        _, seconds = client.request("textDocument/codeAction", params)
+        actions, seconds = client.request("textDocument/codeAction", params)
         out.append(seconds * 1e3)
+        if resolve is not None and actions and "data" in actions[0]:
+            _, seconds = client.request("codeAction/resolve", actions[0])
+            resolve.append(seconds * 1e3)
     return out
+
+
+def wait_ready(client: Client) -> dict:
+    """Poll ``sea.status`` until the model is loaded; returns the status."""
+    while True:
+        status, _ = client.request(
+            "workspace/executeCommand", {"command": "sea.status", "arguments": [{}]}
+        )
+        if status.get("modelReady"):
+            return status
+        time.sleep(0.1)
 
 
 def open_doc(client: Client, uri: str, text: str) -> None:
@@ -186,16 +225,22 @@ def _run(opts: argparse.Namespace, tmp: Path) -> int:
         f"(ratio {s / b:.2f}, budget <= 2.0; median of {opts.starts})"
     )
 
+    inline = Client(sea_cmd, env)
+    inline.initialize(root, options)
+    wait_ready(inline)
+    open_doc(inline, uri, text)
+    code_action_latencies(inline, uri, text, 10, opts.seed + 1)  # warm-up
+    lat = code_action_latencies(inline, uri, text, opts.requests, opts.seed)
+    inline.close()
+    print(
+        f"sea-lsp code actions, a client without resolve support (every edit in the list): "
+        f"p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms (n={len(lat)})"
+    )
+
     client = Client(sea_cmd, env)
-    client.initialize(root, options)
+    client.initialize(root, options, EDITOR_CAPABILITIES)
     t0 = time.perf_counter()
-    while True:
-        status, _ = client.request(
-            "workspace/executeCommand", {"command": "sea.status", "arguments": [{}]}
-        )
-        if status.get("modelReady"):
-            break
-        time.sleep(0.1)
+    status = wait_ready(client)
     print(
         f"model ready {time.perf_counter() - t0:.1f} s after initialized ({status['modelVersion']})"
     )
@@ -203,9 +248,17 @@ def _run(opts: argparse.Namespace, tmp: Path) -> int:
     code_action_latencies(client, uri, text, 10, opts.seed + 1)  # warm-up
     lat = code_action_latencies(client, uri, text, opts.requests, opts.seed)
     print(
-        f"sea-lsp code actions ({opts.lines} lines, ranked): p50 {pct(lat, 0.5):.1f} ms, "
-        f"p99 {pct(lat, 0.99):.1f} ms (budget p99 <= 15 ms; n={len(lat)})"
+        f"sea-lsp code actions ({opts.lines} lines, ranked, VS Code/Neovim capabilities): "
+        f"p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms "
+        f"(budget p99 <= 15 ms; n={len(lat)})"
     )
+    resolved: list[float] = []
+    code_action_latencies(client, uri, text, 50, opts.seed + 2, resolve=resolved)
+    if resolved:
+        print(
+            f"codeAction/resolve of the picked action: p50 {pct(resolved, 0.5):.1f} ms, "
+            f"p99 {pct(resolved, 0.99):.1f} ms (n={len(resolved)})"
+        )
 
     line = len(text.splitlines()) // 2
     started = time.perf_counter()
@@ -227,7 +280,7 @@ def _run(opts: argparse.Namespace, tmp: Path) -> int:
     pylsp = Path(sys.executable).with_name("pylsp")
     if not opts.no_pylsp and pylsp.exists():
         other = Client([str(pylsp)])
-        other.initialize(root)
+        other.initialize(root, None, EDITOR_CAPABILITIES)
         open_doc(other, uri, text)
         code_action_latencies(other, uri, text, 10, opts.seed + 1)
         lat = code_action_latencies(other, uri, text, opts.requests, opts.seed)

@@ -191,7 +191,7 @@ def _to_code_action(ls: SeaServer, offer_id: str, index: int, c: Candidate) -> l
         is_preferred=index == 0 or None,
         command=command,
     )
-    if c.expensive:
+    if c.expensive or ls.state.resolves_edits:
         action.data = {"offer": offer_id, "index": index}
     else:
         action.edit = workspace_edit(ls, c.change)
@@ -199,7 +199,12 @@ def _to_code_action(ls: SeaServer, offer_id: str, index: int, c: Candidate) -> l
 
 
 def resolve(ls: SeaServer, action: lsp.CodeAction) -> lsp.CodeAction:
-    """Fill in the edit of an expensive action. Not an acceptance (clients resolve on hover)."""
+    """Fill in the edit of an action offered without one (an expensive one, or every one
+    for a client that resolves edits). Not an acceptance: clients resolve on hover too.
+
+    The edit is computed against the text the action was offered for; once that document
+    has changed, the action is refused as out of date rather than answered with an edit
+    meant for other text."""
     data: Any = action.data
     if not isinstance(data, dict) or not isinstance(data.get("offer"), str):
         return action
@@ -208,6 +213,15 @@ def resolve(ls: SeaServer, action: lsp.CodeAction) -> lsp.CodeAction:
     if pending is None or not isinstance(index, int) or not 0 <= index < len(pending.candidates):
         raise JsonRpcInvalidParams.of(
             ValueError("this code action is out of date; request code actions again")
+        )
+    ws = ls.state.workspace
+    doc = ws.document(pending.path) if ws is not None and pending.path else None
+    if pending.path is not None and (doc is None or doc.version != pending.version):
+        raise JsonRpcInvalidParams.of(
+            ValueError(
+                "the document changed after this code action was offered; "
+                "request code actions again"
+            )
         )
     action.edit = workspace_edit(ls, pending.candidates[index].change)
     return action

@@ -58,6 +58,8 @@ def initialize(ls: SeaServer, params: lsp.InitializeParams) -> None:
     st.supports_work_done = bool(_capability(caps, "window", "work_done_progress"))
     st.supports_show_document = bool(_capability(caps, "window", "show_document", "support"))
     st.supports_configuration = bool(_capability(caps, "workspace", "configuration"))
+    resolvable = _capability(caps, "text_document", "code_action", "resolve_support", "properties")
+    st.resolves_edits = "edit" in (resolvable or ())
     encoding = ls.workspace.position_encoding or "utf-16"
     st.position_encoding = str(getattr(encoding, "value", encoding))
     ls.init_options = (

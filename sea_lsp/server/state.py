@@ -55,6 +55,9 @@ class ServerState:
     supports_work_done: bool = False
     supports_show_document: bool = False
     supports_configuration: bool = False
+    # The client fills a code action's edit with ``codeAction/resolve`` (VS Code, Neovim):
+    # lists then carry no edits, and only the chosen action's edit is computed.
+    resolves_edits: bool = False
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     # --- feedback ------------------------------------------------------------------------

@@ -114,3 +114,30 @@ def test_agent_model_refuses_bad_tokens_clearly():
         model.priors([1, 99], [[1]])
     with pytest.raises(ValueError, match="no tokens"):
         model.priors([1], [[1], []])
+
+
+def test_inference_layers_match_the_module_layers():
+    """Without autograd the encoders run their own SDPA layers (faster on a CPU for padded
+    batches); the answers must be the modules' answers, padding and all-padding rows too."""
+    cfg = tiny_config(50)
+    torch.manual_seed(2)
+    nets = (
+        TransformerPolicyNetwork(cfg).eval(),
+        TransformerValueNetwork(cfg).eval(),
+        TransformerRewardModel(cfg).eval(),
+    )
+    states = torch.randint(1, 50, (3, 12))
+    states[1, 7:] = 0
+    states[2] = 0
+    cands = torch.randint(1, 50, (3, 4, 6))
+    cands[0, :, 3:] = 0
+    cands[1, 2:] = 0
+    for net in nets:
+        args = (states,) if isinstance(net, TransformerValueNetwork) else (states, cands)
+        with torch.enable_grad():
+            reference = net(*args)
+        assert reference.requires_grad  # the module path ran
+        with torch.inference_mode():
+            fast = net(*args)
+        assert torch.isfinite(fast).all()
+        assert torch.allclose(fast, reference.detach(), atol=1e-5), (fast - reference).abs().max()

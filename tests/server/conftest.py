@@ -50,7 +50,11 @@ def project(tmp_path: Path) -> Path:
 
 
 async def start_client(
-    tmp_path: Path, project: Path, client_name: str = "visual-studio-code", **options
+    tmp_path: Path,
+    project: Path,
+    client_name: str = "visual-studio-code",
+    capabilities: lsp.ClientCapabilities | None = None,
+    **options,
 ) -> LanguageClient:
     data = tmp_path / "data"
     env = {**os.environ, "SEA_LSP_DATA_DIR": str(data)}
@@ -63,7 +67,7 @@ async def start_client(
     init = {"feedbackPath": str(tmp_path / "feedback.sqlite3"), **options}
     await client.initialize_session(
         lsp.InitializeParams(
-            capabilities=client_capabilities(client_name),
+            capabilities=capabilities or client_capabilities(client_name),
             root_uri=project.as_uri(),
             workspace_folders=[lsp.WorkspaceFolder(uri=project.as_uri(), name="proj")],
             initialization_options=init,

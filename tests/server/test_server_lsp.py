@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
-from pytest_lsp import LanguageClient
+from pytest_lsp import LanguageClient, client_capabilities
 
 from sea_lsp.feedback import FeedbackStore
 from tests.server.conftest import STATS, open_doc, start_client
@@ -48,7 +48,9 @@ async def test_code_actions_ranked_applied_and_accept_logged(client, project, tm
     assert actions[0].is_preferred and not any(a.is_preferred for a in actions[1:])
     assert all(a.command.command == "sea.accept" for a in actions)
     offer = actions[0].command.arguments[0]["offer"]
-    chosen = actions[1]
+    # both editors resolve edits: the list carries none, resolving fills the chosen one in
+    assert all(a.edit is None and a.data for a in actions)
+    chosen = await client.code_action_resolve_async(actions[1])
     assert chosen.edit is not None and chosen.edit.document_changes
     # apply the edit as an editor would, then send the command
     text_edit = chosen.edit.document_changes[0].edits[0]
@@ -61,6 +63,9 @@ async def test_code_actions_ranked_applied_and_accept_logged(client, project, tm
         )
     )
     assert await command(client, "sea.accept", chosen.command.arguments[0]) == {"recorded": True}
+    # the other actions of that list were meant for the old text: refused, not misapplied
+    with pytest.raises(JsonRpcException, match="changed after this code action"):
+        await client.code_action_resolve_async(actions[2])
     with FeedbackStore(tmp_path / "feedback.sqlite3") as store:
         (logged,) = [o for o in store.offers() if o.offer_id == offer]
         assert (logged.outcome, logged.chosen) == ("accepted", 1)
@@ -71,6 +76,19 @@ async def test_code_actions_ranked_applied_and_accept_logged(client, project, tm
     # the text the server holds is the edited one: a new request answers for it
     after = await client.text_document_code_action_async(code_action_params(uri, 4))
     assert after and after[0].command.arguments[0]["offer"] != offer
+
+
+async def test_a_client_that_cannot_resolve_gets_edits_in_the_list(tmp_path, project):
+    caps = client_capabilities("neovim")
+    caps.text_document.code_action.resolve_support = None
+    client = await start_client(tmp_path, project, capabilities=caps)
+    try:
+        await wait_model(client)
+        uri = open_doc(client, project, "stats.py")
+        actions = await client.text_document_code_action_async(code_action_params(uri, 4))
+        assert actions and all(a.edit is not None and a.edit.document_changes for a in actions)
+    finally:
+        await client.shutdown_session()
 
 
 async def test_bad_input_gets_errors_and_the_server_keeps_serving(client, project):
