@@ -104,9 +104,8 @@ def regions(ctx: ActionContext) -> list[Region]:
         return []
     start, end = ctx.focus_start, ctx.focus_end
     if ctx.editor and start is not None:
-        text = ctx.view.read_text(ctx.focus_path)
-        data = text.encode("utf-8") if text is not None else b""
-        start, end = focus.focus_range(ctx, data) or (start, end)
+        got = focus.source(ctx.view, ctx.focus_path)  # bytes kept per document version
+        start, end = focus.focus_range(ctx, got[0] if got else b"") or (start, end)
     return [Region(ctx.focus_path, start=start, end=end)]
 
 
@@ -164,14 +163,24 @@ _CLAUSES = frozenset(
 )
 
 
-def _stubbable_blocks(stmt: Node, m: Mutation) -> list[Node]:
-    """The bodies of compound ``stmt`` (and of its clauses) the mutation does not touch."""
+_DROPPABLE = frozenset({"elif_clause", "else_clause"})  # of an ``if``: optional clauses
+
+
+def _stubs(stmt: Node, m: Mutation) -> list[tuple[int, int, bytes]]:
+    """What compound ``stmt`` can lose and still tell whether the mutation parses: the
+    ``elif``/``else`` clauses of an ``if`` it does not touch (a long ``if``/``elif``
+    chain would otherwise be reparsed whole for every mutation of one condition), and
+    the bodies of the rest that it does not touch (``pass`` instead)."""
     out = []
     for child in stmt.children:
+        untouched = child.end_byte < m.start or child.start_byte > m.end
+        if untouched and stmt.type == "if_statement" and child.type in _DROPPABLE:
+            out.append((child.start_byte, child.end_byte, b""))
+            continue
         inner = child.children if child.type in _CLAUSES else (child,)
         for b in inner:
             if b.type == "block" and (b.end_byte < m.start or b.start_byte > m.end):
-                out.append(b)
+                out.append((b.start_byte, b.end_byte, b"pass"))
     return out
 
 
@@ -180,7 +189,7 @@ def _local_segment(site: Site, m: Mutation) -> tuple[int, int, bytes, bytes]:
     mutation touches (its parent statement when the mutation replaces all of it, which may
     leave a block empty), the edit applied. Returns (start, original end, the edited text,
     the text to parse): in that one the bodies the edit does not touch are ``pass`` and it
-    is nested under ``if 1:`` when indented, so it parses alone and quickly."""
+    is nested under ``if 1:`` when indented, so it parses alone and quickly (``_stubs``)."""
     stmt = _statement(m.node)
     block = stmt.parent
     whole = m.start <= stmt.start_byte and m.end >= stmt.end_byte
@@ -191,7 +200,7 @@ def _local_segment(site: Site, m: Mutation) -> tuple[int, int, bytes, bytes]:
     inserted = m.new_text.encode("utf-8")
     edited = site.data[lo : m.start] + inserted + site.data[m.end : hi]
     pieces = [(m.start, m.end, inserted)]
-    pieces += [(b.start_byte, b.end_byte, b"pass") for b in _stubbable_blocks(stmt, m)]
+    pieces += _stubs(stmt, m)
     pieces.sort()
     parts, at = [], lo
     for start, end, text in pieces:
@@ -304,9 +313,11 @@ class RepairGenerator:
                     seen.add(key)
                 rank = _RANK.get(m.family, len(_RANK))
                 found.append(Found(r_index, rank, len(found), site.path, m, segment, lazy))
-                if ctx.editor and segment is None and lazy is None:
+                if ctx.editor:
+                    # a family gives at most ``limit``; a lazy one may turn out invalid or a
+                    # duplicate when looked at, so twice that many are kept for it
                     per_family[m.family] = per_family.get(m.family, 0) + 1
-                    if per_family[m.family] >= limit:
+                    if per_family[m.family] >= (limit if lazy is None else 2 * limit):
                         full.add(m.family)
         found.sort(key=lambda f: (f.region, f.rank, f.seq))
         if ctx.editor:

@@ -69,7 +69,10 @@ def delete(node: Node, site: Site) -> Iterator[Mutation]:
 
 
 def _insertions(node: Node, site: Site, text: str) -> Iterator[tuple[int, str, str]]:
-    """(offset, new_text, where) inserting one line ``text`` before and after ``node``."""
+    """(offset, new_text, where) inserting one line ``text`` before and after ``node``;
+    none around an ``elif`` clause, where a statement would break the ``if``."""
+    if node.type == "elif_clause":
+        return
     indent = pytree.indent_of(site.data, node.start_byte)
     line = site.line(node)
     yield node.start_byte, f"{text}\n{indent}", f"before line {line}"

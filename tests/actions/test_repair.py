@@ -106,3 +106,66 @@ def test_limit_and_missing_file() -> None:
     assert len(cands) == 25
     ctx = ActionContext(view=DictView({}), focus_path="gone.py")
     assert list(RepairGenerator().generate(ctx)) == []
+
+
+CHAIN = """def kind(x, options):
+    if x is None:
+        return "none"
+    elif x < 0 and options:
+        return "negative"
+    elif x == 0:
+        return "zero"
+    else:
+        try:
+            value = options[x]
+        except KeyError:
+            value = None
+        return value
+"""
+
+
+def test_editor_segments_judge_every_mutation_as_the_whole_file_does() -> None:
+    """The editor reparses a cut-down statement (other ``elif``/``else`` clauses dropped,
+    untouched bodies ``pass``); that must accept and refuse exactly what the file would,
+    for every mutation of every line and for a broken edit at every node."""
+    from sea_lsp.actions.repair import Region, _local_segment, mutations
+    from sea_lsp.actions.repair_site import Site
+
+    data = CHAIN.encode()
+    site = Site(path="m.py", data=data, tree=pytree.parse(data))
+    offsets = site.line_offsets()
+    checked = refused = 0
+    for row in range(len(CHAIN.splitlines())):
+        region = Region("m.py", start=offsets[row], end=offsets[row + 1] - 1)
+        tried = list(mutations(site, region))
+        for node in pytree.walk(site.tree.root_node):
+            if node.is_named and region.holds(node) and node.type != "module":
+                for text in ("(", " ) "):  # unbalanced: refused wherever they land
+                    tried.append(Mutation("x", node.start_byte, node.start_byte, text, "", node))
+        for m in tried:
+            segment = _local_segment(site, m)[3]
+            whole = data[: m.start] + m.new_text.encode() + data[m.end :]
+            assert pytree.parses_cleanly(segment) == pytree.parses_cleanly(whole), m
+            checked += 1
+            refused += not pytree.parses_cleanly(whole)
+    assert checked > 600 and refused > 100
+    # a mutation of a later condition leaves the other clauses out of its segment
+    start = CHAIN.index("x == 0")
+    (m,) = [
+        m
+        for m in mutations(site, Region("m.py", start=start, end=start + 6))
+        if m.family == "compare_swap" and m.new_text == "!="
+    ]
+    segment = _local_segment(site, m)[3]
+    assert b"x != 0" in segment and b"x < 0" not in segment and b"else" not in segment
+
+
+def test_editor_candidates_on_an_elif_parse_and_differ() -> None:
+    view = DictView({"m.py": CHAIN})
+    line = CHAIN.index("elif x < 0")
+    ctx = ActionContext(view=view, focus_path="m.py", focus_start=line, focus_end=line, editor=True)
+    cands = list(RepairGenerator().generate(ctx))
+    assert 10 <= len(cands) <= 24
+    texts = [apply(view, c)["m.py"] for c in cands]
+    assert all(pytree.parses_cleanly(t.encode()) for t in texts)
+    assert len(set(texts)) == len(texts)
