@@ -116,9 +116,20 @@ def test_agent_model_refuses_bad_tokens_clearly():
         model.priors([1], [[1], []])
 
 
-def test_inference_layers_match_the_module_layers():
+@pytest.mark.parametrize("threads", [1, 2])
+def test_inference_layers_match_the_module_layers(threads):
     """Without autograd the encoders run their own SDPA layers (faster on a CPU for padded
-    batches); the answers must be the modules' answers, padding and all-padding rows too."""
+    batches, and for any batch on one thread); the answers must be the modules' answers,
+    unpadded, padded and all-padding rows alike."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(threads)
+    try:
+        _compare_inference_and_module_layers()
+    finally:
+        torch.set_num_threads(before)
+
+
+def _compare_inference_and_module_layers():
     cfg = tiny_config(50)
     torch.manual_seed(2)
     nets = (
@@ -132,7 +143,8 @@ def test_inference_layers_match_the_module_layers():
     cands = torch.randint(1, 50, (3, 4, 6))
     cands[0, :, 3:] = 0
     cands[1, 2:] = 0
-    for net in nets:
+    batches = [(states, cands), (states[:1, :7], cands[2:, :2])]  # padded, then not at all
+    for net, (states, cands) in [(n, b) for n in nets for b in batches]:
         args = (states,) if isinstance(net, TransformerValueNetwork) else (states, cands)
         with torch.enable_grad():
             reference = net(*args)

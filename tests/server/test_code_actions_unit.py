@@ -81,3 +81,22 @@ def test_workspace_edit_matches_the_general_conversion(tmp_path: Path) -> None:
         assert workspace_edit(ls, change) == to_workspace_edit(
             change, ws.root, ws.read_text, encoding
         )
+
+
+def test_the_collector_waits_until_the_answer_is_out() -> None:
+    import asyncio
+    import gc
+
+    from sea_lsp.server.app import SeaServer
+
+    async def scenario() -> tuple[bool, bool, bool]:
+        server = SeaServer()
+        server.loop = asyncio.get_running_loop()
+        with server.collector_deferred():
+            during = gc.isenabled()
+        right_after = gc.isenabled()  # the answer is being written: still off
+        await asyncio.sleep(0)  # the loop's next turn collects and turns it back on
+        return during, right_after, gc.isenabled()
+
+    assert gc.isenabled()
+    assert asyncio.run(scenario()) == (False, False, True)
