@@ -45,7 +45,9 @@ def workspace_edit(ls: SeaServer, change: Change) -> lsp.WorkspaceEdit:
     root = _REAL_ROOTS.get(ws.root)
     if root is None:
         root = _REAL_ROOTS[ws.root] = Path(os.path.realpath(ws.root))
-    document = lsp.OptionalVersionedTextDocumentIdentifier(uri=(root / path).as_uri(), version=None)
+    # an open document's version: the editor refuses the edit if its text moved on since
+    uri = (root / path).as_uri()
+    document = lsp.OptionalVersionedTextDocumentIdentifier(uri=uri, version=doc.version)
     return lsp.WorkspaceEdit(
         document_changes=[lsp.TextDocumentEdit(text_document=document, edits=edits)]
     )

@@ -81,10 +81,11 @@ async def _run(ls: SeaServer, text: str, arg: dict[str, Any]) -> dict[str, Any]:
 
             # the agent reads a frozen snapshot: didChange keeps editing the live documents
             # on this thread while the search walks and reparses trees in the worker
+            snapshot = st.workspace.snapshot()
             result = await asyncio.to_thread(
                 agent.execute_task,
                 task,
-                st.workspace.snapshot(),
+                snapshot,
                 settings=st.settings,
                 model=model,
                 progress=report,
@@ -112,8 +113,16 @@ async def _run(ls: SeaServer, text: str, arg: dict[str, Any]) -> dict[str, Any]:
         ls.show(f"sea: {result.summary}")
         return out
     out["offer"] = offer_id = _record(ls, text, focus_path, result, model)
-    out["applied"] = await preview(ls, offer_id, result)
+    read = {path: snapshot.read_text(path) for path in result.change.paths}
+    out["applied"] = await preview(ls, offer_id, result, read)
     return out
+
+
+def changed_since(ls: SeaServer, read: dict[str, str | None]) -> list[str]:
+    """The files whose text is no longer the one the task read (edited while it ran or
+    while its preview was open): its edits' offsets would land in the wrong places."""
+    ws = ls.state.workspace
+    return sorted(path for path, text in read.items() if ws.read_text(path) != text)
 
 
 def _record(ls: SeaServer, text: str, path: str | None, result: Any, model: Any) -> str | None:
@@ -138,8 +147,11 @@ def _record(ls: SeaServer, text: str, path: str | None, result: Any, model: Any)
     return offer_id
 
 
-async def preview(ls: SeaServer, offer_id: str | None, result: Any) -> bool:
-    """Ask Apply / Show diff / Reject until the user decides; True when applied."""
+async def preview(
+    ls: SeaServer, offer_id: str | None, result: Any, read: dict[str, str | None] | None = None
+) -> bool:
+    """Ask Apply / Show diff / Reject until the user decides; True when applied. ``read``
+    holds the texts the result was computed on: Apply refuses once one of them changed."""
     actions = [lsp.MessageActionItem(title=t) for t in (APPLY, SHOW_DIFF, REJECT)]
     verdict = "solved" if result.solved else "not verified"
     message = f"sea ({verdict}): {result.summary}"
@@ -154,6 +166,16 @@ async def preview(ls: SeaServer, offer_id: str | None, result: Any) -> bool:
             await _show_diff(ls, offer_id, result.diff)
             continue
         if title == APPLY:
+            stale = changed_since(ls, read or {})
+            if stale:
+                ls.show(
+                    f"sea: not applied: {', '.join(stale)} changed after the task read "
+                    "it; run the task again on the current text",
+                    warning=True,
+                )
+                if offer_id:
+                    ls.state.record("record_superseded", offer_id)
+                return False
             edit = workspace_edit(ls, result.change)
             answer = await ls.workspace_apply_edit_async(
                 lsp.ApplyWorkspaceEditParams(edit=edit, label=f"sea: {result.summary}")

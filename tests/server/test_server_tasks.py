@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types as lsp
 
 from sea_lsp.feedback import FeedbackStore
-from tests.server.conftest import start_client
+from tests.server.conftest import open_doc, start_client
 
 pytestmark = [
     pytest.mark.e2e,
@@ -81,5 +81,54 @@ async def test_task_stops_promptly_when_cancelled(tmp_path, project):
             lsp.ExecuteCommandParams(command="sea.status", arguments=[{}])
         )
         assert status["taskRunning"] is False
+    finally:
+        await client.shutdown_session()
+
+
+async def test_a_result_is_not_applied_once_its_file_changed(tmp_path, project):
+    """The user edits the file while the preview is open: Apply must not send edits whose
+    offsets were computed on the old text."""
+    client = await start_client(
+        tmp_path, project, trusted=True, budget={"evaluations": 60, "seconds": 60}
+    )
+    try:
+        uri = open_doc(client, project, "stats.py")
+        seen: dict = {"asked": 0, "edits": []}
+
+        @client.feature(lsp.WINDOW_SHOW_MESSAGE_REQUEST)
+        def ask(params: lsp.ShowMessageRequestParams):
+            seen["asked"] += 1
+            top = lsp.Position(line=0, character=0)
+            client.text_document_did_change(
+                lsp.DidChangeTextDocumentParams(
+                    text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+                    content_changes=[
+                        lsp.TextDocumentContentChangePartial(
+                            range=lsp.Range(top, top), text="# edited meanwhile\n"
+                        )
+                    ],
+                )
+            )
+            return lsp.MessageActionItem(title="Apply")
+
+        @client.feature(lsp.WORKSPACE_APPLY_EDIT)
+        def apply(params: lsp.ApplyWorkspaceEditParams):
+            seen["edits"].append(params.edit)
+            return lsp.ApplyWorkspaceEditResult(applied=True)
+
+        result = await client.workspace_execute_command_async(
+            lsp.ExecuteCommandParams(command="sea.fixFailingTests", arguments=[{}])
+        )
+        assert result["solved"] and not result["applied"], result
+        assert seen["asked"] == 1 and seen["edits"] == []
+        for _ in range(50):  # window/showMessage is a notification: let it arrive
+            if any("stats.py changed after the task read it" in m.message for m in client.messages):
+                break
+            await asyncio.sleep(0.05)
+        else:
+            raise AssertionError([m.message for m in client.messages])
+        with FeedbackStore(tmp_path / "feedback.sqlite3") as store:
+            (task,) = [o for o in store.offers() if o.source == "task"]
+            assert task.outcome == "superseded"
     finally:
         await client.shutdown_session()
