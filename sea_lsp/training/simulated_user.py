@@ -305,6 +305,8 @@ async def run_session(client: Any, project: Path, decide: bool = True, passes: i
                     s.rejected += 1
                     continue
                 chosen = actions[choice]
+                if chosen.edit is None and chosen.data is not None:  # as VS Code does
+                    chosen = await client.code_action_resolve_async(chosen)
                 edits = _edits_for(chosen.edit, uri)
                 version = _change(client, uri, version, apply_text_edits(text, edits))
                 await client.workspace_execute_command_async(
