@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import os
+import stat
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -97,11 +100,77 @@ class SeaServer(LanguageServer):
     def progress(self, title: str, cancellable: bool = True) -> Progress:
         return Progress(self, title, cancellable)
 
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
+        """Serve over stdio. When stdin is a pipe or socket (as every editor starts a
+        server) it is read by the event loop itself: pygls reads through a worker thread,
+        three thread hand-offs per message, a few tenths of a millisecond of every request."""
+        stdin = stdin or sys.stdin.buffer
+        if not _is_stream(stdin):
+            super().start_io(stdin, stdout)
+            return
+        from pygls.io_ import StdoutWriter
+
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(self._serve_stream(stdin))
+        except BrokenPipeError:
+            logger.error("the connection to the client is lost; shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
+
+    async def _serve_stream(self, stdin: Any) -> None:
+        from pygls.io_ import run_async
+
+        loop = asyncio.get_running_loop()
+        stream = asyncio.StreamReader(limit=MAX_HEADER_BYTES)
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream), stdin)
+        await run_async(
+            stop_event=self._stop_event,
+            reader=_StreamReader(stream),
+            protocol=self.protocol,
+            error_handler=self.report_server_error,
+        )
+
     def report_server_error(self, error: Exception, source: Any) -> None:
         """Log protocol trouble; show handler failures once each, never spam the user."""
         logger.error("{}: {}", getattr(source, "__name__", source), error)
         if source is FeatureNotificationError:
             self.show_once(f"sea-lsp: {error}")
+
+
+MAX_HEADER_BYTES = 1 << 16  # a header line longer than this is not LSP
+
+
+class _StreamReader:
+    """pygls' reader interface over an asyncio stream (``b""`` at the end of input)."""
+
+    def __init__(self, stream: asyncio.StreamReader) -> None:
+        self.stream = stream
+
+    async def readline(self) -> bytes:
+        try:
+            return await self.stream.readline()
+        except ValueError:  # a line over the limit: not a header; skip what was buffered
+            logger.error("a header line of over {} bytes; dropping it", MAX_HEADER_BYTES)
+            return b"\r\n"
+
+    async def readexactly(self, n: int) -> bytes:
+        try:
+            return await self.stream.readexactly(n)
+        except asyncio.IncompleteReadError as exc:  # the client went away mid-message
+            return exc.partial
+
+
+def _is_stream(f: Any) -> bool:
+    """A pipe, socket or terminal: what the event loop can read without a thread."""
+    try:
+        mode = os.fstat(f.fileno()).st_mode
+    except (AttributeError, OSError, ValueError):
+        return False
+    return stat.S_ISFIFO(mode) or stat.S_ISSOCK(mode)
 
 
 def _collect_young() -> None:

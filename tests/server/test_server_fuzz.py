@@ -150,6 +150,7 @@ def test_thousands_of_malformed_messages(tmp_path: Path, project: Path) -> None:
         send({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": item}})
         rng = random.Random(1234)
         batch = b"".join(garbage(rng, i, uri) for i in range(3000))
+        batch += b"X-Junk: " + b"x" * 200_000 + b"\r\n"  # a header line no reader should hold
         proc.stdin.write(batch)
         proc.stdin.flush()
         params = {"command": "sea.status", "arguments": [{}]}
