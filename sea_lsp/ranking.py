@@ -14,6 +14,20 @@ if TYPE_CHECKING:
     from model.scoring import AgentModel
 
 
+_ONE_THREAD = False
+
+
+def one_thread() -> None:
+    """Score on one torch thread from now on. The policy is small: one thread answers in a
+    few ms, where intra-op threads contending for a busy machine's cores cost tens."""
+    global _ONE_THREAD
+    if not _ONE_THREAD:
+        import torch
+
+        torch.set_num_threads(1)
+        _ONE_THREAD = True
+
+
 def rank(
     model: AgentModel | None, state_tokens: Sequence[int], candidates: Sequence[Candidate]
 ) -> list[tuple[Candidate, float | None]]:

@@ -13,7 +13,7 @@ from pygls.exceptions import JsonRpcInvalidParams
 
 from sea_lsp.actions.base import ActionContext, Candidate
 from sea_lsp.feedback import Offer
-from sea_lsp.ranking import rank
+from sea_lsp.ranking import one_thread, rank
 from sea_lsp.server.documents import open_document
 from sea_lsp.server.edits import workspace_edit
 from sea_lsp.server.state import PendingOffer
@@ -44,10 +44,29 @@ def _renormalised(log_probs: list[float | None]) -> list[float] | None:
     return [v - norm for v in values]
 
 
-def candidates_for(ls: SeaServer, path: str, start: int, end: int, diagnostics: list[str]):
-    """Cheap candidates and the encoded state for a range of an open document."""
+def state_for(ls: SeaServer, path: str, start: int, end: int, diagnostics: list[str]) -> list[int]:
+    """The encoded state of a range of an open document."""
+    from sea_lsp.encoding import StateInput, encode_state
+
+    return encode_state(
+        StateInput(
+            view=ls.state.workspace,
+            task="",
+            focus_path=path,
+            focus_start=start,
+            focus_end=end,
+            diagnostics=diagnostics,
+            failing_tests=(),
+        )
+    )
+
+
+def candidates_for(
+    ls: SeaServer, path: str, start: int, end: int, diagnostics: list[str]
+) -> list[Candidate]:
+    """Cheap candidates for a range of an open document, encoded."""
     from sea_lsp.actions import generate_all
-    from sea_lsp.encoding import StateInput, encode_candidates, encode_state
+    from sea_lsp.encoding import encode_candidates
 
     st = ls.state
     ctx = ActionContext(
@@ -65,19 +84,8 @@ def candidates_for(ls: SeaServer, path: str, start: int, end: int, diagnostics: 
         for c in generate_all(ctx, CHEAP_GENERATORS)
         if not c.change.is_empty() and (st.settings.trusted or not c.needs_execution)
     ]
-    state = encode_state(
-        StateInput(
-            view=st.workspace,
-            task="",
-            focus_path=path,
-            focus_start=start,
-            focus_end=end,
-            diagnostics=diagnostics,
-            failing_tests=(),
-        )
-    )
     encode_candidates(candidates, st.workspace)
-    return state, candidates
+    return candidates
 
 
 def code_action(ls: SeaServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
@@ -94,11 +102,12 @@ def code_action(ls: SeaServer, params: lsp.CodeActionParams) -> list[lsp.CodeAct
         wanted = [str(k) for k in params.context.only]
     else:
         wanted = []
-    state_tokens, candidates = candidates_for(ls, path, start, end, diagnostics)
+    candidates = candidates_for(ls, path, start, end, diagnostics)
     if wanted:
         candidates = [c for c in candidates if any(_lsp_kind(c).startswith(w) for w in wanted)]
     if not candidates:
         return []
+    state_tokens = state_for(ls, path, start, end, diagnostics)
     model = st.models.get() if st.models else None
     if model is None:
         logger.info("model still loading: {} code actions offered unranked", len(candidates))
@@ -124,7 +133,6 @@ def code_action(ls: SeaServer, params: lsp.CodeActionParams) -> list[lsp.CodeAct
 
 _RANK_MEMO: OrderedDict[tuple, tuple[Any, list[float | None]]] = OrderedDict()
 _RANK_MEMO_SIZE = 64
-_threads_set = False
 
 
 def _ranked(
@@ -132,16 +140,9 @@ def _ranked(
 ) -> list[tuple[Candidate, float | None]]:
     """``rank``, remembered per (model, state, candidate set): editors ask again for the same
     range on every cursor pause, and the answer cannot change while those are equal."""
-    global _threads_set
     if model is None:
         return rank(model, state_tokens, candidates)
-    if not _threads_set:
-        # The policy is small: one thread answers in a few ms, where intra-op threads
-        # contending for a busy machine's cores cost tens of ms.
-        import torch
-
-        torch.set_num_threads(1)
-        _threads_set = True
+    one_thread()
     key = (id(model), tuple(state_tokens), tuple(tuple(c.tokens) for c in candidates))
     hit = _RANK_MEMO.get(key)
     if hit is not None and hit[0] is model and len(hit[1]) == len(candidates):

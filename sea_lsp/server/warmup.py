@@ -41,8 +41,11 @@ WARM_CANDIDATE_COUNTS = (1, 20)  # one ranking per batch shape the server typica
 
 def load_and_warm(settings: Settings) -> LoadedModel:
     """``load_model`` for ``ModelHolder``, with the generators and the model warmed first."""
+    from sea_lsp.ranking import one_thread
+
     warm_generators()
     loaded = load_model(settings)
+    one_thread()
     warm_model(loaded.model)
     # torch, the grammar and the model are loaded for good: keep the collector from
     # walking them again in the middle of a request.

@@ -60,7 +60,8 @@ def test_candidates_for_stays_on_the_cursor_line(tmp_path: Path) -> None:
     state = SimpleNamespace(workspace=ws, symbols=SymbolIndex(ws), settings=Settings())
     ls = SimpleNamespace(state=state)
     cursor = SOURCE.index("a < b")
-    tokens, found = code_actions.candidates_for(ls, "m.py", cursor, cursor, [])
+    tokens = code_actions.state_for(ls, "m.py", cursor, cursor, [])
+    found = code_actions.candidates_for(ls, "m.py", cursor, cursor, [])
     assert tokens and found
     assert all(c.tokens for c in found)
     assert {c.data.get("line") for c in found if c.kind.startswith("repair.")} == {6}
