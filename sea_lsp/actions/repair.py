@@ -169,18 +169,29 @@ _DROPPABLE = frozenset({"elif_clause", "else_clause"})  # of an ``if``: optional
 def _stubs(stmt: Node, m: Mutation) -> list[tuple[int, int, bytes]]:
     """What compound ``stmt`` can lose and still tell whether the mutation parses: the
     ``elif``/``else`` clauses of an ``if`` it does not touch (a long ``if``/``elif``
-    chain would otherwise be reparsed whole for every mutation of one condition), and
-    the bodies of the rest that it does not touch (``pass`` instead)."""
+    chain would otherwise be reparsed whole for every mutation of one condition), the
+    bodies it does not touch, and in the body it does touch (when it replaces a whole
+    statement there) the other statements: each becomes ``pass``, so deleting one method
+    reparses a few lines, not its whole class."""
+
+    def untouched(n: Node) -> bool:
+        return n.end_byte < m.start or n.start_byte > m.end
+
     out = []
     for child in stmt.children:
-        untouched = child.end_byte < m.start or child.start_byte > m.end
-        if untouched and stmt.type == "if_statement" and child.type in _DROPPABLE:
+        if untouched(child) and stmt.type == "if_statement" and child.type in _DROPPABLE:
             out.append((child.start_byte, child.end_byte, b""))
             continue
         inner = child.children if child.type in _CLAUSES else (child,)
         for b in inner:
-            if b.type == "block" and (b.end_byte < m.start or b.start_byte > m.end):
+            if b.type != "block":
+                continue
+            if untouched(b):
                 out.append((b.start_byte, b.end_byte, b"pass"))
+                continue
+            for sibling in b.named_children:
+                if sibling.type != "comment" and untouched(sibling):
+                    out.append((sibling.start_byte, sibling.end_byte, b"pass"))
     return out
 
 
