@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 
 from loguru import logger
@@ -142,13 +143,67 @@ def module_name(path: str) -> str | None:
 
 
 def defined_names(tree: Tree) -> set[str]:
-    """Every name bound anywhere in the file (scope-insensitive, on purpose: no false alarms)."""
+    """Every name bound anywhere in the file (scope-insensitive, on purpose: no false alarms).
+
+    Computed per top-level statement, and per member of a top-level class, each remembered
+    by its text: after an edit only the statement (or method) that changed is walked again,
+    where a walk of a 5,000-line file costs tens of milliseconds."""
+    root = tree.root_node
+    if root.type != "module":  # nothing the parser could make a module of: no module scope
+        return _names_inside(root)
     out: set[str] = set()
-    for n in pytree.walk(tree.root_node):
-        if n.type in ("module", "function_definition", "class_definition", "lambda"):
+    for top in root.children:
+        out |= _piece(top, _top_names)
+    return out
+
+
+_PIECES: OrderedDict[tuple[str, bytes, str], frozenset[str]] = OrderedDict()
+_PIECES_SIZE = 8192
+_SCOPES = ("function_definition", "class_definition", "lambda")
+
+
+def _piece(node: Node, compute: Callable[[Node], set[str]]) -> frozenset[str]:
+    if node.text is None:  # a tree without its source: nothing to key on
+        return frozenset(compute(node))
+    key = (node.type, node.text, compute.__name__)
+    hit = _PIECES.get(key)
+    if hit is None:
+        hit = _PIECES[key] = frozenset(compute(node))
+        while len(_PIECES) > _PIECES_SIZE:
+            _PIECES.popitem(last=False)
+    else:
+        _PIECES.move_to_end(key)
+    return hit
+
+
+def _top_names(top: Node) -> set[str]:
+    """The names a top-level statement binds: at module level and in every scope in it."""
+    out = set(pytree.bindings([top]))
+    cls = top.child_by_field_name("definition") if top.type == "decorated_definition" else top
+    body = cls.child_by_field_name("body") if cls is not None else None
+    if cls is None or cls.type != "class_definition" or body is None:
+        return out | _names_inside(top)
+    out |= _names_inside(top, skip=body)  # the class's own scope included
+    out |= set(pytree.bindings(body.children))
+    for member in body.children:
+        out |= _piece(member, _names_inside)
+    return out
+
+
+def _names_inside(node: Node, skip: Node | None = None) -> set[str]:
+    """Names bound in every scope that starts inside ``node`` (itself included), and the
+    names of ``global``/``nonlocal`` statements there; ``skip``'s subtree left out."""
+    out: set[str] = set()
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if skip is not None and n.id == skip.id:
+            continue
+        if n.type in _SCOPES:
             out.update(pytree.bound_names(n))
         elif n.type in ("global_statement", "nonlocal_statement"):
             out.update(text_of(c) for c in n.named_children)
+        stack.extend(n.children)
     return out
 
 

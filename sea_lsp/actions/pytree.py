@@ -6,7 +6,7 @@ Everything here works on UTF-8 bytes, the unit of tree-sitter offsets and of ``T
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
 import tree_sitter_python
@@ -139,7 +139,14 @@ def bound_names(scope: Node) -> dict[str, str]:
     body = scope.child_by_field_name("body") if scope.type != "module" else scope
     if body is None:
         return found
-    stack = list(reversed(body.children))
+    return bindings(body.children, found)
+
+
+def bindings(statements: Sequence[Node], found: dict[str, str] | None = None) -> dict[str, str]:
+    """Names that ``statements`` bind in the scope they belong to (nested functions and
+    classes bind only their own name there) → how they are bound; added to ``found``."""
+    found = {} if found is None else found
+    stack = list(reversed(statements))
     while stack:
         n = stack.pop()
         t = n.type

@@ -2,12 +2,14 @@
 
 Each try is kept only when the whole file then parses with no ERROR/MISSING node and
 ``compile()`` accepts it (kind ``syntax.fix``). An editor request (``ctx.editor``) looks only
-at errors near its range and requires only the top-level statements around them to parse
-cleanly and compile (results kept per document version).
+at errors that start near its range and requires only the block around them to parse
+cleanly and compile, a few milliseconds at a time (``SyntaxGenerator.fixes_near``).
 """
 
 from __future__ import annotations
 
+import re
+import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
@@ -21,6 +23,7 @@ from sea_lsp.changes import Change, TextEdit
 TOKENS = (":", ")", "]", "}", '"', "'", ",", "(", "):")
 MAX_TRIES = 400
 MAX_EDITOR_TRIES = 120
+EDITOR_BUDGET_S = 0.004  # per request; the next request on the same version goes on
 
 
 def error_rows(data: bytes, text: str, path: str) -> tuple[list[Node], set[int]]:
@@ -153,7 +156,13 @@ class SyntaxGenerator:
         return out
 
     def fixes_near(self, ctx: ActionContext, path: str) -> list[Candidate]:
-        """Fixes for the errors near the focus range only (an editor's request)."""
+        """Fixes for the errors that start near the focus range (an editor's request).
+
+        Each try is checked on the smallest unit around the error that stands alone (the
+        enclosing ``def`` or ``class`` block, else the top-level statements), and the tries
+        of one document version run at most ``EDITOR_BUDGET_S`` per request, resumed by
+        the next request on that version: a user typing in a long class gets an answer at
+        once, where checking each try on the whole class costs milliseconds apiece."""
         got = focus.source(ctx.view, path) if path.endswith(".py") else None
         if got is None:
             return []
@@ -166,13 +175,15 @@ class SyntaxGenerator:
         bad: list[Node] = []
         rows: set[int] = set()
         if tree.root_node.has_error:
+            # errors that start here: one that starts far away only overlaps the focus
+            # because the parser's recovery swallowed everything up to it
             for n in focus.walk_overlapping(tree.root_node, *win):
-                if n.type == "ERROR" or n.is_missing:
+                if (n.type == "ERROR" or n.is_missing) and win[0] <= n.start_byte <= win[1]:
                     bad.append(n)
                     first = n.start_point.row
                     rows.update(range(max(first - 1, 0), min(n.end_point.row, first + 3) + 1))
         else:
-            lineno = focus.per_version("compile", data, lambda: _compile_error_line(data, path))
+            lineno = _compile_error_near(tree, data, split, win, path)
             if lineno is not None and first_row <= lineno - 1 <= last_row:
                 rows.update({max(lineno - 2, 0), lineno - 1})
         if not rows:
@@ -180,39 +191,141 @@ class SyntaxGenerator:
         offsets = split[1]
         span_lo = min([win[0], offsets[min(rows)]] + [n.start_byte for n in bad])
         span_hi = max(win[1], offsets[min(max(rows) + 1, len(offsets) - 1)] - 1)
-        seg = _segment_bounds(tree, data, span_lo, span_hi)
+        # the unit must hold the rows of the errors (tries on rows past it are skipped)
+        last_error_row = max([n.start_point.row for n in bad] or [max(rows)])
+        unit = _block_around(split, min(rows), max(min(rows), last_error_row))
+        if unit is None:
+            unit = (*_segment_bounds(tree, data, span_lo, span_hi), False)
         memo = focus.per_version("syntax.near", tree, dict)
-        key = (seg, frozenset(rows), tuple((n.start_byte, n.end_byte, n.type) for n in bad))
+        key = (unit, frozenset(rows), tuple((n.start_byte, n.end_byte, n.type) for n in bad))
         if key not in memo:
-            memo[key] = self._tries_near(path, data, bad, rows, split, win, seg)
-        return [replace(c) for c in memo[key]]  # callers may set tokens on theirs
+            tries = _tries(data, bad, rows, split, win)
+            memo[key] = _Tries(path, data, unit, tries)
+        found = memo[key].advance(time.perf_counter() + EDITOR_BUDGET_S)
+        return [replace(c) for c in found]  # callers may set tokens on theirs
 
-    @staticmethod
-    def _tries_near(
+
+class _Tries:
+    """The tries for one error of one document version, checked a budget at a time."""
+
+    def __init__(
+        self,
         path: str,
         data: bytes,
-        bad: list[Node],
-        rows: set[int],
-        split: tuple[list[bytes], list[int]],
-        win: tuple[int, int],
-        seg: tuple[int, int],
-    ) -> list[Candidate]:
-        """The tries that make the segment ``seg`` parse cleanly and compile."""
-        out: list[Candidate] = []
-        seen: set[tuple[int, int, str]] = set()
-        for i, (start, end, new, title) in enumerate(_tries(data, bad, rows, split, win)):
-            if i >= MAX_EDITOR_TRIES:
+        unit: tuple[int, int, bool],
+        tries: Iterator[tuple[int, int, str, str]],
+    ) -> None:
+        self.path, self.data, self.unit = path, data, unit
+        self.tries = tries
+        self.count = 0
+        self.found: list[Candidate] = []
+        self.seen: set[tuple[int, int, str]] = set()
+        self.done = False
+
+    def advance(self, deadline: float) -> list[Candidate]:
+        """Check tries until ``deadline`` (at least one); the fixes found so far."""
+        lo, hi, indented = self.unit
+        data = self.data
+        while not self.done:
+            attempt = next(self.tries, None)
+            self.count += 1
+            if attempt is None or self.count > MAX_EDITOR_TRIES:
+                self.done = True
                 break
-            if (start, end, new) in seen or start < seg[0] or end > seg[1]:
+            start, end, new, title = attempt
+            if (start, end, new) in self.seen or start < lo or end > hi:
                 continue
-            seen.add((start, end, new))
-            fixed = data[seg[0] : start] + new.encode("utf-8") + data[end : seg[1]]
-            # CPython fails fast on a broken segment; tree-sitter's error recovery does not.
-            if not pytree.compiles(fixed.decode("utf-8", errors="replace"), path):
-                continue
-            if pytree.parses_cleanly(fixed):
-                out.append(_candidate(path, data, start, end, new, title))
-        return out
+            self.seen.add((start, end, new))
+            fixed = data[lo:start] + new.encode("utf-8") + data[end:hi]
+            if indented:
+                fixed = b"if 1:\n" + fixed
+            # CPython fails fast on a broken unit; tree-sitter's error recovery does not.
+            if pytree.compiles(fixed.decode("utf-8", errors="replace"), self.path) and (
+                pytree.parses_cleanly(fixed)
+            ):
+                self.found.append(_candidate(self.path, data, start, end, new, title))
+            if time.perf_counter() >= deadline:
+                break
+        return self.found
+
+
+_HEADER = re.compile(rb"^([ \t]*)(?:async[ \t]+def|def|class)[ \t]")
+BLOCK_REACH = 600  # lines searched up for a header and down for a block's end
+
+
+def _indent(line: bytes) -> int:
+    wide = line.expandtabs(8)
+    return len(wide) - len(wide.lstrip())
+
+
+def _block_around(
+    split: tuple[list[bytes], list[int]], first: int, last: int
+) -> tuple[int, int, bool] | None:
+    """The smallest ``def``/``class`` block, by indentation (the tree is broken here), whose
+    lines hold rows ``first``..``last``: (start byte, end byte, indented).
+    None when there is none within reach, or when it names an outer function's variable
+    (``nonlocal`` compiles only inside that function)."""
+    lines, offsets = split
+    below: int | None = None  # a header must be shallower than this to hold the rows
+    for row in range(min(first, len(lines) - 1), max(-1, first - BLOCK_REACH), -1):
+        m = _HEADER.match(lines[row])
+        if m is None:
+            continue
+        depth = _indent(m.group(1))
+        if below is not None and depth >= below:
+            continue
+        end = _block_end(lines, row, depth)
+        if end is None:
+            return None
+        if end > last:
+            if b"nonlocal" in b"\n".join(lines[row:end]):
+                return None
+            return offsets[row], offsets[end] - 1, depth > 0
+        below = depth
+        if depth == 0:
+            return None
+    return None
+
+
+def _block_end(lines: list[bytes], header: int, depth: int) -> int | None:
+    """The first row after ``header``'s block (its next line at ``depth`` or shallower);
+    None when the block runs on past ``BLOCK_REACH`` lines."""
+    stop = min(len(lines), header + BLOCK_REACH)
+    for row in range(header + 1, stop):
+        text = lines[row].strip()
+        if text and not text.startswith(b"#") and _indent(lines[row]) <= depth:
+            return row
+    return len(lines) if stop == len(lines) else None
+
+
+def _compile_error_near(
+    tree: Tree, data: bytes, split: tuple[list[bytes], list[int]], win: tuple[int, int], path: str
+) -> int | None:
+    """The line of a ``compile()`` error in the function (else the top-level statements)
+    around ``win`` of a file that parses cleanly: compiling the whole of a long file costs
+    tens of milliseconds. Kept per document version and unit."""
+    root = tree.root_node
+    node = root.named_descendant_for_byte_range(win[0], win[1]) or root
+    unit: Node | None = None
+    while node is not None:
+        if node.type == "function_definition" and node.start_byte <= win[0]:
+            if b"nonlocal" not in (node.text or b""):
+                unit = node
+            break
+        node = node.parent
+    if unit is not None:
+        lo = pytree.line_start(data, unit.start_byte)
+        hi = pytree.line_end(data, unit.end_byte)
+        first_row, indented = unit.start_point.row, unit.start_point.column > 0
+    else:
+        lo, hi = _segment_bounds(tree, data, *win)
+        first_row, indented = bisect_right(split[1], lo) - 1, False
+    memo = focus.per_version("syntax.compile", data, dict)
+    if (lo, hi) not in memo:
+        chunk = (b"if 1:\n" if indented else b"") + data[lo:hi]
+        line = _compile_error_line(chunk, path)
+        memo[(lo, hi)] = None if line is None else first_row + line - int(indented)
+    return memo[(lo, hi)]
 
 
 def _segment_bounds(tree: Tree, data: bytes, lo: int, hi: int) -> tuple[int, int]:

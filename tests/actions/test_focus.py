@@ -144,3 +144,56 @@ def test_cached_results_follow_document_versions(tmp_path) -> None:
     for c in after:
         edit = c.change.edits[0]
         assert new_text.encode()[edit.start : edit.end].startswith(b"import ")
+
+
+METHODS = "class Big:\n" + "".join(
+    f"    def m{i}(self, a):\n        total = a * {i}\n        if total > {i}:\n"
+    f"            return total\n        return a\n\n"
+    for i in range(150)
+)
+
+
+def test_syntax_fix_in_a_long_class_is_checked_on_its_method_alone() -> None:
+    from sea_lsp.actions.syntax import _block_around, _lines
+
+    line = 75 * 6 + 4  # `if total > 75:` of m75, 1-based
+    broken = METHODS.replace("if total > 75:", "if total > 75")
+    view = DictView({"m.py": broken})
+    fixes = SyntaxGenerator().generate(editor_ctx(view, "m.py", *line_range(broken, line)))
+    assert METHODS in [apply(view, c)["m.py"] for c in fixes]
+    split = _lines(broken.encode())
+    lo, hi, indented = _block_around(split, line - 2, line - 1)
+    unit = broken.encode()[lo:hi].decode()
+    assert unit.startswith("    def m75(") and unit.count("def ") == 1 and indented
+
+
+def test_syntax_tries_resume_across_requests_within_a_budget(monkeypatch, tmp_path) -> None:
+    from sea_lsp.actions import syntax
+
+    monkeypatch.setattr(syntax, "EDITOR_BUDGET_S", 0.0)  # one try checked per request
+    text = "def f():\n    x = 1\n      return x\n"
+    fixed = "def f():\n    x = 1\n    return x\n"
+    view = Workspace(tmp_path)  # one tree per version, as in the server
+    view.open("m.py", text, 1)
+    seen = []
+    for _ in range(syntax.MAX_EDITOR_TRIES + 1):
+        fixes = SyntaxGenerator().generate(editor_ctx(view, "m.py", *line_range(text, 3)))
+        seen.append(len(fixes))
+        if fixed in [apply(view, c)["m.py"] for c in fixes]:
+            break
+    else:
+        raise AssertionError(f"the fix never came: {seen}")
+    assert len(seen) > 2 and seen == sorted(seen), seen  # found on a later request, and kept
+
+
+def test_compile_only_error_in_a_method_is_located_in_its_method() -> None:
+    from sea_lsp.actions.syntax import _compile_error_near, _lines
+
+    text = METHODS.replace("        return a\n", "        break\n", 1)  # in m0, line 6
+    data = text.encode()
+    tree = pytree.parse(data)
+    assert not tree.root_node.has_error  # tree-sitter accepts it, CPython does not
+    win = line_range(text, 6)
+    assert _compile_error_near(tree, data, _lines(data), win, "m.py") == 6
+    elsewhere = line_range(text, 6 * 100 + 3)
+    assert _compile_error_near(tree, data, _lines(data), elsewhere, "m.py") is None

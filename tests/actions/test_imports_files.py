@@ -88,3 +88,44 @@ def test_create_module_for_unresolved_import() -> None:
     assert [o.path for o in cands["Create module `pkg.missing`"].change.file_ops] == [
         "pkg/missing.py"
     ]
+
+
+def test_defined_names_match_a_full_walk_before_and_after_edits() -> None:
+    """``defined_names`` is kept per top-level statement and class member; after any
+    edit it must still equal a walk of the whole tree."""
+    import random
+
+    from sea_lsp.actions.imports import defined_names
+    from sea_lsp.actions.pytree import text_of
+
+    def full_walk(tree):
+        out = set()
+        for n in pytree.walk(tree.root_node):
+            if n.type in ("module", "function_definition", "class_definition", "lambda"):
+                out.update(pytree.bound_names(n))
+            elif n.type in ("global_statement", "nonlocal_statement"):
+                out.update(text_of(c) for c in n.named_children)
+        return out
+
+    source = (
+        "import os as o\nfrom a import (b, c as d)\n\n"
+        "@deco(lambda q: q)\nclass K(Base):\n    attr = 1\n"
+        "    def m(self, p, *rest, k=2, **kw):\n        global G\n        x, (y, z) = p\n"
+        "        def inner():\n            nonlocal x\n            w = [v for v in rest]\n"
+        "        return (n := 3)\n\n    class Inner:\n        deep = lambda e: e\n\n"
+        "for i, j in pairs:\n    with open(i) as fh:\n        try:\n            pass\n"
+        "        except OSError as err:\n            pass\n"
+    )
+    rng = random.Random(0)
+    text = source
+    for _ in range(200):
+        tree = pytree.parse(text.encode())
+        assert defined_names(tree) == full_walk(tree)
+        i = rng.randrange(len(text) + 1)
+        text = (
+            text[:i]
+            + rng.choice(["x", "(", ":", "\n", " = 1\n", "def h(a):\n  b = a\n"])
+            + text[i:]
+        )
+        if rng.random() < 0.3:
+            text = source
