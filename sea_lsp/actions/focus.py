@@ -82,12 +82,15 @@ def window(data: bytes, lo: int, hi: int, rows: int = EDITOR_WINDOW_ROWS) -> tup
     return start, end
 
 
-def walk_overlapping(node: Node, lo: int, hi: int) -> Iterator[Node]:
+def walk_overlapping(node: Node, lo: int, hi: int, skip_errors: bool = False) -> Iterator[Node]:
     """``pytree.walk`` limited to nodes overlapping ``[lo, hi]`` (touching counts), in
-    source order; subtrees entirely outside are skipped unvisited."""
+    source order; subtrees entirely outside are skipped unvisited, and with
+    ``skip_errors`` so are ERROR nodes and everything in them."""
     stack = [node]
     while stack:
         n = stack.pop()
+        if skip_errors and n.type == "ERROR":
+            continue
         yield n
         child = first_child_ending_at_or_after(n, lo)
         inside = []

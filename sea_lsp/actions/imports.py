@@ -177,7 +177,11 @@ def _piece(node: Node, compute: Callable[[Node], set[str]]) -> frozenset[str]:
 
 
 def _top_names(top: Node) -> set[str]:
-    """The names a top-level statement binds: at module level and in every scope in it."""
+    """The names a top-level statement binds: at module level and in every scope in it.
+    An ERROR node (where a broken line made the parser give up, often over hundreds of
+    lines) binds what its children bind: each of them is kept apart too."""
+    if top.type == "ERROR":
+        return set().union(*(_piece(child, _top_names) for child in top.children))
     out = set(pytree.bindings([top]))
     cls = top.child_by_field_name("definition") if top.type == "decorated_definition" else top
     body = cls.child_by_field_name("body") if cls is not None else None

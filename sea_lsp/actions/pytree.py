@@ -6,6 +6,7 @@ Everything here works on UTF-8 bytes, the unit of tree-sitter offsets and of ``T
 from __future__ import annotations
 
 import builtins
+import warnings
 from collections.abc import Iterator, Sequence
 from functools import lru_cache
 
@@ -36,6 +37,13 @@ def has_error(tree_or_node: Tree | Node) -> bool:
 def parses_cleanly(source: bytes) -> bool:
     """True when ``source`` parses with no ERROR or MISSING node."""
     return not _PARSER.parse(source).root_node.has_error
+
+
+# compile() of a candidate warns on stderr about code it accepts ("'int' object is not
+# subscriptable; perhaps you missed a comma?"); candidates are checked by the thousand and
+# the warning is about the user's code, not this process. (A filter set per call would not
+# be thread-safe: the agent checks candidates on a worker thread.)
+warnings.filterwarnings("ignore", category=SyntaxWarning)
 
 
 def compiles(text: str, path: str = "<candidate>") -> bool:

@@ -119,7 +119,9 @@ def _nodes(site: Site, region: Region) -> Iterator[Node]:
             return iter(())
         return focus.walk_overlapping(root, offsets[row], offsets[row + 1] - 1)
     if region.rows is None and region.start is not None and region.end is not None:
-        return focus.walk_overlapping(root, region.start, region.end)
+        # an editor's range: code the parser could not make sense of (the user is typing
+        # there) is left to the syntax fixes; every mutation in it would fail its reparse
+        return focus.walk_overlapping(root, region.start, region.end, skip_errors=True)
     return pytree.walk(root)
 
 

@@ -168,6 +168,55 @@ def code_action_latencies(
     return out
 
 
+def typing_latencies(
+    client: Client, uri: str, text: str, n: int, seed: int, first_version: int
+) -> tuple[list[float], int]:
+    """Milliseconds per code-action request while typing: ``[0]`` typed one character at a
+    time at the end of random non-blank lines (the file is broken after ``[`` and ``[0``),
+    code actions asked at the cursor after every character, as an editor does; then the
+    line is restored. Returns the latencies and the last document version sent."""
+    lines = text.splitlines()
+    rng = random.Random(seed)
+    version = first_version
+    out: list[float] = []
+    while len(out) < n:
+        line = rng.randrange(len(lines))
+        if not lines[line].strip():
+            continue
+        end = len(lines[line])  # ASCII stdlib code: characters are UTF-16 units
+        for i, ch in enumerate("[0]"):
+            version += 1
+            at = {"line": line, "character": end + i}
+            client.notify(
+                "textDocument/didChange",
+                {
+                    "textDocument": {"uri": uri, "version": version},
+                    "contentChanges": [{"range": {"start": at, "end": at}, "text": ch}],
+                },
+            )
+            cursor = {"line": line, "character": end + i + 1}
+            params = {
+                "textDocument": {"uri": uri},
+                "range": {"start": cursor, "end": cursor},
+                "context": {"diagnostics": []},
+            }
+            _, seconds = client.request("textDocument/codeAction", params)
+            out.append(seconds * 1e3)
+        version += 1
+        typed = {
+            "start": {"line": line, "character": end},
+            "end": {"line": line, "character": end + 3},
+        }
+        client.notify(
+            "textDocument/didChange",
+            {
+                "textDocument": {"uri": uri, "version": version},
+                "contentChanges": [{"range": typed, "text": ""}],
+            },
+        )
+    return out[:n], version
+
+
 def wait_ready(client: Client) -> dict:
     """Poll ``sea.status`` until the model is loaded; returns the status."""
     while True:
@@ -259,6 +308,12 @@ def _run(opts: argparse.Namespace, tmp: Path) -> int:
             f"codeAction/resolve of the picked action: p50 {pct(resolved, 0.5):.1f} ms, "
             f"p99 {pct(resolved, 0.99):.1f} ms (n={len(resolved)})"
         )
+    typing, version = typing_latencies(client, uri, text, opts.requests, opts.seed + 3, 1)
+    print(
+        f"sea-lsp code actions while typing (a character, then code actions at the cursor; "
+        f"the file broken 2 keystrokes in 3): p50 {pct(typing, 0.5):.1f} ms, "
+        f"p99 {pct(typing, 0.99):.1f} ms (n={len(typing)})"
+    )
 
     line = len(text.splitlines()) // 2
     started = time.perf_counter()
@@ -267,7 +322,7 @@ def _run(opts: argparse.Namespace, tmp: Path) -> int:
         change = {"range": {"start": pos, "end": pos}, "text": "x"}
         client.notify(
             "textDocument/didChange",
-            {"textDocument": {"uri": uri, "version": i + 2}, "contentChanges": [change]},
+            {"textDocument": {"uri": uri, "version": version + i + 1}, "contentChanges": [change]},
         )
     client.request("workspace/executeCommand", {"command": "sea.status", "arguments": [{}]})
     elapsed = time.perf_counter() - started
