@@ -191,9 +191,14 @@ class SyntaxGenerator:
         offsets = split[1]
         span_lo = min([win[0], offsets[min(rows)]] + [n.start_byte for n in bad])
         span_hi = max(win[1], offsets[min(max(rows) + 1, len(offsets) - 1)] - 1)
-        # the unit must hold the rows of the errors (tries on rows past it are skipped)
-        last_error_row = max([n.start_point.row for n in bad] or [max(rows)])
-        unit = _block_around(split, min(rows), max(min(rows), last_error_row))
+        # the unit holds the error nearest the focus and the line before it (where a
+        # missing `:` or `)` often belongs); tries on rows past it are skipped
+        focus_row = bisect_right(offsets, lo) - 1
+        anchor = min(
+            [n.start_point.row for n in bad] or [max(rows)], key=lambda r: abs(r - focus_row)
+        )
+        above = anchor - 1 if anchor > 0 and split[0][anchor - 1].strip() else anchor
+        unit = _block_around(split, above, anchor)
         if unit is None:
             unit = (*_segment_bounds(tree, data, span_lo, span_hi), False)
         memo = focus.per_version("syntax.near", tree, dict)

@@ -197,3 +197,14 @@ def test_compile_only_error_in_a_method_is_located_in_its_method() -> None:
     assert _compile_error_near(tree, data, _lines(data), win, "m.py") == 6
     elsewhere = line_range(text, 6 * 100 + 3)
     assert _compile_error_near(tree, data, _lines(data), elsewhere, "m.py") is None
+
+
+def test_repair_leaves_code_the_parser_gave_up_on_to_the_syntax_fixes() -> None:
+    text = FUNCS.replace("    total = a + b * 7\n", "    total = (a + b * 7\n")
+    view = DictView({"m.py": text})
+    line = text.splitlines().index("    total = (a + b * 7") + 1
+    ctx = editor_ctx(view, "m.py", *line_range(text, line))
+    assert RepairGenerator().generate(ctx) == []  # every mutation there would fail to parse
+    assert SyntaxGenerator().generate(ctx)  # the fix for the bracket is what is offered
+    clean = editor_ctx(DictView({"m.py": FUNCS}), "m.py", *line_range(FUNCS, line))
+    assert RepairGenerator().generate(clean)  # the same line, parsed, gets mutations
