@@ -82,6 +82,19 @@ def window(data: bytes, lo: int, hi: int, rows: int = EDITOR_WINDOW_ROWS) -> tup
     return start, end
 
 
+def error_near(tree: Tree, data: bytes, lo: int, hi: int) -> bool:
+    """True when an ERROR or MISSING node starts in the editor window around ``[lo, hi]``:
+    the code there does not parse (the user is most likely typing it). Repairs and imports
+    wait for it to parse; the syntax fixes are the ones that apply."""
+    if not tree.root_node.has_error:
+        return False
+    wlo, whi = window(data, lo, hi)
+    return any(
+        (n.type == "ERROR" or n.is_missing) and wlo <= n.start_byte <= whi
+        for n in walk_overlapping(tree.root_node, wlo, whi)
+    )
+
+
 def walk_overlapping(node: Node, lo: int, hi: int, skip_errors: bool = False) -> Iterator[Node]:
     """``pytree.walk`` limited to nodes overlapping ``[lo, hi]`` (touching counts), in
     source order; subtrees entirely outside are skipped unvisited, and with

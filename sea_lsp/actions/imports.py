@@ -344,7 +344,9 @@ class ImportsGenerator:
             return []
         data, tree = got
         lo, hi = focus.focus_range(ctx, data) or (0, len(data))
-        out = list(self._additions(ctx, path, tree, undefined_near(tree, lo, hi)))
+        out = []
+        if not focus.error_near(tree, data, lo, hi):  # names in code being typed can wait
+            out += self._additions(ctx, path, tree, undefined_near(tree, lo, hi))
         touches_import = any(
             top.type in ("import_statement", "import_from_statement")
             for top in focus.walk_overlapping(tree.root_node, lo, hi)

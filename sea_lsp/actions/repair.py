@@ -303,6 +303,9 @@ class RepairGenerator:
             site = self._site(ctx, region.path)
             if site is None:
                 continue
+            editing = ctx.editor and region.start is not None and region.end is not None
+            if editing and focus.error_near(site.tree, site.data, region.start, region.end):
+                continue  # the syntax fixes apply here; every mutation would fail
             for m in mutations(site, region, full):
                 if site.data[m.start : m.end] == m.new_text.encode("utf-8"):
                     continue

@@ -208,3 +208,12 @@ def test_repair_leaves_code_the_parser_gave_up_on_to_the_syntax_fixes() -> None:
     assert SyntaxGenerator().generate(ctx)  # the fix for the bracket is what is offered
     clean = editor_ctx(DictView({"m.py": FUNCS}), "m.py", *line_range(FUNCS, line))
     assert RepairGenerator().generate(clean)  # the same line, parsed, gets mutations
+
+
+def test_imports_wait_until_the_line_being_typed_parses() -> None:
+    typing = "import os\n\n\ndef f():\n    return Path('.'\n\n\ndef g():\n    return 1\n"
+    ctx = editor_ctx(DictView({"m.py": typing}), "m.py", *line_range(typing, 5))
+    assert not [c for c in ImportsGenerator().generate(ctx) if c.kind == "imports.add"]
+    done = typing.replace("Path('.'\n", "Path('.')\n")
+    ctx = editor_ctx(DictView({"m.py": done}), "m.py", *line_range(done, 5))
+    assert "Add `from pathlib import Path`" in [c.title for c in ImportsGenerator().generate(ctx)]
