@@ -186,6 +186,12 @@ def _focus_on_named(task: Task, workspace: Workspace) -> None:
         )
 
 
+def _editor_texts(workspace: Any) -> dict[str, str]:
+    """Open documents' texts when the view is an editor's workspace (none otherwise)."""
+    texts = getattr(workspace, "open_texts", None)
+    return texts() if callable(texts) else {}
+
+
 def execute_task(
     task: Task,
     workspace: Workspace,
@@ -211,6 +217,7 @@ def execute_task(
         trusted=settings.trusted,
         limits=Limits(timeout_s=settings.test_timeout_s),
         test_command=settings.test_command,
+        editor_texts=_editor_texts(workspace),
     )
     base = Overlay(workspace)
     with ExitStack() as stack:

@@ -181,12 +181,16 @@ class Sandbox:
         limits: Limits | None = None,
         test_command: str | None = None,
         python: str = sys.executable,
+        editor_texts: Mapping[str, str] | None = None,
     ) -> None:
         self.root = Path(os.path.realpath(root))
         self.trusted = trusted
         self.limits = limits or Limits()
         self.test_command = test_command
         self.python = python
+        # documents open in the editor, unsaved edits included: every copy starts from
+        # them, so the tests run the code the user sees (and the agent edits), not the disk
+        self.editor_texts: dict[str, str] = dict(editor_texts or {})
 
     def require_trust(self) -> None:
         if not self.trusted:
@@ -194,7 +198,8 @@ class Sandbox:
 
     # ---- the copy --------------------------------------------------------------------------
     def materialize(self, tmp: Path, replacements: Mapping[str, str | None]) -> tuple[Path, Path]:
-        """Copy the workspace to ``tmp/ws`` with ``replacements`` written; plugin to ``tmp/sea``."""
+        """Copy the workspace to ``tmp/ws`` with the editor's texts and then ``replacements``
+        written; plugin to ``tmp/sea``."""
         ws, sea = tmp / "ws", tmp / "sea"
         _copy_tree(self.root, ws)
         sea.mkdir()
@@ -202,7 +207,7 @@ class Sandbox:
         shutil.copyfile(_HERE / "sandbox_worker.py", sea / "sea_sandbox_worker.py")
         shutil.copyfile(_HERE / "sandbox_warm.py", sea / "sea_sandbox_warm.py")
         (tmp / "home" / "tmp").mkdir(parents=True)
-        write_replacements(ws, replacements)
+        write_replacements(ws, {**self.editor_texts, **replacements})
         return ws, sea
 
     def env(

@@ -334,6 +334,11 @@ class Workspace:
         with self._lock:
             return sorted(self._open)
 
+    def open_texts(self) -> dict[str, str]:
+        """The text of every open document (what the editor shows, saved or not)."""
+        with self._lock:
+            return {path: doc.text for path, doc in self._open.items()}
+
     def open(self, path: str, text: str, version: int | None = None) -> Document | None:
         """``textDocument/didOpen``: the editor's text wins over the disk from now on."""
         rel = self._safe(path)

@@ -90,13 +90,7 @@ def sandbox_for(ls: SeaServer) -> Sandbox:
 
 
 def open_texts(ls: SeaServer) -> dict[str, str | None]:
-    ws = ls.state.workspace
-    out: dict[str, str | None] = {}
-    for path in ws.open_paths():
-        doc = ws.document(path)
-        if doc is not None:
-            out[path] = doc.text
-    return out
+    return dict(ls.state.workspace.open_texts())
 
 
 async def run_tests(ls: SeaServer, arg: dict[str, Any]) -> dict[str, Any]:

@@ -207,3 +207,19 @@ def test_non_pytest_command_is_judged_by_exit_code(calc_project: Path) -> None:
     ).run_tests()
     assert ok.all_passed and ok.returncode == 0
     assert not bad.all_passed and bad.returncode == 3 and "no" in bad.output_tail
+
+
+def test_copies_start_from_the_editors_unsaved_texts(calc_project: Path) -> None:
+    """The agent and the test diagnostics run the code the user sees: an open document's
+    unsaved text, not the file on disk (which stays as it is)."""
+    fixed_unsaved = CALC.replace("a - b", "a + b")
+    before = tree_hash(calc_project)
+    sb = Sandbox(calc_project, trusted=True, limits=FAST, editor_texts={"calc.py": fixed_unsaved})
+    assert sb.run_tests(test_ids=["tests/test_calc.py"]).all_passed
+    disk = Sandbox(calc_project, trusted=True, limits=FAST).run_tests(
+        test_ids=["tests/test_calc.py"]
+    )
+    assert not disk.all_passed  # on disk the bug is still there
+    # a candidate's replacement still wins over the editor's text
+    assert not sb.run_tests({"calc.py": CALC}, test_ids=["tests/test_calc.py"]).all_passed
+    assert tree_hash(calc_project) == before
