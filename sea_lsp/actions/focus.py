@@ -42,6 +42,19 @@ def per_version(what: str, source: Any, compute: Callable[[], T]) -> T:
     return value
 
 
+def line_starts(data: bytes) -> list[int]:
+    """The start offset of every line of ``data``, then one past the end (a line after the
+    last newline counts); computed once per document version for every generator."""
+
+    def compute() -> list[int]:
+        starts = [0]
+        for line in data.split(b"\n"):
+            starts.append(starts[-1] + len(line) + 1)
+        return starts
+
+    return per_version("line_starts", data, compute)
+
+
 def source(view: WorkspaceView, path: str) -> tuple[bytes, Tree] | None:
     """The bytes and tree of ``path``: the view's own tree when it matches the text."""
     text = view.read_text(path)

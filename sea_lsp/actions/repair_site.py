@@ -70,10 +70,9 @@ class Site:
     def line_offsets(self) -> list[int]:
         """The start offset of every line, then one past the end (computed once)."""
         if self._offsets is None:
-            offsets = [0]
-            for ln in self.data.split(b"\n"):
-                offsets.append(offsets[-1] + len(ln) + 1)
-            self._offsets = offsets
+            from sea_lsp.actions import focus
+
+            self._offsets = focus.line_starts(self.data)
         return self._offsets
 
     def line(self, node: Node) -> int:

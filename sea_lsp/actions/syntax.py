@@ -48,11 +48,7 @@ def error_rows(data: bytes, text: str, path: str) -> tuple[list[Node], set[int]]
 
 def _lines(data: bytes) -> tuple[list[bytes], list[int]]:
     """The lines of ``data`` and each line's start offset (plus one past the end)."""
-    lines = data.split(b"\n")
-    offsets = [0]
-    for ln in lines:
-        offsets.append(offsets[-1] + len(ln) + 1)
-    return lines, offsets
+    return data.split(b"\n"), focus.line_starts(data)
 
 
 def _tries(
