@@ -71,6 +71,6 @@ def did_close(ls: SeaServer, params: lsp.DidCloseTextDocumentParams) -> None:
 
 def flush_superseded(ls: SeaServer) -> None:
     """Record offers whose grace period ran out with no decision as superseded."""
-    for offer_id in ls.state.take_superseded():
-        if not offer_id.startswith("unrecorded-"):
-            ls.state.record("record_superseded", offer_id)
+    gone = [o for o in ls.state.take_superseded() if not o.startswith("unrecorded-")]
+    if gone:
+        ls.state.record("record_superseded_many", gone)

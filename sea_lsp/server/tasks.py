@@ -94,7 +94,9 @@ async def _run(ls: SeaServer, text: str, arg: dict[str, Any]) -> dict[str, Any]:
     except Exception as exc:
         from sea_lsp.sandbox import ExecutionRefused
 
-        if isinstance(exc, ExecutionRefused):
+        # the project cannot be worked on as it is (its tests do not even collect on the
+        # text in the editor, ...): the user reads why, the server goes on
+        if isinstance(exc, (ExecutionRefused, agent.TaskError)):
             raise ls.user_error(str(exc)) from exc
         raise
     finally:

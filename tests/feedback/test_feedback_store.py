@@ -229,3 +229,35 @@ def test_cli_stats_and_export(tmp_path: Path, capsys) -> None:
     assert main(SimpleNamespace(rest=["export", str(out), "--db", str(db)])) == 0
     (record,) = [json.loads(x) for x in out.read_text().splitlines()]
     assert record["offer"] == oid and record["chosen"] == 0
+
+
+def test_superseded_offers_are_recorded_together_unknown_ones_skipped(tmp_path: Path) -> None:
+    with FeedbackStore(tmp_path / "f.db") as store:
+        ids = [store.record_offer(make_offer()) for _ in range(5)]
+        store.record_superseded_many([*ids[:3], "no-such-offer"])
+        outcomes = {o.offer_id: o.outcome for o in store.offers()}
+    assert [outcomes[i] for i in ids] == ["superseded"] * 3 + ["pending"] * 2
+
+
+def test_the_write_ahead_log_is_checkpointed_off_the_writing_thread(tmp_path: Path) -> None:
+    """Commits never checkpoint themselves (that stalls a request for milliseconds); a
+    thread does, so the database file fills and the log is reused instead of growing."""
+    from sea_lsp import feedback
+
+    path, wal = tmp_path / "f.db", tmp_path / "f.db-wal"
+    big = dict(state_tokens=list(range(1, 400)), candidate_tokens=[list(range(1, 30))] * 20)
+    more = dict(kinds=["k"] * 20, titles=["t"] * 20, log_probs=[-1.0] * 20)
+    sizes = []
+    with FeedbackStore(path) as store:
+        assert store._rows("PRAGMA wal_autocheckpoint")[0][0] == 0
+        for _ in range(5):
+            for _ in range(feedback.CHECKPOINT_EVERY):
+                store.record_offer(make_offer(20, **more, **big))
+            # a pause between requests: the checkpoint thread finishes
+            assert store._checkpointing.acquire(timeout=30)
+            store._checkpointing.release()
+            sizes.append((path.stat().st_size, wal.stat().st_size))
+        assert len(list(store.offers())) == 5 * feedback.CHECKPOINT_EVERY
+    (db2, wal2), (db5, wal5) = sizes[1], sizes[4]
+    assert db5 > 2 * db2, sizes  # the offers reached the database file
+    assert wal5 < 1.3 * wal2, sizes  # and the log was reused, not grown

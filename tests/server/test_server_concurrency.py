@@ -14,6 +14,7 @@ import random
 
 import pytest
 from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcException
 
 from tests.server.conftest import STATS, open_doc, start_client
 
@@ -81,8 +82,13 @@ async def test_edits_and_code_actions_while_the_agent_searches(tmp_path, project
             )
             rounds += 1
             await asyncio.sleep(0)
-        result = await asyncio.wait_for(task, 120)
-        assert isinstance(result["summary"], str)
+        try:
+            result = await asyncio.wait_for(task, 120)
+            assert isinstance(result["summary"], str)
+        except JsonRpcException as exc:
+            # the tests run the text in the editor, which the edits above may have broken
+            # before the agent took its snapshot: then the user is told, not a crash
+            assert "tests" in str(exc) and "Internal" not in type(exc).__name__, repr(exc)
         # alive, idle and answering about the text as the editor last sent it
         assert (await _status(client))["taskRunning"] is False
         client.text_document_did_change(
