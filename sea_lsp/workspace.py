@@ -50,6 +50,10 @@ class Document:
         self._text = text
         self.index = LineIndex(data=self._data)
         self._tree: Tree | None = None
+        # the last tree with the edits made since applied to it, not yet reparsed: the
+        # reparse waits for the next use of ``tree``, so a burst of keystrokes costs one
+        # (an edit that breaks the syntax can cost tens of ms in error recovery)
+        self._edited: Tree | None = None
 
     @property
     def data(self) -> bytes:
@@ -65,7 +69,11 @@ class Document:
     def tree(self) -> Tree | None:
         """The syntax tree (parsed on first use), or None for languages sea-lsp cannot parse."""
         if self._tree is None and self.language is not None:
-            self._tree = self.language.parser().parse(self._data)
+            parser = self.language.parser()
+            edited, self._edited = self._edited, None
+            self._tree = (
+                parser.parse(self._data) if edited is None else parser.parse(self._data, edited)
+            )
         return self._tree
 
     def frozen(self) -> Document:
@@ -73,9 +81,10 @@ class Document:
 
         Text, bytes and ``LineIndex`` are immutable and shared; the tree is a cheap
         tree-sitter copy, so the copy's text and tree always describe the same version."""
+        tree = self.tree  # reparsed here if edits wait for it
         copy = Document(self.path, self._text, self.version, self.language, data=self._data)
         copy.index = self.index
-        copy._tree = self._tree.copy() if self._tree is not None else None
+        copy._tree = tree.copy() if tree is not None else None
         return copy
 
     def sexp(self) -> str:
@@ -95,7 +104,7 @@ class Document:
             self._data = new_text.encode("utf-8")
             self._text = new_text
             self.index = LineIndex(data=self._data)
-            self._tree = None
+            self._tree = self._edited = None
             return 0, old_len, len(self._data)
         sl, sc, el, ec = range
         if (sl, sc) > (el, ec):
@@ -110,9 +119,11 @@ class Document:
         new_data = b"".join((self._data[:start], inserted, self._data[end:]))
         new_index = self.index.edited(start, end, new_data, len(inserted))
         new_end = start + len(inserted)
-        if self._tree is not None and self.language is not None:
-            old = self._tree.copy()  # others may hold the previous tree (overlays, search)
-            old.edit(
+        base = self._edited
+        if base is None and self._tree is not None:
+            base = self._tree.copy()  # others may hold the previous tree (overlays, search)
+        if base is not None and self.language is not None:
+            base.edit(
                 start_byte=start,
                 old_end_byte=end,
                 new_end_byte=new_end,
@@ -120,7 +131,7 @@ class Document:
                 old_end_point=self.index.byte_to_point(end),
                 new_end_point=new_index.byte_to_point(new_end),
             )
-            self._tree = self.language.parser().parse(new_data, old)
+        self._edited, self._tree = base, None
         self._data, self._text, self.index = new_data, None, new_index
         return start, end, new_end
 

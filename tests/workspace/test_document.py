@@ -63,11 +63,14 @@ snippet = st.lists(char, max_size=8).map("".join)
         max_size=6,
     )
 )
-def test_random_edits_incremental_equals_full(edits):
+@pytest.mark.parametrize("look_every_time", [True, False], ids=["each-edit", "burst"])
+def test_random_edits_incremental_equals_full(look_every_time, edits):
+    """Incremental reparses equal a full parse, the tree looked at after every edit or
+    once after a burst of them (the edits then wait on one edited tree for one reparse)."""
     doc = Document("m.py", SOURCE, 1, PYTHON)
     assert doc.tree is not None  # parsed now: every edit below is incremental
     text = SOURCE
-    for a, b, new, encoding in edits:
+    for i, (a, b, new, encoding) in enumerate(edits):
         index = LineIndex(text)
         start, end = sorted((a % (len(text.encode()) + 1), b % (len(text.encode()) + 1)))
         sl, sc = index.byte_to_position(start, encoding)
@@ -78,4 +81,5 @@ def test_random_edits_incremental_equals_full(edits):
         data = text.encode()
         text = (data[:s_byte] + new.encode() + data[e_byte:]).decode()
         assert doc.text == text
-        assert doc.sexp() == full_sexp(text)
+        if look_every_time or i == len(edits) - 1:
+            assert doc.sexp() == full_sexp(text)
