@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
 from loguru import logger
@@ -32,10 +33,21 @@ class Progress:
             request.add_done_callback(lambda f: f.cancelled() and self.cancel.set())
         if ls.state.supports_work_done:
             token = f"sea-{uuid.uuid4().hex}"
+            # The token is registered before it is offered: a client knows it from the
+            # create request on, and a cancel it sends before the server has read the
+            # answer to that request must not be ignored as "unknown token".
+            tokens = ls.work_done_progress.tokens
+            cancelled: Future = Future()
+            cancelled.add_done_callback(lambda f: f.cancelled() and self.cancel.set())
+            tokens[token] = cancelled
             try:
-                await ls.work_done_progress.create_async(token)
+                await ls.protocol.send_request_async(
+                    lsp.WINDOW_WORK_DONE_PROGRESS_CREATE,
+                    lsp.WorkDoneProgressCreateParams(token=token),
+                )
                 self.token = token
             except Exception as exc:  # noqa: BLE001 - progress is a nicety; the work goes on
+                tokens.pop(token, None)
                 logger.info("client refused a progress token: {}", exc)
         if self.token is not None:
             ls.work_done_progress.begin(
@@ -44,9 +56,6 @@ class Progress:
                     title=self.title, cancellable=self.cancellable, percentage=0
                 ),
             )
-            future = ls.work_done_progress.tokens.get(self.token)
-            if future is not None:
-                future.add_done_callback(lambda f: f.cancelled() and self.cancel.set())
         return self
 
     def __call__(self, percentage: float, message: str) -> None:

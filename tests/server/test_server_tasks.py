@@ -132,3 +132,80 @@ async def test_a_result_is_not_applied_once_its_file_changed(tmp_path, project):
             assert task.outcome == "superseded"
     finally:
         await client.shutdown_session()
+
+
+def test_a_cancel_sent_before_the_progress_is_acknowledged_still_stops_the_task(tmp_path, project):
+    """A client knows a progress token from the create request on; a cancel it sends
+    before answering that request must stop the task (it was once ignored as "unknown
+    token", and the task ran its whole budget)."""
+    import json
+    import os
+    import queue
+    import subprocess
+    import sys
+    import threading
+
+    (project / "test_stats.py").write_text(
+        "from stats import mean\n\n\ndef test_impossible():\n    assert mean([1, 2, 3]) == 42\n"
+    )
+    env = {**os.environ, "SEA_LSP_DATA_DIR": str(tmp_path / "data")}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "sea_lsp", "--log-level", "ERROR", "serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    inbox: queue.Queue = queue.Queue()
+
+    def read() -> None:
+        while True:
+            length = None
+            while True:
+                line = proc.stdout.readline()
+                if not line:
+                    return
+                if line.lower().startswith(b"content-length:"):
+                    length = int(line.split(b":")[1])
+                if line in (b"\r\n", b"\n"):
+                    break
+            inbox.put(json.loads(proc.stdout.read(length)))
+
+    def send(message: dict) -> None:
+        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
+        proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        proc.stdin.flush()
+
+    def until(test, timeout: float = 60.0) -> dict:
+        while True:
+            message = inbox.get(timeout=timeout)
+            if test(message):
+                return message
+
+    threading.Thread(target=read, daemon=True).start()
+    try:
+        options = {
+            "trusted": True,
+            "budget": {"evaluations": 5000, "seconds": 120},
+            "feedbackPath": str(tmp_path / "feedback.sqlite3"),
+        }
+        params = {
+            "processId": None,
+            "rootUri": project.as_uri(),
+            "capabilities": {"window": {"workDoneProgress": True}},
+            "initializationOptions": options,
+        }
+        send({"id": 1, "method": "initialize", "params": params})
+        until(lambda m: m.get("id") == 1)
+        send({"method": "initialized", "params": {}})
+        task = {"command": "sea.runTask", "arguments": [{"text": "fix the bug"}]}
+        send({"id": 2, "method": "workspace/executeCommand", "params": task})
+        create = until(lambda m: m.get("method") == "window/workDoneProgress/create")
+        token = create["params"]["token"]
+        send({"method": "window/workDoneProgress/cancel", "params": {"token": token}})
+        send({"id": create["id"], "result": None})  # the answer comes after the cancel
+        answer = until(lambda m: m.get("id") == 2, timeout=60)
+        assert answer["result"]["summary"].startswith("cancelled"), answer
+    finally:
+        proc.kill()
+        proc.wait()
