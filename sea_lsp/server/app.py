@@ -165,7 +165,10 @@ class _StreamReader:
 
 
 def _is_stream(f: Any) -> bool:
-    """A pipe, socket or terminal: what the event loop can read without a thread."""
+    """A pipe or socket the event loop can read without a thread (POSIX; Windows' stdin
+    pipes are not opened for overlapped I/O, so pygls' threaded reader serves there)."""
+    if os.name != "posix":
+        return False
     try:
         mode = os.fstat(f.fileno()).st_mode
     except (AttributeError, OSError, ValueError):
