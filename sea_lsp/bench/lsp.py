@@ -20,6 +20,7 @@ import sysconfig
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,26 @@ LanguageServer("bare", "0").start_io()
 STDLIB_MODULES = ["argparse.py", "textwrap.py", "shlex.py", "fractions.py", "difflib.py", "ast.py"]
 
 
+def frame(body: bytes) -> bytes:
+    """One LSP message on the wire: the Content-Length header, then ``body``."""
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def read_messages(stream: Any) -> Iterator[dict]:
+    """The JSON messages framed on ``stream`` (a binary file), until it ends."""
+    while True:
+        length = 0
+        while True:
+            line = stream.readline()
+            if not line:
+                return
+            if line.lower().startswith(b"content-length:"):
+                length = int(line.split(b":")[1])
+            if line in (b"\r\n", b"\n"):
+                break
+        yield json.loads(stream.read(length))
+
+
 class Client:
     """A minimal LSP client over a subprocess's pipes (answers server requests with null)."""
 
@@ -58,18 +79,7 @@ class Client:
         threading.Thread(target=self._read, daemon=True).start()
 
     def _read(self) -> None:
-        stream = self.proc.stdout
-        while True:
-            length = 0
-            while True:
-                line = stream.readline()
-                if not line:
-                    return
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-                if line in (b"\r\n", b"\n"):
-                    break
-            msg = json.loads(stream.read(length))
+        for msg in read_messages(self.proc.stdout):
             if "method" in msg and "id" in msg:
                 self._write({"jsonrpc": "2.0", "id": msg["id"], "result": None})
             elif "id" in msg:
@@ -79,8 +89,7 @@ class Client:
                     self.cond.notify_all()
 
     def _write(self, msg: dict) -> None:
-        body = json.dumps(msg).encode()
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        self.proc.stdin.write(frame(json.dumps(msg).encode()))
         self.proc.stdin.flush()
 
     def notify(self, method: str, params: Any) -> None:

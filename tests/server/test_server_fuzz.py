@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from sea_lsp.bench.lsp import frame, read_messages
+
 pytestmark = pytest.mark.e2e
 
 METHODS = [
@@ -30,10 +32,6 @@ METHODS = [
 ]
 
 
-def frame(body: bytes) -> bytes:
-    return b"Content-Length: %d\r\n\r\n" % len(body) + body
-
-
 class Reader(threading.Thread):
     """Collects the server's framed responses by id."""
 
@@ -43,17 +41,7 @@ class Reader(threading.Thread):
         self.by_id: dict = {}
 
     def run(self) -> None:
-        while True:
-            length = None
-            while True:
-                line = self.stream.readline()
-                if not line:
-                    return
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-                if line in (b"\r\n", b"\n"):
-                    break
-            message = json.loads(self.stream.read(length))
+        for message in read_messages(self.stream):
             if "id" in message and ("result" in message or "error" in message):
                 self.by_id[message["id"]] = message
 

@@ -145,6 +145,8 @@ def test_a_cancel_sent_before_the_progress_is_acknowledged_still_stops_the_task(
     import sys
     import threading
 
+    from sea_lsp.bench.lsp import frame, read_messages
+
     (project / "test_stats.py").write_text(
         "from stats import mean\n\n\ndef test_impossible():\n    assert mean([1, 2, 3]) == 42\n"
     )
@@ -159,21 +161,11 @@ def test_a_cancel_sent_before_the_progress_is_acknowledged_still_stops_the_task(
     inbox: queue.Queue = queue.Queue()
 
     def read() -> None:
-        while True:
-            length = None
-            while True:
-                line = proc.stdout.readline()
-                if not line:
-                    return
-                if line.lower().startswith(b"content-length:"):
-                    length = int(line.split(b":")[1])
-                if line in (b"\r\n", b"\n"):
-                    break
-            inbox.put(json.loads(proc.stdout.read(length)))
+        for message in read_messages(proc.stdout):
+            inbox.put(message)
 
     def send(message: dict) -> None:
-        body = json.dumps({"jsonrpc": "2.0", **message}).encode()
-        proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        proc.stdin.write(frame(json.dumps({"jsonrpc": "2.0", **message}).encode()))
         proc.stdin.flush()
 
     def until(test, timeout: float = 60.0) -> dict:
