@@ -99,13 +99,18 @@ def error_near(tree: Tree, data: bytes, lo: int, hi: int) -> bool:
     """True when an ERROR or MISSING node starts in the editor window around ``[lo, hi]``:
     the code there does not parse (the user is most likely typing it). Repairs and imports
     wait for it to parse; the syntax fixes are the ones that apply."""
+    return next(errors_starting_in(tree, *window(data, lo, hi)), None) is not None
+
+
+def errors_starting_in(tree: Tree, lo: int, hi: int) -> Iterator[Node]:
+    """ERROR and MISSING nodes that start in ``[lo, hi]``, in source order. One that only
+    overlaps the range is left out: the parser's recovery swallowed everything from a
+    break far away (a typo at row 2500 gave an ERROR over rows 1714–2508)."""
     if not tree.root_node.has_error:
-        return False
-    wlo, whi = window(data, lo, hi)
-    return any(
-        (n.type == "ERROR" or n.is_missing) and wlo <= n.start_byte <= whi
-        for n in walk_overlapping(tree.root_node, wlo, whi)
-    )
+        return
+    for n in walk_overlapping(tree.root_node, lo, hi):
+        if (n.type == "ERROR" or n.is_missing) and lo <= n.start_byte <= hi:
+            yield n
 
 
 def walk_overlapping(node: Node, lo: int, hi: int, skip_errors: bool = False) -> Iterator[Node]:

@@ -32,18 +32,18 @@ def error_rows(data: bytes, text: str, path: str) -> tuple[list[Node], set[int]]
     bad = [n for n in pytree.walk(tree.root_node) if n.type == "ERROR" or n.is_missing]
     rows: set[int] = set()
     for n in bad:
-        first = n.start_point.row
-        last = min(n.end_point.row, first + 3)
-        rows.update(range(max(first - 1, 0), last + 1))
+        rows.update(_rows_around(n))
     if not bad:
-        try:
-            compile(text, path, "exec", dont_inherit=True)
-        except SyntaxError as exc:
-            if exc.lineno:
-                rows.update({max(exc.lineno - 2, 0), exc.lineno - 1})
-        except ValueError:
-            pass
+        lineno = _compile_error_line(text, path)
+        if lineno is not None:
+            rows.update({max(lineno - 2, 0), lineno - 1})
     return bad, rows
+
+
+def _rows_around(n: Node) -> range:
+    """The 0-based rows a fix for error ``n`` may touch: the one before it, then up to three."""
+    first = n.start_point.row
+    return range(max(first - 1, 0), min(n.end_point.row, first + 3) + 1)
 
 
 def _lines(data: bytes) -> tuple[list[bytes], list[int]]:
@@ -171,13 +171,9 @@ class SyntaxGenerator:
         bad: list[Node] = []
         rows: set[int] = set()
         if tree.root_node.has_error:
-            # errors that start here: one that starts far away only overlaps the focus
-            # because the parser's recovery swallowed everything up to it
-            for n in focus.walk_overlapping(tree.root_node, *win):
-                if (n.type == "ERROR" or n.is_missing) and win[0] <= n.start_byte <= win[1]:
-                    bad.append(n)
-                    first = n.start_point.row
-                    rows.update(range(max(first - 1, 0), min(n.end_point.row, first + 3) + 1))
+            for n in focus.errors_starting_in(tree, *win):
+                bad.append(n)
+                rows.update(_rows_around(n))
         else:
             lineno = _compile_error_near(tree, data, split, win, path)
             if lineno is not None and first_row <= lineno - 1 <= last_row:
@@ -342,7 +338,7 @@ def _segment_bounds(tree: Tree, data: bytes, lo: int, hi: int) -> tuple[int, int
     return pytree.line_start(data, first), pytree.line_end(data, last)
 
 
-def _compile_error_line(data: bytes, path: str) -> int | None:
+def _compile_error_line(data: bytes | str, path: str) -> int | None:
     try:
         compile(data, path, "exec", dont_inherit=True)
     except SyntaxError as exc:
