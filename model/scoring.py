@@ -169,6 +169,23 @@ class AgentModel:
             raise ValueError(f"{len(states)} states but {len(cands)} candidate sets")
         return self.collate_states(states), self.collate_candidates(cands)
 
+    def policy_rows(
+        self,
+        states: Sequence[Sequence[int]],
+        cand_sets: Sequence[Sequence[Sequence[int]]],
+        batch: int = 64,
+    ) -> Iterator[torch.Tensor]:
+        """The policy's logits for many (state, candidate set) pairs, ``batch`` at a time in
+        eval mode: one ``[K]`` row per pair (padding candidates at ``NEG_LOGIT``)."""
+        if len(states) != len(cand_sets):
+            raise ValueError(f"{len(states)} states but {len(cand_sets)} candidate sets")
+        self.policy.eval()
+        for start in range(0, len(states), batch):
+            s, c = self.collate(states[start : start + batch], cand_sets[start : start + batch])
+            with torch.inference_mode():
+                logits = self.policy(s, c)
+            yield from logits
+
     # -- single-state answers ----------------------------------------------------------------
     def logits(
         self, state_tokens: Sequence[int], cand_tokens: Sequence[Sequence[int]]

@@ -15,8 +15,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import torch
-
 from model.dpo import PreferencePair
 from model.env import Observation
 from model.scoring import AgentModel
@@ -147,16 +145,10 @@ def agreement(model: AgentModel, offers: Sequence[LoggedOffer], batch: int = 32)
     """Fraction of accepted offers where the policy's top-ranked candidate is the user's choice."""
     if not offers:
         return float("nan")
-    hits = 0
-    model.policy.eval()
-    for start in range(0, len(offers), batch):
-        part = offers[start : start + batch]
-        states, cands = model.collate(
-            [o.state_tokens for o in part], [o.candidate_tokens for o in part]
-        )
-        with torch.inference_mode():
-            top = model.policy(states, cands).argmax(-1).tolist()
-        hits += sum(int(t == o.chosen) for t, o in zip(top, part, strict=True))
+    rows = model.policy_rows(
+        [o.state_tokens for o in offers], [o.candidate_tokens for o in offers], batch
+    )
+    hits = sum(int(int(row.argmax()) == o.chosen) for row, o in zip(rows, offers, strict=True))
     return hits / len(offers)
 
 

@@ -86,18 +86,13 @@ def rank_metrics(model: AgentModel, examples: Sequence[RepairExample], batch: in
     if not examples:
         return {"top1": float("nan"), "top5": float("nan"), "mean_rank": float("nan"), "n": 0}
     ranks = []
-    model.policy.eval()
-    for start in range(0, len(examples), batch):
-        part = examples[start : start + batch]
-        states, cands = model.collate(
-            [e.state_tokens for e in part], [e.candidate_tokens for e in part]
-        )
-        with torch.inference_mode():
-            logits = model.policy(states, cands)
-        for row, ex in zip(logits, part, strict=True):
-            best = max(float(row[f]) for f in ex.fixes)
-            n = len(ex.candidate_tokens)
-            ranks.append(1 + int((row[:n] > best).sum()))
+    rows = model.policy_rows(
+        [e.state_tokens for e in examples], [e.candidate_tokens for e in examples], batch
+    )
+    for row, ex in zip(rows, examples, strict=True):
+        best = max(float(row[f]) for f in ex.fixes)
+        n = len(ex.candidate_tokens)
+        ranks.append(1 + int((row[:n] > best).sum()))
     r = np.array(ranks)
     return {
         "top1": float((r == 1).mean()),
