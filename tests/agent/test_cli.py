@@ -27,6 +27,17 @@ def sea(*args: str, stdin: str | None = None, data_dir: Path | None = None, time
     )
 
 
+def project_tests(root: Path) -> subprocess.CompletedProcess:
+    """The example project's own test suite, run as its user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 def test_run_without_apply_changes_nothing(example, tmp_path):
     before = snapshot(example)
     proc = sea(
@@ -48,13 +59,7 @@ def test_run_with_apply_writes_only_inside_the_workspace(example, tmp_path):
     changed = {k for k in after if after[k] != outside.get(k)}
     assert changed == {"stats_kit/stats.py"}
     # the applied fix really fixes the tests
-    check = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=example,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    check = project_tests(example)
     assert check.returncode == 0, check.stdout
 
 
@@ -81,13 +86,7 @@ def test_repl_accepts_then_quits(example, tmp_path):
     assert "cannot do that" in proc.stdout
     assert "Apply this change?" in proc.stdout and "Applied." in proc.stdout
     assert proc.stdout.rstrip().endswith("bye")
-    check = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=example,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    check = project_tests(example)
     assert check.returncode == 0, check.stdout  # the accepted fix was written
     stats = json.loads(sea("feedback", "stats", "--json", data_dir=tmp_path / "data").stdout)
     assert stats["accepted"] == 1 and stats["task_results"] == 1
