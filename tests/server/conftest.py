@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -74,6 +75,17 @@ async def start_client(
         )
     )
     return client
+
+
+def spawn_server(tmp_path: Path) -> subprocess.Popen:
+    """``sea-lsp serve`` on raw pipes, for tests that write the protocol bytes themselves."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "sea_lsp", "--log-level", "ERROR", "serve"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "SEA_LSP_DATA_DIR": str(tmp_path / "data")},
+    )
 
 
 @pytest_asyncio.fixture(params=["visual-studio-code", "neovim"])

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import random
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -14,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from sea_lsp.bench.lsp import frame, read_messages
+from tests.server.conftest import spawn_server
 
 pytestmark = pytest.mark.e2e
 
@@ -111,14 +109,7 @@ def garbage(rng: random.Random, i: int, uri: str) -> bytes:
 
 
 def test_thousands_of_malformed_messages(tmp_path: Path, project: Path) -> None:
-    env = {**os.environ, "SEA_LSP_DATA_DIR": str(tmp_path / "data")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sea_lsp", "--log-level", "ERROR", "serve"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
+    proc = spawn_server(tmp_path)
     reader = Reader(proc.stdout)
     reader.start()
     uri = (project / "stats.py").as_uri()

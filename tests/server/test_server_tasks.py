@@ -9,7 +9,7 @@ import pytest
 from lsprotocol import types as lsp
 
 from sea_lsp.feedback import FeedbackStore
-from tests.server.conftest import open_doc, start_client
+from tests.server.conftest import open_doc, spawn_server, start_client
 
 pytestmark = [
     pytest.mark.e2e,
@@ -139,10 +139,7 @@ def test_a_cancel_sent_before_the_progress_is_acknowledged_still_stops_the_task(
     before answering that request must stop the task (it was once ignored as "unknown
     token", and the task ran its whole budget)."""
     import json
-    import os
     import queue
-    import subprocess
-    import sys
     import threading
 
     from sea_lsp.bench.lsp import frame, read_messages
@@ -150,14 +147,7 @@ def test_a_cancel_sent_before_the_progress_is_acknowledged_still_stops_the_task(
     (project / "test_stats.py").write_text(
         "from stats import mean\n\n\ndef test_impossible():\n    assert mean([1, 2, 3]) == 42\n"
     )
-    env = {**os.environ, "SEA_LSP_DATA_DIR": str(tmp_path / "data")}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "sea_lsp", "--log-level", "ERROR", "serve"],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        env=env,
-    )
+    proc = spawn_server(tmp_path)
     inbox: queue.Queue = queue.Queue()
 
     def read() -> None:
