@@ -99,7 +99,13 @@ def error_near(tree: Tree, data: bytes, lo: int, hi: int) -> bool:
     """True when an ERROR or MISSING node starts in the editor window around ``[lo, hi]``:
     the code there does not parse (the user is most likely typing it). Repairs and imports
     wait for it to parse; the syntax fixes are the ones that apply."""
-    return next(errors_starting_in(tree, *window(data, lo, hi)), None) is not None
+    if not tree.root_node.has_error:
+        return False
+    win = window(data, lo, hi)
+    memo = per_version("error_near", tree, dict)  # repairs and imports ask for the same range
+    if win not in memo:
+        memo[win] = next(errors_starting_in(tree, *win), None) is not None
+    return memo[win]
 
 
 def errors_starting_in(tree: Tree, lo: int, hi: int) -> Iterator[Node]:

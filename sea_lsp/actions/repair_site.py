@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 from tree_sitter import Node, Tree
 
-from sea_lsp.actions import pytree
+from sea_lsp.actions import focus, pytree
 
 
 class Mutation(NamedTuple):
@@ -70,8 +70,6 @@ class Site:
     def line_offsets(self) -> list[int]:
         """The start offset of every line, then one past the end (computed once)."""
         if self._offsets is None:
-            from sea_lsp.actions import focus
-
             self._offsets = focus.line_starts(self.data)
         return self._offsets
 
