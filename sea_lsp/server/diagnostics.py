@@ -80,17 +80,15 @@ def _summary(run: TestRun) -> dict[str, Any]:
 
 
 def sandbox_for(ls: SeaServer) -> Sandbox:
+    """A sandbox whose copies start from the editor's texts (unsaved edits included)."""
     s = ls.state.settings
     return Sandbox(
         ls.state.workspace.root,
         trusted=s.trusted,
         limits=Limits(timeout_s=s.test_timeout_s),
         test_command=s.test_command,
+        editor_texts=ls.state.workspace.open_texts(),
     )
-
-
-def open_texts(ls: SeaServer) -> dict[str, str | None]:
-    return dict(ls.state.workspace.open_texts())
 
 
 async def run_tests(ls: SeaServer, arg: dict[str, Any]) -> dict[str, Any]:
@@ -103,11 +101,10 @@ async def run_tests(ls: SeaServer, arg: dict[str, Any]) -> dict[str, Any]:
     elif uri:
         test_ids = [ls.state.workspace.path_from_uri(uri)]
     sandbox = sandbox_for(ls)
-    replacements = open_texts(ls)
     async with ls.progress("sea: running tests", cancellable=False) as report:
         report(0, "running tests in the sandbox")
         try:
-            run = await asyncio.to_thread(sandbox.run_tests, replacements, test_ids)
+            run = await asyncio.to_thread(sandbox.run_tests, None, test_ids)
         except ExecutionRefused as exc:
             raise ls.user_error(str(exc)) from exc
     publish_test_diagnostics(ls, run)
