@@ -20,16 +20,16 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from model.agent_model import AgentModel  # noqa: E402
 from model.checkpoint import load_checkpoint, save_checkpoint  # noqa: E402
 from model.dpo import DPOConfig, dpo_train, preference_accuracy  # noqa: E402
 from model.networks import NetworkConfig  # noqa: E402
-from model.scoring import AgentModel  # noqa: E402
 from model.toy import hidden_preference_pairs  # noqa: E402
-from sea_lsp.training import distributed as D  # noqa: E402
+from sea_lsp.training import distributed  # noqa: E402
 
 
 def main() -> int:
-    ctx = D.setup()
+    ctx = distributed.setup()
     cfg = NetworkConfig(  # the learning tests' small network
         vocab_size=40, d_model=32, n_heads=4, n_layers=1, d_ff=64, max_state_len=16,
         max_cand_len=8, cand_layers=1, d_embed=16, d_cand=16,
@@ -39,14 +39,14 @@ def main() -> int:
     held_out = hidden_preference_pairs(200, seed=1)
     before = preference_accuracy(model, held_out)
     started = time.perf_counter()
-    with D.data_parallel(model, ("policy",), ctx):
+    with distributed.data_parallel(model, ("policy",), ctx):
         history = dpo_train(
             model,
-            D.shard(hidden_preference_pairs(600, seed=0), ctx),
+            distributed.shard(hidden_preference_pairs(600, seed=0), ctx),
             DPOConfig(beta=0.5, lr=3e-3, epochs=8, batch_size=32),
         )
     after = preference_accuracy(model, held_out)
-    metrics = D.mean_metrics({"accuracy": after}, ctx)
+    metrics = distributed.mean_metrics({"accuracy": after}, ctx)
     print(
         f"DPO on {model.device}: held-out accuracy {before:.3f} -> {metrics['accuracy']:.3f} "
         f"in {time.perf_counter() - started:.1f} s ({len(history)} epochs)",
@@ -67,8 +67,8 @@ def main() -> int:
             same = gap < 1e-2  # GPU and CPU kernels round differently (~2e-3 seen on an H200)
             print(f"checkpoint saved from {model.device}, loaded on cpu: max logit gap {gap:.2e}")
             ok = ok and same
-    print(f"parameter hash {D.parameter_hash(model)[:16]}", flush=True)
-    D.teardown(ctx)
+    print(f"parameter hash {distributed.parameter_hash(model)[:16]}", flush=True)
+    distributed.teardown(ctx)
     print("GPU CHECK", "PASSED" if ok else "FAILED")
     return 0 if ok else 1
 

@@ -18,8 +18,8 @@ import torch
 from safetensors import SafetensorError
 from safetensors.torch import load_file, save_file
 
+from model.agent_model import AgentModel
 from model.networks import NetworkConfig
-from model.scoring import AgentModel
 
 FORMAT = "sea-lsp-checkpoint"
 FORMAT_VERSION = 1

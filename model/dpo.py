@@ -1,7 +1,6 @@
-"""Learning from accept/reject pairs: DPO on the policy, Bradley–Terry on the reward network.
+"""DPO: learning the policy from accept/reject pairs (``model.preferences``).
 
-A pair is a state, the candidate set that was offered, and which candidate the user chose
-over which other. DPO takes log π over the offered set and pulls the policy towards the
+DPO takes log π over the offered set and pulls the policy towards the
 chosen candidate relative to a frozen reference copy of the starting policy.
 """
 
@@ -17,25 +16,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from model.scoring import AgentModel
+from model.agent_model import AgentModel
+from model.preferences import PreferencePair, minibatches, pair_tensors
 
 Log = Callable[[dict], None]
-
-
-@dataclass
-class PreferencePair:
-    state_tokens: list[int]
-    candidate_tokens: list[list[int]]  # the offered set
-    chosen: int
-    rejected: int
-
-    def check(self) -> None:
-        n = len(self.candidate_tokens)
-        for name, i in (("chosen", self.chosen), ("rejected", self.rejected)):
-            if not 0 <= i < n:
-                raise ValueError(f"preference pair {name}={i} is outside the offered set of {n}")
-        if self.chosen == self.rejected:
-            raise ValueError("preference pair has chosen == rejected")
 
 
 @dataclass
@@ -49,17 +33,6 @@ class DPOConfig:
     seed: int = 0
 
 
-def _tensors(model: AgentModel, pairs: Sequence[PreferencePair]):
-    for p in pairs:
-        p.check()
-    states, cands = model.collate(
-        [p.state_tokens for p in pairs], [p.candidate_tokens for p in pairs]
-    )
-    chosen = torch.tensor([p.chosen for p in pairs], dtype=torch.long, device=states.device)
-    rejected = torch.tensor([p.rejected for p in pairs], dtype=torch.long, device=states.device)
-    return states, cands, chosen, rejected
-
-
 def _pair_logps(policy: nn.Module, states, cands, chosen, rejected):
     log_p = torch.log_softmax(policy(states, cands), dim=-1)
     return (
@@ -68,11 +41,40 @@ def _pair_logps(policy: nn.Module, states, cands, chosen, rejected):
     )
 
 
-def _batches(n: int, size: int, rng: random.Random):
-    order = list(range(n))
-    rng.shuffle(order)
-    for start in range(0, n, size):
-        yield torch.tensor(order[start : start + size], dtype=torch.long)
+class DPO:
+    """The DPO objective of the seed's ``DPO``: ``-log σ(β[(log π(w) − log π_ref(w)) −
+    (log π(l) − log π_ref(l))])`` with log π over the offered set (conservative DPO when
+    ``label_smoothing`` > 0). ``train`` tunes a model's policy against a frozen reference."""
+
+    def __init__(self, config: DPOConfig | None = None) -> None:
+        self.config = config or DPOConfig()
+
+    def loss(
+        self,
+        policy_chosen: torch.Tensor,
+        policy_rejected: torch.Tensor,
+        reference_chosen: torch.Tensor,
+        reference_rejected: torch.Tensor,
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """(mean loss, implicit reward of chosen, of rejected) from per-pair log-probs."""
+        cfg = self.config
+        chosen_rewards = cfg.beta * (policy_chosen - reference_chosen)
+        rejected_rewards = cfg.beta * (policy_rejected - reference_rejected)
+        logits = chosen_rewards - rejected_rewards
+        loss = (
+            -F.logsigmoid(logits) * (1 - cfg.label_smoothing)
+            - F.logsigmoid(-logits) * cfg.label_smoothing
+        ).mean()
+        return loss, chosen_rewards, rejected_rewards
+
+    def train(
+        self,
+        model: AgentModel,
+        pairs: Sequence[PreferencePair],
+        reference: AgentModel | None = None,
+        log: Log | None = None,
+    ) -> list[dict]:
+        return dpo_train(model, pairs, self.config, reference, log)
 
 
 def dpo_train(
@@ -89,7 +91,7 @@ def dpo_train(
     ref_policy = copy.deepcopy((reference or model).policy).eval()
     for p in ref_policy.parameters():
         p.requires_grad_(False)
-    states, cands, chosen, rejected = _tensors(model, pairs)
+    states, cands, chosen, rejected = pair_tensors(model, pairs)
     with torch.inference_mode():
         ref_chosen, ref_rejected = _pair_logps(ref_policy, states, cands, chosen, rejected)
     torch.manual_seed(cfg.seed)
@@ -99,17 +101,13 @@ def dpo_train(
     model.policy.train()
     for epoch in range(cfg.epochs):
         sums: dict[str, list[float]] = {}
-        for mb in _batches(len(pairs), cfg.batch_size, rng):
+        for mb in minibatches(len(pairs), cfg.batch_size, rng):
             pol_chosen, pol_rejected = _pair_logps(
                 model.policy, states[mb], cands[mb], chosen[mb], rejected[mb]
             )
-            chosen_rewards = cfg.beta * (pol_chosen - ref_chosen[mb])
-            rejected_rewards = cfg.beta * (pol_rejected - ref_rejected[mb])
-            logits = chosen_rewards - rejected_rewards
-            loss = (
-                -F.logsigmoid(logits) * (1 - cfg.label_smoothing)
-                - F.logsigmoid(-logits) * cfg.label_smoothing
-            ).mean()
+            loss, chosen_rewards, rejected_rewards = DPO(cfg).loss(
+                pol_chosen, pol_rejected, ref_chosen[mb], ref_rejected[mb]
+            )
             optimizer.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(model.policy.parameters(), cfg.max_grad_norm)
@@ -135,66 +133,9 @@ def preference_accuracy(model: AgentModel, pairs: Sequence[PreferencePair]) -> f
     """Fraction of pairs where the policy ranks the chosen candidate above the rejected."""
     if not pairs:
         return float("nan")
-    states, cands, chosen, rejected = _tensors(model, pairs)
+    states, cands, chosen, rejected = pair_tensors(model, pairs)
     model.policy.eval()
     with torch.inference_mode():
         logits = model.policy(states, cands)
     wins = logits.gather(1, chosen.unsqueeze(1)) > logits.gather(1, rejected.unsqueeze(1))
     return float(wins.float().mean())
-
-
-def _reward_pairs(net: nn.Module, states, cands, chosen, rejected):
-    scores = net(states, cands)
-    return (
-        scores.gather(1, chosen.unsqueeze(1)).squeeze(1),
-        scores.gather(1, rejected.unsqueeze(1)).squeeze(1),
-    )
-
-
-def fit_reward_model(
-    model: AgentModel,
-    pairs: Sequence[PreferencePair],
-    config: DPOConfig | None = None,
-    log: Log | None = None,
-) -> list[dict]:
-    """Bradley–Terry fit of ``model.reward_net``: maximise log σ(r(chosen) − r(rejected))."""
-    cfg = config or DPOConfig(lr=1e-3)
-    if not pairs:
-        raise ValueError("fit_reward_model needs at least one preference pair")
-    states, cands, chosen, rejected = _tensors(model, pairs)
-    torch.manual_seed(cfg.seed)
-    rng = random.Random(cfg.seed)
-    net = model.reward_net
-    optimizer = torch.optim.AdamW(net.parameters(), lr=cfg.lr)
-    history: list[dict] = []
-    net.train()
-    for epoch in range(cfg.epochs):
-        losses, accs = [], []
-        for mb in _batches(len(pairs), cfg.batch_size, rng):
-            r_chosen, r_rejected = _reward_pairs(
-                net, states[mb], cands[mb], chosen[mb], rejected[mb]
-            )
-            loss = -F.logsigmoid(r_chosen - r_rejected).mean()
-            optimizer.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(net.parameters(), cfg.max_grad_norm)
-            optimizer.step()
-            losses.append(float(loss.detach()))
-            accs.append(float((r_chosen > r_rejected).float().mean()))
-        metrics = {"loss": float(np.mean(losses)), "accuracy": float(np.mean(accs)), "epoch": epoch}
-        history.append(metrics)
-        if log is not None:
-            log(metrics)
-    net.eval()
-    return history
-
-
-def reward_accuracy(model: AgentModel, pairs: Sequence[PreferencePair]) -> float:
-    """Fraction of pairs where the reward network scores chosen above rejected."""
-    if not pairs:
-        return float("nan")
-    states, cands, chosen, rejected = _tensors(model, pairs)
-    model.reward_net.eval()
-    with torch.inference_mode():
-        r_chosen, r_rejected = _reward_pairs(model.reward_net, states, cands, chosen, rejected)
-    return float((r_chosen > r_rejected).float().mean())

@@ -7,12 +7,14 @@ these methods and through token encodings (``Observation``).
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
 
 S = TypeVar("S")
 A = TypeVar("A")
+# What guides a search: (state, candidates) -> (a prior per candidate, the state's value).
+Predictor = Callable[[Any, Sequence[Any]], tuple[Sequence[float], float]]
 
 
 @dataclass

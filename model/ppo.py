@@ -18,9 +18,9 @@ import numpy as np
 import torch
 from torch import nn
 
+from model.agent_model import AgentModel
 from model.env import EpisodicEnvironment, Observation
-from model.scoring import AgentModel
-from model.thought_tree import Trajectory
+from model.rollout import Trajectory
 
 Log = Callable[[dict], None]
 ADV_STD_FLOOR = 0.1

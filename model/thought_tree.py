@@ -1,7 +1,7 @@
 """ThoughtTree: single-player PUCT search (AlphaZero selection, MuZero backup and Q scaling).
 
 Each simulation walks from the root by PUCT, expands one new node (one ``transition``,
-one ``reward_function``, one evaluator call), and backs the discounted return up the path.
+one ``reward_function``, one predictor call), and backs the discounted return up the path.
 Q values are min–max normalised over every value seen; an unvisited child's Q counts as 0
 (the pessimistic end of the scale), so the prior decides which child is tried first.
 """
@@ -9,7 +9,6 @@ Q values are min–max normalised over every value seen; an unvisited child's Q 
 from __future__ import annotations
 
 import math
-import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,9 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from model.env import Environment, Observation, is_solution
-
-Evaluator = Callable[[Any, Sequence[Any]], tuple[Sequence[float], float]]
+from model.env import Environment, Predictor, is_solution
 
 
 @dataclass
@@ -72,7 +69,7 @@ class Node:
     entered: bool = False  # state made and real reward taken
     expanded: bool = False
     exhausted: bool = False  # nothing left to learn below (with prune_exhausted)
-    leaf: float = 0.0  # the evaluator's estimate when this node was entered or expanded
+    leaf: float = 0.0  # the predictor's estimate when this node was entered or expanded
     best: float = 0.0  # with max_backup: the best return below this node
     visits: int = 0
     value_sum: float = 0.0
@@ -99,7 +96,7 @@ class SearchResult:
     visit_distribution: list[float]
     root_value: float
     simulations: int
-    evaluations: int
+    predictions: int
     elapsed_s: float
     solved: bool
     best_found: Found | None
@@ -112,22 +109,22 @@ class SearchResult:
 
 
 class ThoughtTree:
-    """PUCT search over an ``Environment`` guided by ``evaluator(state, candidates)``."""
+    """PUCT search over an ``Environment`` guided by ``predictor(state, candidates)``."""
 
     def __init__(
         self,
         env: Environment,
-        evaluator: Evaluator,
+        predictor: Predictor,
         config: SearchConfig | None = None,
         value_fn: Callable[[Any], float] | None = None,
     ):
         self.env = env
-        self.evaluator = evaluator
+        self.predictor = predictor
         self.config = config or SearchConfig()
         self.value_fn = value_fn  # leaf value of a node entered but not yet expanded (lazy)
         self.rng = np.random.default_rng(self.config.seed)
         self.stats = MinMaxStats(self.config.min_q_span)
-        self.evaluations = 0
+        self.predictions = 0
         self.transitions = 0
 
     def search(
@@ -135,7 +132,7 @@ class ThoughtTree:
     ) -> SearchResult:
         cfg, start = self.config, time.perf_counter()
         self.stats = MinMaxStats(cfg.min_q_span)
-        self.evaluations = self.transitions = 0
+        self.predictions = self.transitions = 0
         root = Node(state=root_state, prior=1.0, terminal=self.env.is_terminal(root_state))
         root.entered = True
         root_value = self._expand(root)
@@ -176,7 +173,7 @@ class ThoughtTree:
             visit_distribution=self._visit_distribution(root),
             root_value=root.value(),
             simulations=sims,
-            evaluations=self.evaluations,
+            predictions=self.predictions,
             elapsed_s=time.perf_counter() - start,
             solved=solved,
             best_found=best,
@@ -208,10 +205,12 @@ class ThoughtTree:
         actions = list(self.env.candidates(node.state))
         if not actions:
             return 0.0
-        priors, value = self.evaluator(node.state, actions)
-        self.evaluations += 1
+        priors, value = self.predictor(node.state, actions)
+        self.predictions += 1
         if len(priors) != len(actions):
-            raise ValueError(f"evaluator gave {len(priors)} priors for {len(actions)} candidates")
+            raise ValueError(
+                f"the predictor gave {len(priors)} priors for {len(actions)} candidates"
+            )
         total = float(sum(priors))
         if not math.isfinite(total) or total <= 0:
             priors, total = [1.0] * len(actions), float(len(actions))
@@ -282,67 +281,11 @@ class ThoughtTree:
         return [c / total for c in counts] if total else [0.0] * len(counts)
 
 
-def evaluator_from_model(model: Any, env: Environment) -> Evaluator:
-    """An evaluator that asks an ``AgentModel`` for priors and value on ``env.observe``."""
+def predictor_from_model(model: Any, env: Environment) -> Predictor:
+    """A predictor that asks an ``AgentModel`` for priors and value on ``env.observe``."""
 
     def evaluate(state: Any, candidates: Sequence[Any]) -> tuple[list[float], float]:
         obs = env.observe(state, candidates)
         return model.priors(obs.state_tokens, obs.candidate_tokens), model.value(obs.state_tokens)
 
     return evaluate
-
-
-@dataclass
-class Trajectory:
-    """One sampled episode segment; ``last_value`` bootstraps a segment that did not end."""
-
-    observations: list[Observation] = field(default_factory=list)
-    action_indices: list[int] = field(default_factory=list)
-    actions: list[Any] = field(default_factory=list)
-    rewards: list[float] = field(default_factory=list)
-    log_probs: list[float] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
-    dones: list[bool] = field(default_factory=list)
-    last_value: float = 0.0
-
-    def __len__(self) -> int:
-        return len(self.actions)
-
-    def total_return(self, discount: float = 1.0) -> float:
-        return sum(r * discount**t for t, r in enumerate(self.rewards))
-
-
-def monte_carlo_rollout(
-    env: Environment,
-    policy_fn: Evaluator,
-    state: Any,
-    depth: int,
-    n_rollouts: int,
-    rng: random.Random,
-) -> list[Trajectory]:
-    """Sample ``n_rollouts`` policy rollouts of up to ``depth`` steps from ``state``."""
-    trajectories = []
-    for _ in range(n_rollouts):
-        traj, current = Trajectory(), state
-        for _step in range(depth):
-            if env.is_terminal(current):
-                break
-            candidates = list(env.candidates(current))
-            if not candidates:
-                break
-            probs, value = policy_fn(current, candidates)
-            index = rng.choices(range(len(candidates)), weights=probs)[0]
-            nxt = env.transition(current, candidates[index])
-            traj.observations.append(env.observe(current, candidates))
-            traj.action_indices.append(index)
-            traj.actions.append(candidates[index])
-            traj.rewards.append(float(env.reward_function(nxt)))
-            traj.log_probs.append(math.log(max(float(probs[index]), 1e-45)))
-            traj.values.append(float(value))
-            traj.dones.append(bool(env.is_terminal(nxt)))
-            current = nxt
-        if traj.actions and not traj.dones[-1]:
-            candidates = list(env.candidates(current))
-            traj.last_value = float(policy_fn(current, candidates)[1]) if candidates else 0.0
-        trajectories.append(traj)
-    return trajectories

@@ -5,7 +5,7 @@
 - ``Corridor``: walk left/right/stay to a goal; the goal pays 1, every other step costs.
 - ``SyntheticTree``: branching ``b``, depth ``d``, random leaf rewards below 0.9 and one best
   leaf paying 1; each state's tokens carry a hint towards the best leaf, so an informative
-  prior can be built (``hint_evaluator``).
+  prior can be built (``hint_predictor``).
 """
 
 from __future__ import annotations
@@ -144,12 +144,12 @@ class SyntheticTree:
         hint_token = 2 * self.branching + 1 if hint is None else self.branching + 1 + hint
         return Observation([1 + a for a in state] + [hint_token], [[1 + a] for a in candidates])
 
-    def uniform_evaluator(
+    def uniform_predictor(
         self, state: tuple[int, ...], candidates: Sequence[int]
     ) -> tuple[list[float], float]:
         return [1.0 / len(candidates)] * len(candidates), 0.0
 
-    def hint_evaluator(self, strength: float = 0.7):
+    def hint_predictor(self, strength: float = 0.7):
         """Priors that put ``strength`` on the hinted branch (read from the state's tokens)."""
 
         def evaluate(
@@ -169,7 +169,7 @@ class SyntheticTree:
 def hidden_preference_pairs(n: int, seed: int, vocab: int = 40) -> list:
     """Preference pairs labelled by a hidden linear score over candidate tokens (the rule is
     fixed; ``seed`` draws the states and sets). A learner that finds the rule gets them right."""
-    from model.dpo import PreferencePair
+    from model.preferences import PreferencePair
 
     weights = random.Random(123).sample(range(vocab), vocab)  # token -> hidden score
     rng = random.Random(seed)

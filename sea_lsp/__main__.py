@@ -1,5 +1,5 @@
 import sys
 
-from sea_lsp.cli import main
+from sea_lsp.cli.main import main
 
 sys.exit(main())

@@ -27,7 +27,7 @@ from sea_lsp import paths
 from sea_lsp.config import Settings
 
 if TYPE_CHECKING:
-    from model.scoring import AgentModel
+    from model.agent_model import AgentModel
 
 RELOAD_CHECK_INTERVAL_S = 1.0
 
@@ -93,7 +93,7 @@ class LoadedModel:
 
 def load_model(settings: Settings) -> LoadedModel:
     """Load the model ``settings`` asks for, falling back as the module docstring says."""
-    from sea_lsp.vocab import VOCAB_VERSION
+    from sea_lsp.encoding.vocab import VOCAB_VERSION
 
     messages: list[str] = []
     try:
@@ -133,8 +133,8 @@ def load_model(settings: Settings) -> LoadedModel:
 
 
 def _untrained(messages: list[str], vocab_version: str) -> LoadedModel:
+    from model.agent_model import AgentModel
     from model.networks import NetworkConfig
-    from model.scoring import AgentModel
 
     model = AgentModel.create(NetworkConfig(), seed=0, vocab_version=vocab_version)
     logger.warning("no trained checkpoint found: ranking with an untrained model (seed 0)")

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
-from sea_lsp.changes import Change
+from sea_lsp.workspace.changes import Change
 
 if TYPE_CHECKING:
     from tree_sitter import Tree
@@ -58,9 +58,9 @@ class ActionContext:
     diagnostics: Sequence[str] = ()
     suspicious: Sequence[Suspicious] = ()  # best first
     failing_tests: Sequence[str] = ()  # pytest node ids
-    symbols: Any = None  # sea_lsp.symbols.SymbolIndex when available
+    symbols: Any = None  # sea_lsp.workspace.symbols.SymbolIndex when available
     trusted: bool = False  # may generators run code (tests generator)?
-    sandbox: Any = None  # sea_lsp.sandbox.Sandbox when trusted
+    sandbox: Any = None  # sea_lsp.sandbox.sandbox.Sandbox when trusted
     limit: int | None = None  # soft cap on candidates per generator
     editor: bool = False  # an editor's code-action request: stay near the focus range, be quick
 

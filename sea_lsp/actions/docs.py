@@ -20,7 +20,7 @@ from tree_sitter import Node
 from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef, WorkspaceView
 from sea_lsp.actions.pytree import text_of
-from sea_lsp.changes import Change, TextEdit
+from sea_lsp.workspace.changes import Change, TextEdit
 
 STYLES = ("google", "numpy", "rest")
 _STYLE_MARKS = {

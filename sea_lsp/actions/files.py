@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef, WorkspaceView
 from sea_lsp.actions.pytree import text_of
-from sea_lsp.changes import Change, FileOp
+from sea_lsp.workspace.changes import Change, FileOp
 
 _TASK = re.compile(
     r"\b(?:create|add|make|new)\s+(?:a\s+|an\s+|the\s+)?(?:new\s+)?"

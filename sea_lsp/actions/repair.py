@@ -21,7 +21,7 @@ from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
 from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_site import Mutation, Site
 from sea_lsp.actions.repair_stmt import STATEMENT_FAMILIES, is_statement
-from sea_lsp.changes import Change, TextEdit
+from sea_lsp.workspace.changes import Change, TextEdit
 
 # Cheapest / most local first; the policy does the real ranking.
 FAMILY_ORDER = (

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from sea_lsp.actions import pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
 from sea_lsp.actions.pytree import text_of
-from sea_lsp.changes import Change
+from sea_lsp.workspace.changes import Change
 
 _EMPTY = Change()
 

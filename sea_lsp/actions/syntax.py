@@ -18,7 +18,7 @@ from tree_sitter import Node, Tree
 
 from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
-from sea_lsp.changes import Change, TextEdit
+from sea_lsp.workspace.changes import Change, TextEdit
 
 TOKENS = (":", ")", "]", "}", '"', "'", ",", "(", "):")
 MAX_TRIES = 400

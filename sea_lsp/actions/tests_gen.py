@@ -22,7 +22,7 @@ from sea_lsp.actions import pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef, WorkspaceView
 from sea_lsp.actions.imports import module_name
 from sea_lsp.actions.pytree import text_of
-from sea_lsp.changes import Change, FileOp
+from sea_lsp.workspace.changes import Change, FileOp
 
 PROBE_MARK = "SEA_PROBE "
 PROBE_PATH = "sea_probe_generated_test.py"

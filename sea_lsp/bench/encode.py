@@ -16,9 +16,9 @@ import sysconfig
 import time
 from pathlib import Path
 
-from sea_lsp.encoding import StateInput, encode_file, encode_state
-from sea_lsp.languages import PYTHON
-from sea_lsp.workspace import Document
+from sea_lsp.encoding.encoder import StateInput, encode_file, encode_state
+from sea_lsp.workspace.languages import PYTHON
+from sea_lsp.workspace.workspace import Document
 
 
 class _Files:

@@ -30,10 +30,11 @@ def main(args: argparse.Namespace) -> int:
 
     import torch
 
-    from model.dpo import DPOConfig, PreferencePair, dpo_train
+    from model.agent_model import AgentModel
+    from model.dpo import DPOConfig, dpo_train
     from model.networks import NetworkConfig
     from model.ppo import PPOConfig, train
-    from model.scoring import AgentModel
+    from model.preferences import PreferencePair
     from model.toy import ContextualBandit
 
     torch.set_num_threads(opts.threads)

@@ -29,10 +29,10 @@ from loguru import logger
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from sea_lsp.bench import repair_corpus as rc
+from sea_lsp.agent.faults import is_test_file
+from sea_lsp.bench import repair_corpus
 from sea_lsp.bench.repair_report import family_table, markdown, summarize, totals_table
-from sea_lsp.changes import ChangeError, apply_edits
-from sea_lsp.faults import is_test_file
+from sea_lsp.workspace.changes import ChangeError, apply_edits
 
 TASK = "fix the failing tests"
 DEFAULT_OUT = Path("benchmarks/results/repair")
@@ -50,7 +50,7 @@ def parse_args(rest: list[str]) -> argparse.Namespace:
     p.add_argument("--bugs", type=int, default=12, help="bugs to run (12; 0 = all selected)")
     p.add_argument("--seed", type=int, default=0, help="corpus, selection and search seed")
     p.add_argument("--rankings", default="policy,uniform,random", help="comma-separated")
-    p.add_argument("--split", default="held-out", choices=rc.SPLITS, help="corpus split")
+    p.add_argument("--split", default="held-out", choices=repair_corpus.SPLITS, help="corpus split")
     p.add_argument("--projects", default=None,
                    help="comma-separated projects (stdlib:colorsys.py, own:intervals); "
                    "default: every project of the split")  # fmt: skip
@@ -66,7 +66,7 @@ def parse_args(rest: list[str]) -> argparse.Namespace:
 
 
 def _check(args: argparse.Namespace) -> list[str]:
-    from sea_lsp.agent import RANKINGS
+    from sea_lsp.agent.search import RANKINGS
 
     rankings = [r.strip() for r in args.rankings.split(",") if r.strip()]
     bad = [r for r in rankings if r not in RANKINGS]
@@ -87,15 +87,15 @@ def _check(args: argparse.Namespace) -> list[str]:
     return rankings
 
 
-def select_bugs(bugs: list[rc.Bug], n: int, seed: int) -> list[rc.Bug]:
+def select_bugs(bugs: list[repair_corpus.Bug], n: int, seed: int) -> list[repair_corpus.Bug]:
     """``n`` bugs spread over the projects: a seeded order within each, then round-robin."""
     rng = random.Random(seed)
-    by_project: dict[str, list[rc.Bug]] = {}
+    by_project: dict[str, list[repair_corpus.Bug]] = {}
     for b in bugs:
         by_project.setdefault(b.project, []).append(b)
     queues = [rng.sample(v, len(v)) for _, v in sorted(by_project.items())]
     rng.shuffle(queues)
-    out: list[rc.Bug] = []
+    out: list[repair_corpus.Bug] = []
     while any(queues) and (n == 0 or len(out) < n):
         for q in queues:
             if q and (n == 0 or len(out) < n):
@@ -126,12 +126,14 @@ def fixed_texts(mutant: dict[str, str], change: Any) -> dict[str, str]:
     return out
 
 
-def run_bug(bug: rc.Bug, ranking: str, model: Any, args: argparse.Namespace, on_eval) -> dict:
+def run_bug(
+    bug: repair_corpus.Bug, ranking: str, model: Any, args: argparse.Namespace, on_eval
+) -> dict:
     """One agent run on one bug; never raises for the agent's own failures."""
-    from sea_lsp.agent import assign_task, execute_task
+    from sea_lsp.agent.search import assign_task, execute_task
+    from sea_lsp.agent.task import TaskError
     from sea_lsp.config import Settings
-    from sea_lsp.tasks import TaskError
-    from sea_lsp.workspace import Workspace
+    from sea_lsp.workspace.workspace import Workspace
 
     record: dict[str, Any] = {
         "bug": bug.id, "ranking": ranking, "family": bug.family, "covered": bug.covered,
@@ -148,9 +150,10 @@ def run_bug(bug: rc.Bug, ranking: str, model: Any, args: argparse.Namespace, on_
 
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="sea-repair-bug-") as d:
-        root = rc.write_project(bug.project, Path(d), bug)
+        root = repair_corpus.write_project(bug.project, Path(d), bug)
         mutant = {
-            rel: (root / rel).read_text(encoding="utf-8") for rel in rc.project_files(bug.project)
+            rel: (root / rel).read_text(encoding="utf-8")
+            for rel in repair_corpus.project_files(bug.project)
         }
         try:
             ws = Workspace(root)
@@ -184,7 +187,7 @@ def run_bug(bug: rc.Bug, ranking: str, model: Any, args: argparse.Namespace, on_
         record["seconds_to_fix"] = round(last[0].elapsed_s, 3)
     try:
         after = fixed_texts(mutant, result.change)
-        original = rc.project_files(bug.project)[bug.file]
+        original = repair_corpus.project_files(bug.project)[bug.file]
         record["exact"] = record["fixed"] and same_code(after[bug.file], original)
     except ChangeError as exc:
         record["error"] = f"could not replay the change: {exc}"
@@ -218,18 +221,18 @@ def main(args: argparse.Namespace) -> int:
         projects = (
             [p.strip() for p in opts.projects.split(",") if p.strip()]
             if opts.projects
-            else rc.all_projects(opts.split)
+            else repair_corpus.all_projects(opts.split)
         )
         for p in projects:
-            rc.project_files(p)
-    except rc.CorpusError as exc:
+            repair_corpus.project_files(p)
+    except repair_corpus.CorpusError as exc:
         print(f"sea-lsp bench repair: {exc}", file=sys.stderr)
         return 2
     cache = opts.corpus_cache or default_cache()
     if opts.rebuild:
-        rc.clear_cache(cache)
+        repair_corpus.clear_cache(cache)
     with console.status("building the corpus (cached after the first run)") as status:
-        corpus = rc.load_or_build(
+        corpus = repair_corpus.load_or_build(
             projects, opts.per_project, opts.seed, cache,
             progress=lambda p: status.update(f"corpus: checking and mutating {p}"),
             families=[f.strip() for f in opts.families.split(",")] if opts.families else None,
@@ -262,7 +265,7 @@ def main(args: argparse.Namespace) -> int:
             "key": corpus.key,
             "projects": corpus.projects,
             "stats": corpus.stats,
-            "held_out_modules": sorted(rc.HELD_OUT_MODULES),
+            "held_out_modules": sorted(repair_corpus.HELD_OUT_MODULES),
         },  # fmt: skip
         "bugs": [vars(b) for b in bugs],
         "runs": runs,

@@ -36,30 +36,12 @@ from sea_lsp.bench.repair_mutations import (
     restorable,
 )
 from sea_lsp.bench.repair_projects import MUTATE, PROJECTS
-from sea_lsp.sandbox import Limits, Sandbox
+from sea_lsp.sandbox.sandbox import Limits, Sandbox
+from sea_lsp.training.held_out import HELD_OUT_MODULES, STDLIB_MODULES
 
 CORPUS_VERSION = 4
 MAX_LINES = 2  # a bug is a small edit: no deleted or inserted blocks (whole functions)
 MIN_SLOW_S = 8.0  # a mutant whose tests run longer than this and 3x the clean run is skipped
-SPLIT_SEED = 20261126
-# Checked here (2026-11-26, CPython 3.11): not imported by pytest or at start-up, so the copy
-# shadows them; their own tests pass on the copy in about 1-2 s.
-STDLIB_MODULES = (
-    "colorsys.py", "configparser.py", "filecmp.py", "fractions.py", "getopt.py",
-    "graphlib.py", "imghdr.py", "mailcap.py", "mimetypes.py", "netrc.py", "optparse.py",
-    "pipes.py", "plistlib.py", "sched.py", "uu.py", "xdrlib.py",
-)  # fmt: skip
-
-
-def split_modules(modules: Iterable[str], seed: int = SPLIT_SEED) -> tuple[list[str], list[str]]:
-    """(train, held_out): a stable half/half split by a seeded hash of each name."""
-    ranked = sorted(modules, key=lambda m: hashlib.sha256(f"{seed}:{m}".encode()).hexdigest())
-    n_held = (len(ranked) + 1) // 2
-    return sorted(ranked[n_held:]), sorted(ranked[:n_held])
-
-
-TRAIN_MODULES, _HELD = split_modules(STDLIB_MODULES)
-HELD_OUT_MODULES: frozenset[str] = frozenset(_HELD)
 SPLITS = ("held-out", "train", "all")
 
 

@@ -17,7 +17,7 @@ from tree_sitter import Node, Tree
 from sea_lsp.actions import pytree
 from sea_lsp.actions.base import ActionContext, Suspicious
 from sea_lsp.actions.repair import RepairGenerator
-from sea_lsp.changes import apply_edits
+from sea_lsp.workspace.changes import apply_edits
 
 TASK = "fix the failing tests"
 EXTRA_FAMILIES = (

@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from sea_lsp.sandbox import Limits, Sandbox
+from sea_lsp.sandbox.sandbox import Limits, Sandbox
 
 MODULE = """\
 def clamp(x, lo, hi):

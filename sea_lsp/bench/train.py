@@ -76,9 +76,9 @@ def _pairs_with_offers(data) -> list[tuple[Any, str]]:
 
 
 def _mutants(files: int, seed: int) -> dict:
+    from model.agent_model import AgentModel
     from model.checkpoint import load_checkpoint
     from model.networks import NetworkConfig
-    from model.scoring import AgentModel
     from sea_lsp import paths
     from sea_lsp.training.mutants import build_examples, corpus_files, default_corpus, split_files
     from sea_lsp.training.pretrain import rank_metrics

@@ -1,6 +1,6 @@
 """The sea-lsp language server: routes only. Each request family lives in its own module
-(``lifecycle``, ``documents``, ``code_actions``, ``commands``, ``diagnostics``, ``tasks``,
-``status``); the agent's work lives in the agent and the action generators.
+(``lifecycle``, ``documents``, ``code_actions``, ``commands``, ``diagnostics``, ``run_task``,
+``status``) and ``router`` maps methods to them; the agent's work lives in the agent and the action generators.
 
 Position encoding: pygls takes the client's first offered encoding it knows (utf-8,
 utf-16 or utf-32; utf-16 when the client offers none). ``LineIndex`` handles all three.
@@ -24,17 +24,11 @@ from pygls.exceptions import FeatureNotificationError, JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from sea_lsp import __version__
-from sea_lsp.server import code_actions, commands, diagnostics, documents, lifecycle, tasks
-from sea_lsp.server.args import one_object
+from sea_lsp.server import router
 from sea_lsp.server.progress import Progress
 from sea_lsp.server.state import ServerState
 
 REQUEST_FAILED = -32803
-CODE_ACTION_KINDS = [
-    lsp.CodeActionKind.QuickFix,
-    lsp.CodeActionKind.RefactorRewrite,
-    "source.sea",
-]
 
 
 class SeaServer(LanguageServer):
@@ -183,75 +177,7 @@ def _collect_young() -> None:
 
 def build_server() -> SeaServer:
     server = SeaServer()
-
-    @server.feature(lsp.INITIALIZE)
-    def initialize(ls: SeaServer, params: lsp.InitializeParams) -> None:
-        lifecycle.initialize(ls, params)
-
-    @server.feature(lsp.INITIALIZED)
-    async def initialized(ls: SeaServer, params: lsp.InitializedParams) -> None:
-        await lifecycle.initialized(ls, params)
-
-    @server.feature(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION)
-    async def did_change_configuration(ls: SeaServer, params) -> None:
-        await lifecycle.did_change_configuration(ls, params)
-
-    @server.feature(lsp.SHUTDOWN)
-    def shutdown(ls: SeaServer, params: Any) -> None:
-        lifecycle.shutdown(ls, params)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_OPEN)
-    def did_open(ls: SeaServer, params: lsp.DidOpenTextDocumentParams) -> None:
-        documents.did_open(ls, params)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_CHANGE)
-    def did_change(ls: SeaServer, params: lsp.DidChangeTextDocumentParams) -> None:
-        documents.did_change(ls, params)
-
-    @server.feature(lsp.TEXT_DOCUMENT_DID_CLOSE)
-    def did_close(ls: SeaServer, params: lsp.DidCloseTextDocumentParams) -> None:
-        documents.did_close(ls, params)
-
-    @server.feature(
-        lsp.TEXT_DOCUMENT_CODE_ACTION,
-        lsp.CodeActionOptions(code_action_kinds=CODE_ACTION_KINDS, resolve_provider=True),
-    )
-    def code_action(ls: SeaServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
-        with ls.collector_deferred():
-            return code_actions.code_action(ls, params)
-
-    @server.feature(lsp.CODE_ACTION_RESOLVE)
-    def code_action_resolve(ls: SeaServer, params: lsp.CodeAction) -> lsp.CodeAction:
-        return code_actions.resolve(ls, params)
-
-    @server.command("sea.accept")
-    def sea_accept(ls: SeaServer, *args: Any) -> dict:
-        return commands.accept(ls, one_object("sea.accept", args))
-
-    @server.command("sea.reject")
-    def sea_reject(ls: SeaServer, *args: Any) -> dict:
-        return commands.reject(ls, one_object("sea.reject", args))
-
-    @server.command("sea.status")
-    def sea_status(ls: SeaServer, *args: Any) -> dict:
-        return commands.sea_status(ls, one_object("sea.status", args))
-
-    @server.command("sea.train")
-    def sea_train(ls: SeaServer, *args: Any) -> dict:
-        return commands.train(ls, one_object("sea.train", args))
-
-    @server.command("sea.runTests")
-    async def sea_run_tests(ls: SeaServer, *args: Any) -> dict:
-        return await diagnostics.run_tests(ls, one_object("sea.runTests", args))
-
-    @server.command("sea.runTask")
-    async def sea_run_task(ls: SeaServer, *args: Any) -> dict:
-        return await tasks.run_task(ls, one_object("sea.runTask", args))
-
-    @server.command("sea.fixFailingTests")
-    async def sea_fix_failing_tests(ls: SeaServer, *args: Any) -> dict:
-        return await tasks.fix_failing_tests(ls, one_object("sea.fixFailingTests", args))
-
+    router.register(server)
     return server
 
 

@@ -12,8 +12,8 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 
 from sea_lsp.actions.base import ActionContext, Candidate
-from sea_lsp.feedback import Offer
-from sea_lsp.ranking import one_thread, rank
+from sea_lsp.agent.ranking import one_thread, rank
+from sea_lsp.feedback.store import Offer
 from sea_lsp.server.documents import open_document
 from sea_lsp.server.edits import workspace_edit
 from sea_lsp.server.state import PendingOffer
@@ -46,7 +46,7 @@ def _renormalised(log_probs: list[float | None]) -> list[float] | None:
 
 def state_for(ls: SeaServer, path: str, start: int, end: int, diagnostics: list[str]) -> list[int]:
     """The encoded state of a range of an open document."""
-    from sea_lsp.encoding import StateInput, encode_state
+    from sea_lsp.encoding.encoder import StateInput, encode_state
 
     return encode_state(
         StateInput(
@@ -65,8 +65,8 @@ def candidates_for(
     ls: SeaServer, path: str, start: int, end: int, diagnostics: list[str]
 ) -> list[Candidate]:
     """Cheap candidates for a range of an open document, encoded."""
-    from sea_lsp.actions import generate_all
-    from sea_lsp.encoding import encode_candidates
+    from sea_lsp.actions.registry import generate_all
+    from sea_lsp.encoding.encoder import encode_candidates
 
     st = ls.state
     ctx = ActionContext(
@@ -163,7 +163,7 @@ def _ranked(
 
 
 def _vocab_version() -> str:
-    from sea_lsp.vocab import VOCAB_VERSION
+    from sea_lsp.encoding.vocab import VOCAB_VERSION
 
     return VOCAB_VERSION
 

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 
-from sea_lsp.sandbox import ExecutionRefused, Limits, Sandbox, TestRun
+from sea_lsp.sandbox.results import TestRun
+from sea_lsp.sandbox.sandbox import ExecutionRefused, Limits, Sandbox
 from sea_lsp.server.args import optional_str, require_trusted
 
 if TYPE_CHECKING:

@@ -9,7 +9,7 @@ from loguru import logger
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 
-from sea_lsp.workspace import Document, OutsideWorkspaceError
+from sea_lsp.workspace.workspace import Document, OutsideWorkspaceError
 
 if TYPE_CHECKING:
     from sea_lsp.server.app import SeaServer

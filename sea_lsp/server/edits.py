@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types as lsp
 
-from sea_lsp.changes import Change, ChangeError
-from sea_lsp.safe_fs import to_workspace_edit
+from sea_lsp.workspace.changes import Change, ChangeError
+from sea_lsp.workspace.safe_fs import to_workspace_edit
 
 if TYPE_CHECKING:
     from sea_lsp.server.app import SeaServer

@@ -49,8 +49,8 @@ def _capability(obj: Any, *names: str) -> Any:
 
 
 def initialize(ls: SeaServer, params: lsp.InitializeParams) -> None:
-    from sea_lsp.symbols import SymbolIndex
-    from sea_lsp.workspace import Workspace
+    from sea_lsp.workspace.symbols import SymbolIndex
+    from sea_lsp.workspace.workspace import Workspace
 
     st = ls.state
     ls.loop = asyncio.get_running_loop()

@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING, Any
 from loguru import logger
 
 from sea_lsp.config import Settings
-from sea_lsp.feedback import FeedbackError, FeedbackStore
+from sea_lsp.feedback.store import FeedbackError, FeedbackStore
 from sea_lsp.model_store import ModelHolder
 from sea_lsp.paths import feedback_db_path
 
 if TYPE_CHECKING:
     from sea_lsp.actions.base import Candidate
-    from sea_lsp.workspace import Workspace
+    from sea_lsp.workspace.workspace import Workspace
 
 MAX_PENDING_OFFERS = 500
 SUPERSEDE_GRACE_S = 2.0
@@ -49,7 +49,7 @@ class ServerState:
     task_running: bool = False
     task_choice: dict[str, int] = field(default_factory=dict)  # task offer -> proposal index
     test_diagnostics_paths: set[str] = field(default_factory=set)
-    symbols: Any = None  # sea_lsp.symbols.SymbolIndex over the workspace
+    symbols: Any = None  # sea_lsp.workspace.symbols.SymbolIndex over the workspace
     train_process: Any = None  # subprocess.Popen of a background ``sea-lsp train``
     train_log: str | None = None
     supports_work_done: bool = False

@@ -41,7 +41,7 @@ WARM_CANDIDATE_COUNTS = (1, 20)  # one ranking per batch shape the server typica
 
 def load_and_warm(settings: Settings) -> LoadedModel:
     """``load_model`` for ``ModelHolder``, with the generators and the model warmed first."""
-    from sea_lsp.ranking import one_thread
+    from sea_lsp.agent.ranking import one_thread
 
     warm_generators()
     loaded = load_model(settings)
@@ -57,12 +57,12 @@ def load_and_warm(settings: Settings) -> LoadedModel:
 def warm_generators() -> float:
     """Run the cheap code-action generators and the encoder once on a throwaway project;
     returns the seconds it took. Failures are logged, never raised: warming is optional."""
-    from sea_lsp.actions import generate_all
     from sea_lsp.actions.base import ActionContext
-    from sea_lsp.encoding import StateInput, encode_candidates, encode_state
+    from sea_lsp.actions.registry import generate_all
+    from sea_lsp.encoding.encoder import StateInput, encode_candidates, encode_state
     from sea_lsp.server.code_actions import CHEAP_GENERATORS
-    from sea_lsp.symbols import SymbolIndex
-    from sea_lsp.workspace import Workspace
+    from sea_lsp.workspace.symbols import SymbolIndex
+    from sea_lsp.workspace.workspace import Workspace
 
     started = time.perf_counter()
     try:

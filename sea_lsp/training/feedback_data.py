@@ -15,12 +15,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from model.dpo import PreferencePair
+from model.agent_model import AgentModel
 from model.env import Observation
-from model.scoring import AgentModel
-from model.thought_tree import Trajectory
-from sea_lsp.feedback import FeedbackError, FeedbackStore, LoggedOffer
-from sea_lsp.vocab import VOCAB_VERSION
+from model.preferences import PreferencePair
+from model.rollout import Trajectory
+from sea_lsp.encoding.vocab import VOCAB_VERSION
+from sea_lsp.feedback.store import FeedbackError, FeedbackStore, LoggedOffer
 
 # Rewards for offline PPO: what each outcome says about the candidate that was taken.
 REWARD_ACCEPTED = 1.0

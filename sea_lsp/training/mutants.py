@@ -24,8 +24,9 @@ from tree_sitter import Node
 from sea_lsp.actions import pytree
 from sea_lsp.actions.base import ActionContext, Candidate, Suspicious
 from sea_lsp.actions.repair import RepairGenerator
-from sea_lsp.changes import apply_edits
-from sea_lsp.encoding import StateInput, encode_candidates, encode_state
+from sea_lsp.encoding.encoder import StateInput, encode_candidates, encode_state
+from sea_lsp.training.held_out import HELD_OUT_MODULES
+from sea_lsp.workspace.changes import apply_edits
 
 TASK = "fix the failing tests"
 SKIP_DIRS = frozenset(
@@ -96,8 +97,6 @@ def _benchmark_held_out(root: Path) -> frozenset[str]:
     """The repair benchmark's held-out stdlib modules: never trained on."""
     if root.resolve() != default_corpus().resolve():
         return frozenset()
-    from sea_lsp.bench.repair_corpus import HELD_OUT_MODULES
-
     return HELD_OUT_MODULES
 
 

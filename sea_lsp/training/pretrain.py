@@ -26,11 +26,12 @@ import torch.nn.functional as F
 from loguru import logger
 from torch import nn
 
+from model.agent_model import AgentModel
 from model.env import Observation
 from model.networks import NetworkConfig
-from model.scoring import AgentModel
 from sea_lsp import paths
-from sea_lsp.training import distributed as D
+from sea_lsp.encoding.vocab import VOCAB_VERSION
+from sea_lsp.training import distributed
 from sea_lsp.training.mutants import (
     RepairExample,
     build_examples,
@@ -39,7 +40,6 @@ from sea_lsp.training.mutants import (
     split_files,
 )
 from sea_lsp.training.report import TrainingReport, phase_progress, print_summary
-from sea_lsp.vocab import VOCAB_VERSION
 
 
 class RepairEpisodes:
@@ -108,20 +108,20 @@ def supervised(
     examples: Sequence[RepairExample],
     epochs: int,
     seed: int,
-    ctx: D.DistContext,
+    ctx: distributed.DistContext,
     report: TrainingReport,
     lr: float = 1e-3,
     batch_size: int = 32,
 ) -> list[dict]:
     """Cross-entropy on the inverse edit (policy) and fixed-vs-buggy regression (value)."""
-    mine = D.shard(examples, ctx)
+    mine = distributed.shard(examples, ctx)
     params = list(model.policy.parameters()) + list(model.value_net.parameters())
     optimizer = torch.optim.AdamW(params, lr=lr, weight_decay=0.01)
     rng = random.Random(seed)
     history = []
     steps = len(mine) // batch_size + (1 if len(mine) % batch_size else 0)
     with (
-        D.data_parallel(model, ("policy", "value_net"), ctx),
+        distributed.data_parallel(model, ("policy", "value_net"), ctx),
         phase_progress("pretrain: policy + value", epochs * steps, ctx.is_main) as advance,
     ):
         model.train()
@@ -151,7 +151,7 @@ def supervised(
                 vlosses.append(v_loss.item())
                 accs.append(float((logits.argmax(-1) == target).float().mean()))
                 advance()
-            metrics = D.mean_metrics(
+            metrics = distributed.mean_metrics(
                 {
                     "policy_loss": float(np.mean(losses)),
                     "value_loss": float(np.mean(vlosses)),
@@ -170,7 +170,7 @@ def ppo_phase(
     examples: Sequence[RepairExample],
     iterations: int,
     seed: int,
-    ctx: D.DistContext,
+    ctx: distributed.DistContext,
     report: TrainingReport,
 ) -> list[dict]:
     """A short online PPO phase on repair episodes (each rank samples its own episodes)."""
@@ -182,12 +182,12 @@ def ppo_phase(
     cfg = PPOConfig(learning_rate=1e-4, gamma=1.0, num_minibatches=2, update_epochs=2)
     history: list[dict] = []
     with (
-        D.data_parallel(model, ("policy", "value_net"), ctx),
+        distributed.data_parallel(model, ("policy", "value_net"), ctx),
         phase_progress("pretrain: PPO", iterations, ctx.is_main) as advance,
     ):
 
         def log(m: dict) -> None:
-            m = D.mean_metrics(m, ctx)
+            m = distributed.mean_metrics(m, ctx)
             report.log("ppo", m, int(m["iteration"]))
             history.append(m)
             advance()
@@ -241,7 +241,7 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     return a
 
 
-def run(a: argparse.Namespace, ctx: D.DistContext) -> dict[str, Any]:
+def run(a: argparse.Namespace, ctx: distributed.DistContext) -> dict[str, Any]:
     """The whole pretraining run; returns the record written into the checkpoint meta."""
     started = time.time()
     root = (a.corpus or default_corpus()).expanduser().resolve()
@@ -250,7 +250,7 @@ def run(a: argparse.Namespace, ctx: D.DistContext) -> dict[str, Any]:
     with phase_progress("pretrain: mutants", len(files), ctx.is_main) as advance:
         train_ex, train_stats = build_examples(
             root,
-            D.shard(train_files, ctx) if ctx.active else train_files,
+            distributed.shard(train_files, ctx) if ctx.active else train_files,
             a.mutants,
             a.seed,
             a.max_candidates,
@@ -259,7 +259,7 @@ def run(a: argparse.Namespace, ctx: D.DistContext) -> dict[str, Any]:
         held_ex, held_stats = build_examples(
             root, held_files, a.mutants, a.seed, a.max_candidates, advance
         )
-    train_ex = D.gather(train_ex, ctx)
+    train_ex = distributed.gather(train_ex, ctx)
     if not train_ex:
         raise ValueError(
             f"no usable mutants from {len(train_files)} files of {root}; try more --files"
@@ -310,8 +310,8 @@ def run(a: argparse.Namespace, ctx: D.DistContext) -> dict[str, Any]:
         if a.logdir is not None:
             report.write_png(a.logdir / "pretrain.png", "sea-lsp pretrain")
         logger.info("pretrained checkpoint written to {}", a.out)
-    D.barrier(ctx)
-    record["parameter_hash"] = D.parameter_hash(model)
+    distributed.barrier(ctx)
+    record["parameter_hash"] = distributed.parameter_hash(model)
     return record
 
 
@@ -320,15 +320,15 @@ def main(args: Any) -> int:
     a = parse(list(getattr(args, "rest", []) or []))
     if a.logdir is None:
         a.logdir = paths.logs_dir() / "pretrain"
-    ctx = D.setup()
-    D.set_threads(a.threads, ctx)
+    ctx = distributed.setup()
+    distributed.set_threads(a.threads, ctx)
     try:
         record = run(a, ctx)
     except (FileNotFoundError, ValueError) as exc:
         print(f"sea-lsp pretrain: {exc}", flush=True)
         return 2
     finally:
-        D.teardown(ctx)
+        distributed.teardown(ctx)
     if ctx.is_main:
         b, f = record["held_out_before"], record["held_out_after"]
         print_summary(

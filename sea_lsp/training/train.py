@@ -28,7 +28,7 @@ from typing import Any
 from loguru import logger
 
 from sea_lsp import paths
-from sea_lsp.training import distributed as D
+from sea_lsp.training import distributed
 from sea_lsp.training.feedback_data import FeedbackData, TrainInputError, load_feedback
 from sea_lsp.training.report import TrainingReport, phase_progress, print_summary
 
@@ -75,11 +75,11 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 def load_base(checkpoint: Path | None):
     """The checkpoint to tune, strictly: a corrupted one is refused, never silently replaced."""
+    from model.agent_model import AgentModel
     from model.checkpoint import CheckpointError, load_checkpoint
     from model.networks import NetworkConfig
-    from model.scoring import AgentModel
     from sea_lsp import model_store
-    from sea_lsp.vocab import VOCAB_VERSION
+    from sea_lsp.encoding.vocab import VOCAB_VERSION
 
     path = checkpoint or model_store.current_path()
     if path is None and (paths.DEFAULT_MODEL_DIR / "weights.safetensors").is_file():
@@ -134,7 +134,7 @@ class RunState:
         self.record = record
         return True
 
-    def save(self, model, ctx: D.DistContext) -> None:
+    def save(self, model, ctx: distributed.DistContext) -> None:
         from model.checkpoint import save_checkpoint
 
         if ctx.is_main:
@@ -143,26 +143,33 @@ class RunState:
             tmp = self.root / f".state.{uuid.uuid4().hex}.json"
             tmp.write_text(json.dumps(self.record, indent=2, default=str))
             os.replace(tmp, self.root / "state.json")
-        D.barrier(ctx)
+        distributed.barrier(ctx)
 
-    def clear(self, ctx: D.DistContext) -> None:
+    def clear(self, ctx: distributed.DistContext) -> None:
         if ctx.is_main:
             shutil.rmtree(self.root, ignore_errors=True)
 
 
 def _phase(
-    name: str, model, data: FeedbackData, a, ctx: D.DistContext, report: TrainingReport, reference
+    name: str,
+    model,
+    data: FeedbackData,
+    a,
+    ctx: distributed.DistContext,
+    report: TrainingReport,
+    reference,
 ) -> dict:
-    from model.dpo import DPOConfig, dpo_train, fit_reward_model
+    from model.dpo import DPOConfig, dpo_train
     from model.ppo import PPOConfig, train_offline
+    from model.reward_model import RewardModelConfig, fit_reward_model
     from sea_lsp.training.feedback_data import trajectories
 
-    mine = D.shard(data.train_pairs, ctx)
+    mine = distributed.shard(data.train_pairs, ctx)
     step = {"n": 0}
 
     def logger_for(tag: str, advance):
         def log(m: dict) -> None:
-            m = D.mean_metrics(m, ctx)
+            m = distributed.mean_metrics(m, ctx)
             report.log(tag, m, step["n"])
             step["n"] += 1
             advance()
@@ -172,9 +179,9 @@ def _phase(
     if name == "reward":
         if not mine:
             return {"skipped": "no training pairs"}
-        cfg = DPOConfig(lr=1e-3, epochs=a.epochs, seed=a.seed)
+        cfg = RewardModelConfig(lr=1e-3, epochs=a.epochs, seed=a.seed)
         with (
-            D.data_parallel(model, ("reward_net",), ctx),
+            distributed.data_parallel(model, ("reward_net",), ctx),
             phase_progress(
                 "train: reward model", a.epochs, not a.no_progress and ctx.is_main
             ) as adv,
@@ -186,18 +193,18 @@ def _phase(
             return {"skipped": "no training pairs"}
         cfg = DPOConfig(beta=a.beta, lr=a.lr, epochs=a.epochs, seed=a.seed)
         with (
-            D.data_parallel(model, ("policy",), ctx),
+            distributed.data_parallel(model, ("policy",), ctx),
             phase_progress("train: DPO", a.epochs, not a.no_progress and ctx.is_main) as adv,
         ):
             hist = dpo_train(model, mine, cfg, reference=reference, log=logger_for("dpo", adv))
         return hist[-1]
     trajs, sources = trajectories(model, data.train_offers)
-    trajs = D.shard(trajs, ctx)
+    trajs = distributed.shard(trajs, ctx)
     if not trajs or a.ppo_passes < 1:
         return {"skipped": "no logged offers with behaviour log-probs"}
     cfg = PPOConfig(learning_rate=1e-4, gamma=1.0, num_minibatches=4, update_epochs=2)
     with (
-        D.data_parallel(model, ("policy", "value_net"), ctx),
+        distributed.data_parallel(model, ("policy", "value_net"), ctx),
         phase_progress(
             "train: offline PPO", a.ppo_passes, not a.no_progress and ctx.is_main
         ) as adv,
@@ -208,7 +215,7 @@ def _phase(
     return {**hist[-1], "reward_sources": sources}
 
 
-def run(a: argparse.Namespace, ctx: D.DistContext) -> tuple[int, list[tuple[str, str]]]:
+def run(a: argparse.Namespace, ctx: distributed.DistContext) -> tuple[int, list[tuple[str, str]]]:
     """Train and maybe publish; returns the exit code and the summary rows."""
     from sea_lsp import model_store
 
@@ -308,7 +315,7 @@ def run(a: argparse.Namespace, ctx: D.DistContext) -> tuple[int, list[tuple[str,
     model.version, model.meta = version, record
     if ctx.is_main:
         model_store.publish(model, record)
-    D.barrier(ctx)
+    distributed.barrier(ctx)
     state.clear(ctx)
     rows.append(("published", f"version {version} (running servers reload it)"))
     return 0, rows
@@ -317,8 +324,8 @@ def run(a: argparse.Namespace, ctx: D.DistContext) -> tuple[int, list[tuple[str,
 def main(args: Any) -> int:
     """``sea-lsp train``: see the module docstring."""
     a = parse(list(getattr(args, "rest", []) or []))
-    ctx = D.setup()
-    D.set_threads(a.threads, ctx)
+    ctx = distributed.setup()
+    distributed.set_threads(a.threads, ctx)
     try:
         code, rows = run(a, ctx)
     except TrainInputError as exc:
@@ -334,7 +341,7 @@ def main(args: Any) -> int:
             ],
         )
     finally:
-        D.teardown(ctx)
+        distributed.teardown(ctx)
     if ctx.is_main:
         print_summary("sea-lsp train", rows)
         for key, value in rows:

@@ -6,7 +6,7 @@ import pytest
 
 from sea_lsp.actions import pytree
 from sea_lsp.actions.base import ActionContext, Candidate
-from sea_lsp.changes import apply_edits
+from sea_lsp.workspace.changes import apply_edits
 
 
 class DictView:

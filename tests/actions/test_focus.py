@@ -12,7 +12,7 @@ from sea_lsp.actions.focus import walk_overlapping
 from sea_lsp.actions.imports import ImportsGenerator
 from sea_lsp.actions.repair import EDITOR_LIMIT, RepairGenerator
 from sea_lsp.actions.syntax import SyntaxGenerator
-from sea_lsp.workspace import Workspace
+from sea_lsp.workspace.workspace import Workspace
 from tests.actions.conftest import DictView, apply
 
 FUNCS = "".join(

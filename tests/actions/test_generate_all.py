@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sea_lsp import actions
-from sea_lsp.actions import GENERATORS, generate_all
+from sea_lsp.actions import registry
 from sea_lsp.actions.base import ActionContext
+from sea_lsp.actions.registry import GENERATORS, generate_all
 from sea_lsp.actions.run_tests import RunTestsGenerator
 from tests.actions.conftest import DictView
 
@@ -45,7 +45,7 @@ def test_a_failing_generator_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None
         def generate(self, ctx):
             raise RuntimeError("bad generator")
 
-    monkeypatch.setitem(actions.GENERATORS, "boom", Boom)
+    monkeypatch.setitem(registry.GENERATORS, "boom", Boom)
     ctx = ActionContext(DictView(FILES), focus_path="calc.py")
     assert generate_all(ctx)  # the others still answer
 

@@ -14,7 +14,7 @@ from sea_lsp.actions.tests_gen import (
     parse_probe_results,
     probe_module,
 )
-from sea_lsp.sandbox import Sandbox
+from sea_lsp.sandbox.sandbox import Sandbox
 from tests.actions.conftest import DictView
 
 CALC = '''def add(a: int, b: int) -> int:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from sea_lsp.agent import assign_task, execute_task
+from sea_lsp.agent.search import assign_task, execute_task
+from sea_lsp.agent.task import TaskError
 from sea_lsp.config import Settings
-from sea_lsp.tasks import TaskError
-from sea_lsp.workspace import Workspace
+from sea_lsp.workspace.workspace import Workspace
 from tests.agent.conftest import DOCS, IMPORTS, SYNTAX, TESTS, TWO_EDIT, snapshot, write_project
 
 SETTINGS = Settings(trusted=True, budget_evaluations=120, budget_seconds=90.0)

@@ -15,9 +15,7 @@ from hypothesis import settings as settings_h
 from hypothesis import strategies as st
 
 from sea_lsp.actions.base import ActionContext
-from sea_lsp.changes import Change, apply_edits
-from sea_lsp.config import LLMSettings
-from sea_lsp.llm import (
+from sea_lsp.actions.llm import (
     LLMClient,
     LLMError,
     LLMGenerator,
@@ -26,6 +24,8 @@ from sea_lsp.llm import (
     numbered_excerpt,
     parse_proposals,
 )
+from sea_lsp.config import LLMSettings
+from sea_lsp.workspace.changes import Change, apply_edits
 
 BUGGY = '''"""Größen und Maße — naïve ✓ helpers 🚀."""
 

@@ -1,6 +1,6 @@
 import pytest
 
-from sea_lsp.tasks import classify, named_identifiers, named_path
+from sea_lsp.agent.task import classify, named_identifiers, named_path
 
 
 @pytest.mark.parametrize(

@@ -19,6 +19,7 @@ from sea_lsp.bench.repair_mutations import (
 )
 from sea_lsp.bench.repair_projects import PROJECTS
 from sea_lsp.bench.repair_report import summarize
+from sea_lsp.training import held_out
 
 SAMPLE = """\
 def f(xs, flag):
@@ -40,11 +41,11 @@ def _bug(project: str, family: str = "compare_swap", covered: bool = True) -> re
 
 
 def test_held_out_split_is_stable_and_disjoint():
-    train, held = repair_corpus.split_modules(repair_corpus.STDLIB_MODULES)
-    assert set(held) == repair_corpus.HELD_OUT_MODULES
+    train, held = held_out.split_modules(held_out.STDLIB_MODULES)
+    assert set(held) == held_out.HELD_OUT_MODULES
     assert not set(train) & set(held)
-    assert sorted(train + held) == sorted(repair_corpus.STDLIB_MODULES)
-    assert repair_corpus.split_modules(reversed(repair_corpus.STDLIB_MODULES)) == (train, held)
+    assert sorted(train + held) == sorted(held_out.STDLIB_MODULES)
+    assert held_out.split_modules(reversed(held_out.STDLIB_MODULES)) == (train, held)
     assert all(m.endswith(".py") and "/" not in m for m in held)
     held_projects = repair_corpus.all_projects("held-out")
     assert all(repair_corpus.project_split(p) == "held-out" for p in held_projects)

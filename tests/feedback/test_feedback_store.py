@@ -14,13 +14,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from sea_lsp.feedback import (
+from sea_lsp.cli.feedback import main
+from sea_lsp.feedback.store import (
     MIGRATIONS,
     SCHEMA_VERSION,
     FeedbackError,
     FeedbackStore,
     Offer,
-    main,
     short_hash,
 )
 
@@ -147,7 +147,7 @@ def test_corrupted_file_is_quarantined_and_recreated(tmp_path: Path) -> None:
 
 
 def test_locked_database_gives_a_clear_error(tmp_path: Path, monkeypatch) -> None:
-    import sea_lsp.feedback as fb
+    import sea_lsp.feedback.store as fb
 
     db = tmp_path / "f.db"
     store = FeedbackStore(db)
@@ -242,7 +242,7 @@ def test_superseded_offers_are_recorded_together_unknown_ones_skipped(tmp_path: 
 def test_the_write_ahead_log_is_checkpointed_off_the_writing_thread(tmp_path: Path) -> None:
     """Commits never checkpoint themselves (that stalls a request for milliseconds); a
     thread does, so the database file fills and the log is reused instead of growing."""
-    from sea_lsp import feedback
+    from sea_lsp.feedback import store as feedback
 
     path, wal = tmp_path / "f.db", tmp_path / "f.db-wal"
     big = dict(state_tokens=list(range(1, 400)), candidate_tokens=[list(range(1, 30))] * 20)

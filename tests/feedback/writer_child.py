@@ -2,7 +2,7 @@
 
 import sys
 
-from sea_lsp.feedback import FeedbackStore, Offer
+from sea_lsp.feedback.store import FeedbackStore, Offer
 
 store = FeedbackStore(sys.argv[1])
 i = 0

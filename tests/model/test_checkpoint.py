@@ -10,8 +10,8 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
+from model.agent_model import AgentModel
 from model.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
-from model.scoring import AgentModel
 from tests.model.conftest import tiny_config
 
 STATE, CANDS = [3, 4, 5, 6], [[7, 8], [9], [10, 11, 12]]

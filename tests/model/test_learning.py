@@ -8,16 +8,11 @@ import numpy as np
 import pytest
 import torch
 
-from model.dpo import (
-    DPOConfig,
-    dpo_train,
-    fit_reward_model,
-    preference_accuracy,
-    reward_accuracy,
-)
+from model.agent_model import AgentModel
+from model.dpo import DPOConfig, dpo_train, preference_accuracy
 from model.ppo import Batch, PPOConfig, compute_gae, train, train_offline
-from model.scoring import AgentModel
-from model.thought_tree import monte_carlo_rollout
+from model.reward_model import RewardModelConfig, fit_reward_model, reward_accuracy
+from model.rollout import monte_carlo_rollout
 from model.toy import BanditState, ContextualBandit, Corridor, hidden_preference_pairs
 from tests.model.conftest import tiny_config
 
@@ -175,7 +170,9 @@ def test_bradley_terry_reward_model_ranks_held_out_pairs():
     held_out = hidden_preference_pairs(200, seed=1)
     before = reward_accuracy(model, held_out)
     fit_reward_model(
-        model, hidden_preference_pairs(600, seed=0), DPOConfig(lr=3e-3, epochs=12, batch_size=32)
+        model,
+        hidden_preference_pairs(600, seed=0),
+        RewardModelConfig(lr=3e-3, epochs=12, batch_size=32),
     )
     assert before < 0.7
     assert reward_accuracy(model, held_out) >= 0.95

@@ -7,13 +7,13 @@ import math
 import pytest
 import torch
 
+from model.agent_model import AgentModel
 from model.networks import (
     NetworkConfig,
     TransformerPolicyNetwork,
     TransformerRewardModel,
     TransformerValueNetwork,
 )
-from model.scoring import AgentModel
 from tests.model.conftest import tiny_config
 
 

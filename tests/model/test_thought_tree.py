@@ -8,8 +8,9 @@ import time
 
 import pytest
 
-from model.scoring import AgentModel
-from model.thought_tree import SearchConfig, ThoughtTree, evaluator_from_model, monte_carlo_rollout
+from model.agent_model import AgentModel
+from model.rollout import monte_carlo_rollout
+from model.thought_tree import SearchConfig, ThoughtTree, predictor_from_model
 from model.toy import Corridor, SyntheticTree
 from tests.model.conftest import tiny_config
 
@@ -55,13 +56,13 @@ def test_backup_values_on_a_tiny_tree():
     assert result.best_found.reward == 1.5 and result.best_found.actions == ["b", "c"]
     assert result.best_action_sequence() == ["b", "c"]
     assert result.visit_distribution == [0.0, 1.0]
-    assert result.evaluations == 2  # root and b; terminals are not evaluated
+    assert result.predictions == 2  # root and b; terminals are not evaluated
 
 
 def test_visit_distribution_and_recommended_path():
     env = SyntheticTree(branching=3, depth=3, seed=2)
     result = ThoughtTree(
-        env, env.hint_evaluator(0.6), SearchConfig(num_simulations=60, stop_on_solution=False)
+        env, env.hint_predictor(0.6), SearchConfig(num_simulations=60, stop_on_solution=False)
     ).search(())
     assert math.isclose(sum(result.visit_distribution), 1.0)
     assert len(result.visit_distribution) == 3
@@ -75,23 +76,23 @@ def test_informative_prior_finds_best_leaf_with_far_fewer_simulations():
     # with an uninformative value the search needs a larger exploration constant to cover
     # the tree; both runs use the same one
     cfg = SearchConfig(num_simulations=3000, c_puct=5.0)
-    guided = ThoughtTree(env, env.hint_evaluator(0.7), cfg).search(env.root())
-    blind = ThoughtTree(env, env.uniform_evaluator, cfg).search(env.root())
+    guided = ThoughtTree(env, env.hint_predictor(0.7), cfg).search(env.root())
+    blind = ThoughtTree(env, env.uniform_predictor, cfg).search(env.root())
     assert guided.solved and blind.solved
     assert guided.best_found.reward == blind.best_found.reward == env.best_reward
     assert blind.simulations >= 3 * guided.simulations
     # a tiny budget is not enough without the prior
     short = ThoughtTree(
-        env, env.uniform_evaluator, SearchConfig(num_simulations=guided.simulations, c_puct=5.0)
+        env, env.uniform_predictor, SearchConfig(num_simulations=guided.simulations, c_puct=5.0)
     ).search(())
     assert not short.solved
 
 
 def test_stop_on_solution_and_full_budget():
     env = SyntheticTree(branching=3, depth=3, seed=4)
-    stop = ThoughtTree(env, env.hint_evaluator(0.8), SearchConfig(num_simulations=200)).search(())
+    stop = ThoughtTree(env, env.hint_predictor(0.8), SearchConfig(num_simulations=200)).search(())
     full = ThoughtTree(
-        env, env.hint_evaluator(0.8), SearchConfig(num_simulations=200, stop_on_solution=False)
+        env, env.hint_predictor(0.8), SearchConfig(num_simulations=200, stop_on_solution=False)
     ).search(())
     assert stop.solved and stop.simulations < 20
     assert full.solved and full.simulations == 200
@@ -113,7 +114,7 @@ def test_time_budget_is_respected_roughly():
 def test_root_noise_changes_priors_but_keeps_a_distribution():
     env = SyntheticTree(branching=4, depth=2, seed=0)
     cfg = SearchConfig(num_simulations=10, noise_fraction=0.25, seed=7, stop_on_solution=False)
-    root = ThoughtTree(env, env.uniform_evaluator, cfg).search(()).root
+    root = ThoughtTree(env, env.uniform_predictor, cfg).search(()).root
     priors = [c.prior for c in root.children]
     assert math.isclose(sum(priors), 1.0) and len(set(priors)) > 1
 
@@ -121,11 +122,11 @@ def test_root_noise_changes_priors_but_keeps_a_distribution():
 def test_search_with_model_evaluator_and_rollouts():
     env = Corridor(length=5, max_steps=6)
     model = AgentModel.create(tiny_config(env.vocab_size), seed=0)
-    evaluator = evaluator_from_model(model, env)
+    evaluator = predictor_from_model(model, env)
     result = ThoughtTree(env, evaluator, SearchConfig(num_simulations=30)).search(
         env.reset(random.Random(0))
     )
-    assert result.evaluations >= 1 and result.best_found is not None
+    assert result.predictions >= 1 and result.best_found is not None
 
     trajs = monte_carlo_rollout(
         env, evaluator, env.reset(random.Random(1)), depth=4, n_rollouts=3, rng=random.Random(0)
@@ -160,14 +161,14 @@ def test_lazy_search_still_finds_the_best_leaf():
     cfg = SearchConfig(
         num_simulations=4000, c_puct=5.0, lazy_expansion=True, stop_on_solution=False
     )
-    result = ThoughtTree(env, env.uniform_evaluator, cfg).search(env.root())
+    result = ThoughtTree(env, env.uniform_predictor, cfg).search(env.root())
     assert tuple(result.best_found.actions) == env.best_path
 
 
 def test_transition_budget_counts_real_evaluations():
     env = SyntheticTree(branching=4, depth=3, seed=2)
     cfg = SearchConfig(num_simulations=10_000, max_transitions=25, stop_on_solution=False)
-    result = ThoughtTree(env, env.uniform_evaluator, cfg).search(env.root())
+    result = ThoughtTree(env, env.uniform_predictor, cfg).search(env.root())
     assert result.transitions == 25
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sandbox_helpers import CALC, make_project, tree_hash, wait_gone
 
-from sea_lsp.sandbox import Limits, Sandbox
+from sea_lsp.sandbox.sandbox import Limits, Sandbox
 
 FIXED = CALC.replace("a - b", "a + b")
 

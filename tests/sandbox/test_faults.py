@@ -6,8 +6,9 @@ from pathlib import Path
 
 from sandbox_helpers import make_project
 
-from sea_lsp.faults import is_test_file, localize, ochiai_scores
-from sea_lsp.sandbox import Limits, Sandbox, TestOutcome, TestRun
+from sea_lsp.agent.faults import is_test_file, localize, ochiai_scores
+from sea_lsp.sandbox.results import TestOutcome, TestRun
+from sea_lsp.sandbox.sandbox import Limits, Sandbox
 
 
 def _run() -> TestRun:

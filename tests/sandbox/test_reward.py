@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from sea_lsp.reward import COMPILE_PENALTY, PARSE_PENALTY, REGRESSION_WEIGHT, reward_function
-from sea_lsp.sandbox import TestOutcome, TestRun
+from sea_lsp.agent.reward import COMPILE_PENALTY, PARSE_PENALTY, REGRESSION_WEIGHT, reward_function
+from sea_lsp.sandbox.results import TestOutcome, TestRun
 
 
 def run(**outcomes: str) -> TestRun:

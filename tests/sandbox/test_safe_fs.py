@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from lsprotocol import types as lsp
 
-from sea_lsp.changes import Change, ChangeError, FileOp, TextEdit
-from sea_lsp.safe_fs import UnsafePathError, WorkspaceFS, to_workspace_edit
+from sea_lsp.workspace.changes import Change, ChangeError, FileOp, TextEdit
+from sea_lsp.workspace.safe_fs import UnsafePathError, WorkspaceFS, to_workspace_edit
 
 
 @pytest.fixture

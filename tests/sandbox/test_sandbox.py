@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sandbox_helpers import CALC, make_project, tree_hash, wait_gone
 
-from sea_lsp.sandbox import ExecutionRefused, Limits, Sandbox
+from sea_lsp.sandbox.sandbox import ExecutionRefused, Limits, Sandbox
 
 FAST = Limits(timeout_s=20, memory_mb=1024, cpu_s=20, max_processes=32)
 

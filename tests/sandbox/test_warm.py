@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sandbox_helpers import make_project
 
-from sea_lsp.sandbox import Limits, Sandbox
+from sea_lsp.sandbox.sandbox import Limits, Sandbox
 
 PKG_TESTS = """\
 from pkg.mod import f

@@ -7,11 +7,11 @@ from pathlib import Path
 from types import SimpleNamespace
 
 from sea_lsp.actions.base import Candidate
-from sea_lsp.changes import Change, TextEdit
 from sea_lsp.config import Settings
 from sea_lsp.server import code_actions
-from sea_lsp.symbols import SymbolIndex
-from sea_lsp.workspace import Workspace
+from sea_lsp.workspace.changes import Change, TextEdit
+from sea_lsp.workspace.symbols import SymbolIndex
+from sea_lsp.workspace.workspace import Workspace
 
 SOURCE = "def mean(xs):\n    return sum(xs) / (len(xs) - 1)\n\n\ndef top(a, b):\n    return a < b\n"
 
@@ -69,8 +69,8 @@ def test_candidates_for_stays_on_the_cursor_line(tmp_path: Path) -> None:
 
 
 def test_workspace_edit_matches_the_general_conversion(tmp_path: Path) -> None:
-    from sea_lsp.safe_fs import to_workspace_edit
     from sea_lsp.server.edits import workspace_edit
+    from sea_lsp.workspace.safe_fs import to_workspace_edit
 
     ws = Workspace(tmp_path)
     text = "s = 'héllo 😀'\nx = 1\n"

@@ -21,7 +21,8 @@ from tests.server.conftest import STATS, open_doc, start_client
 pytestmark = pytest.mark.e2e
 
 needs_agent = pytest.mark.skipif(
-    importlib.util.find_spec("sea_lsp.agent") is None, reason="sea_lsp.agent not installed"
+    importlib.util.find_spec("sea_lsp.agent.search") is None,
+    reason="sea_lsp.agent.search not installed",
 )
 SNIPPETS = ["(", ")", "x", "def ", ":", "# note\n", "'''", "\n"]
 

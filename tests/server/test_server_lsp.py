@@ -11,7 +11,7 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 from pytest_lsp import LanguageClient, client_capabilities
 
-from sea_lsp.feedback import FeedbackStore
+from sea_lsp.feedback.store import FeedbackStore
 from tests.server.conftest import STATS, open_doc, start_client
 
 pytestmark = pytest.mark.e2e

@@ -8,13 +8,14 @@ import importlib.util
 import pytest
 from lsprotocol import types as lsp
 
-from sea_lsp.feedback import FeedbackStore
+from sea_lsp.feedback.store import FeedbackStore
 from tests.server.conftest import open_doc, spawn_server, start_client
 
 pytestmark = [
     pytest.mark.e2e,
     pytest.mark.skipif(
-        importlib.util.find_spec("sea_lsp.agent") is None, reason="sea_lsp.agent not installed"
+        importlib.util.find_spec("sea_lsp.agent.search") is None,
+        reason="sea_lsp.agent.search not installed",
     ),
 ]
 

@@ -6,7 +6,7 @@ import threading
 from types import SimpleNamespace
 
 from sea_lsp.server import warmup
-from sea_lsp.workspace import Workspace
+from sea_lsp.workspace.workspace import Workspace
 
 SOURCE = "def mean(xs):\n    return sum(xs) / len(xs)\n"
 

@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from sea_lsp.feedback import FeedbackStore, Offer
-from sea_lsp.vocab import VOCAB_VERSION
+from sea_lsp.encoding.vocab import VOCAB_VERSION
+from sea_lsp.feedback.store import FeedbackStore, Offer
 
 # Two kinds of candidate with distinct tokens; the synthetic user always takes KIND_B (the
 # untrained seed-0 policy happens to rank KIND_A first, so it starts far from the user).

@@ -1,6 +1,6 @@
 """The repair benchmark's held-out modules never reach pretraining."""
 
-from sea_lsp.bench.repair_corpus import HELD_OUT_MODULES
+from sea_lsp.training.held_out import HELD_OUT_MODULES
 from sea_lsp.training.mutants import corpus_files, default_corpus
 
 

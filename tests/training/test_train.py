@@ -6,9 +6,9 @@ import errno
 import sqlite3
 
 import model.checkpoint as ckpt
+from model.agent_model import AgentModel
 from model.checkpoint import load_checkpoint
 from model.networks import NetworkConfig
-from model.scoring import AgentModel
 from sea_lsp import model_store
 from sea_lsp.training import train
 from sea_lsp.training.feedback_data import load_feedback

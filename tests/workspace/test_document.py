@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sea_lsp.languages import PYTHON
-from sea_lsp.positions import LineIndex, PositionError
-from sea_lsp.workspace import Document
+from sea_lsp.workspace.languages import PYTHON
+from sea_lsp.workspace.positions import LineIndex, PositionError
+from sea_lsp.workspace.workspace import Document
 
 SOURCE = 'def f(x):\n    """é 😀 中"""\n    return x + 1\r\n\nclass C:\n    y = [1, 2]\n'
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from sea_lsp import vocab as V
 from sea_lsp.actions.base import Candidate, NodeRef
-from sea_lsp.changes import Change, FileOp, TextEdit
-from sea_lsp.encoding import (
+from sea_lsp.encoding import vocab
+from sea_lsp.encoding.encoder import (
     MAX_CANDIDATE_TOKENS,
     MAX_STATE_TOKENS,
     VOCAB_SIZE,
@@ -19,8 +18,9 @@ from sea_lsp.encoding import (
     encode_state,
     tokenize_snippet,
 )
-from sea_lsp.overlay import Overlay
-from sea_lsp.workspace import Workspace
+from sea_lsp.workspace.changes import Change, FileOp, TextEdit
+from sea_lsp.workspace.overlay import Overlay
+from sea_lsp.workspace.workspace import Workspace
 
 SRC = """import os
 
@@ -45,13 +45,13 @@ def state(v, start=None, end=None, **kw) -> StateInput:
 
 def test_stable_ids_are_hard_coded():
     # CRC-32 buckets: identical in every process and on every machine
-    assert V.ident("total") == 4354
-    assert V.task_word("fix") == 1754
-    assert V.named_kind("function_definition") == 180
-    assert V.anon_kind("==") == 415
-    assert V.special("[TASK]") == 2
-    assert (V.number(3), V.number(1000), V.number(-5)) == (67, 119, 122)
-    assert V.named_kind("kind_from_a_newer_grammar") == 367  # overflow range, no shift
+    assert vocab.ident("total") == 4354
+    assert vocab.task_word("fix") == 1754
+    assert vocab.named_kind("function_definition") == 180
+    assert vocab.anon_kind("==") == 415
+    assert vocab.special("[TASK]") == 2
+    assert (vocab.number(3), vocab.number(1000), vocab.number(-5)) == (67, 119, 122)
+    assert vocab.named_kind("kind_from_a_newer_grammar") == 367  # overflow range, no shift
 
 
 def test_state_is_deterministic_bounded_and_in_vocab(tmp_path):
@@ -62,8 +62,8 @@ def test_state_is_deterministic_bounded_and_in_vocab(tmp_path):
     assert 0 < len(first) <= MAX_STATE_TOKENS
     assert all(0 < t < VOCAB_SIZE for t in first)
     code = (
-        "from sea_lsp.overlay import Overlay; from sea_lsp.workspace import Workspace;"
-        "from sea_lsp.encoding import StateInput, encode_state; import sys;"
+        "from sea_lsp.workspace.overlay import Overlay; from sea_lsp.workspace.workspace import Workspace;"
+        "from sea_lsp.encoding.encoder import StateInput, encode_state; import sys;"
         f"v = Overlay(Workspace({str(tmp_path)!r}), {{'pkg/m.py': {SRC!r}}});"
         f"print(encode_state(StateInput(v, 'fix the failing test', 'pkg/m.py', {s.focus_start}, "
         f"{s.focus_end}, diagnostics=['E: bad operand'])))"
@@ -84,7 +84,7 @@ def test_every_section_survives_long_inputs(tmp_path):
     tokens = encode_state(s)
     assert MAX_STATE_TOKENS - 16 <= len(tokens) <= MAX_STATE_TOKENS
     for header in ("[TASK]", "[PATH]", "[FOCUS]", "[CONTEXT]", "[DIAG]", "[FAIL]", "[SUMMARY]"):
-        assert V.special(header) in tokens, header
+        assert vocab.special(header) in tokens, header
 
 
 def test_focus_changes_the_encoding(tmp_path):
@@ -92,26 +92,26 @@ def test_focus_changes_the_encoding(tmp_path):
     at_sub = encode_state(state(v, SRC.index("a - b")))
     at_add = encode_state(state(v, SRC.index("a + b")))
     assert at_sub != at_add
-    assert V.ident("total") in at_add  # the focus statement's identifiers are seen
+    assert vocab.ident("total") in at_add  # the focus statement's identifiers are seen
 
 
 def test_syntax_errors_become_tokens(tmp_path):
     broken = "def f(a:\n    return a +\n"
     v = view(tmp_path, {"pkg/m.py": broken})
     tokens = encode_state(state(v, broken.index("return")))
-    assert V.special("[ERROR]") in tokens or V.special("[MISSING]") in tokens
+    assert vocab.special("[ERROR]") in tokens or vocab.special("[MISSING]") in tokens
     assert len(tokens) <= MAX_STATE_TOKENS
-    assert V.special("[ERROR]") in encode_file(v, "pkg/m.py")
+    assert vocab.special("[ERROR]") in encode_file(v, "pkg/m.py")
 
 
 def test_no_focus_and_unknown_files(tmp_path):
     v = view(tmp_path, {"pkg/m.py": SRC, "notes.txt": "hello"})
     assert encode_state(StateInput(v, "add docs")) == encode_state(StateInput(v, "add docs"))
     tokens = encode_state(StateInput(v, "x", "notes.txt", 0, 1))
-    assert V.special("[NO_TREE]") in tokens
-    assert encode_file(v, "notes.txt")[-1] == V.special("[NO_TREE]")
+    assert vocab.special("[NO_TREE]") in tokens
+    assert encode_file(v, "notes.txt")[-1] == vocab.special("[NO_TREE]")
     whole = encode_file(v, "pkg/m.py")
-    assert V.ident("add") in whole and V.ident("sub") in whole
+    assert vocab.ident("add") in whole and vocab.ident("sub") in whole
 
 
 def test_candidates_encode_edits_kinds_and_file_ops(tmp_path):
@@ -139,9 +139,9 @@ def test_candidates_encode_edits_kinds_and_file_ops(tmp_path):
     assert [c.tokens for c in (fix, other, new_file)] == encoded
     assert all(0 < len(t) <= MAX_CANDIDATE_TOKENS for t in encoded)
     assert encoded[0] != encoded[1]
-    assert V.anon_kind("-") in encoded[0] and V.anon_kind("+") in encoded[0]
-    assert V.named_kind("binary_operator") in encoded[0]
-    assert V.special("[CREATE]") in encoded[2] and V.ident("test_sub") in encoded[2]
+    assert vocab.anon_kind("-") in encoded[0] and vocab.anon_kind("+") in encoded[0]
+    assert vocab.named_kind("binary_operator") in encoded[0]
+    assert vocab.special("[CREATE]") in encoded[2] and vocab.ident("test_sub") in encoded[2]
     assert encode_candidate(fix, v) == encoded[0]
     big = Candidate("x", "big", Change(edits=(TextEdit("pkg/m.py", 0, len(SRC), "y = 1\n" * 500),)))
     assert len(encode_candidate(big, v)) == MAX_CANDIDATE_TOKENS
@@ -150,6 +150,6 @@ def test_candidates_encode_edits_kinds_and_file_ops(tmp_path):
 def test_snippet_lexer():
     tokens = tokenize_snippet("if x == 10: return 'a'  # c")
     assert tokens == [
-        V.anon_kind("if"), V.ident("x"), V.anon_kind("=="), V.number(10), V.anon_kind(":"),
-        V.anon_kind("return"), V.special("[STR]"), V.literal("'a'"), V.special("[COMMENT]"),
+        vocab.anon_kind("if"), vocab.ident("x"), vocab.anon_kind("=="), vocab.number(10), vocab.anon_kind(":"),
+        vocab.anon_kind("return"), vocab.special("[STR]"), vocab.literal("'a'"), vocab.special("[COMMENT]"),
     ]  # fmt: skip

@@ -7,10 +7,10 @@ import subprocess
 import pytest
 
 from sea_lsp.actions.base import WorkspaceView
-from sea_lsp.changes import Change, ChangeError, FileOp, TextEdit
-from sea_lsp.languages import PYTHON
-from sea_lsp.overlay import Overlay
-from sea_lsp.workspace import Workspace
+from sea_lsp.workspace.changes import Change, ChangeError, FileOp, TextEdit
+from sea_lsp.workspace.languages import PYTHON
+from sea_lsp.workspace.overlay import Overlay
+from sea_lsp.workspace.workspace import Workspace
 
 MOD = "def add(a, b):\n    return a - b\n"
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sea_lsp.positions import LineIndex, PositionError
+from sea_lsp.workspace.positions import LineIndex, PositionError
 
 TEXT = "a = '😀x'\r\n# 中文注释\nz = 1\rlast"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from sea_lsp.overlay import Overlay
-from sea_lsp.symbols import SymbolIndex, module_for_path
-from sea_lsp.workspace import Workspace
+from sea_lsp.workspace.overlay import Overlay
+from sea_lsp.workspace.symbols import SymbolIndex, module_for_path
+from sea_lsp.workspace.workspace import Workspace
 
 MOD = """import os.path as osp, sys
 from ..util import helper as h, other

@@ -7,7 +7,7 @@ import os
 import pytest
 
 from sea_lsp.actions.base import WorkspaceView
-from sea_lsp.workspace import OutsideWorkspaceError, Workspace
+from sea_lsp.workspace.workspace import OutsideWorkspaceError, Workspace
 
 
 def write(root, rel, data: bytes | str = "x = 1\n"):

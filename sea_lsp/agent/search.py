@@ -1,0 +1,425 @@
+"""The agent: ``assign_task`` turns words into a task, ``execute_task`` searches for a
+verified change with the ThoughtTree and reports it.
+
+Nothing is written to the user's files here: the result carries the change, the diff and
+the test outcomes before and after; the caller decides whether to apply it.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections.abc import Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from model.thought_tree import SearchConfig, ThoughtTree
+from sea_lsp.agent import checks
+from sea_lsp.agent.environment import SEState, SoftwareEngineeringEnv
+from sea_lsp.agent.task import (
+    CAPABILITIES,
+    Task,
+    TaskError,
+    classify,
+    named_identifiers,
+    named_path,
+)
+from sea_lsp.config import Settings
+from sea_lsp.encoding.encoder import encode_state
+from sea_lsp.workspace.changes import Change
+from sea_lsp.workspace.overlay import Overlay
+from sea_lsp.workspace.symbols import SymbolIndex
+from sea_lsp.workspace.workspace import Workspace
+
+RANKINGS = ("policy", "uniform", "random")
+# Fault localisation is a prior too: a candidate on the most suspicious line keeps its
+# policy prior, one on a line no failing test reached keeps a tenth of it.
+LOCALITY_FLOOR = 0.1
+VALUE_WEIGHT = 0.5  # the value network's estimate counts half as much as a real test run
+
+
+def rank_priors(priors: Sequence[float]) -> list[float]:
+    """The policy's order as priors 1/(rank+1), renormalised. The policy is trained to pick
+    one fix, so its softmax is sharp; searching with it as is would spend the whole budget
+    under its first guess, while its ranking is what it is good at."""
+    order = sorted(range(len(priors)), key=lambda i: -priors[i])
+    out = [0.0] * len(priors)
+    for rank, i in enumerate(order):
+        out[i] = 1.0 / (rank + 1)
+    total = sum(out) or 1.0
+    return [p / total for p in out]
+
+
+@dataclass
+class TaskProgress:
+    evaluations: int
+    budget: int
+    best_reward: float
+    elapsed_s: float
+    message: str = ""
+
+
+@dataclass
+class TaskResult:
+    task: Task
+    solved: bool
+    summary: str
+    change: Change = field(default_factory=Change)
+    diff: str = ""
+    steps: list[str] = field(default_factory=list)
+    tests_before: Any = None  # sandbox.TestRun
+    tests_after: Any = None
+    stats: dict[str, Any] = field(default_factory=dict)
+    offer: dict[str, Any] = field(default_factory=dict)  # the root's encoded choice, for feedback
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "task": {"kind": self.task.kind, "text": self.task.text, "focus": self.task.focus_path},
+            "solved": self.solved,
+            "summary": self.summary,
+            "steps": self.steps,
+            "diff": self.diff,
+            "tests_before": _run_summary(self.tests_before),
+            "tests_after": _run_summary(self.tests_after),
+            "stats": self.stats,
+        }
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def _run_summary(run: Any) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    return {"passed": len(run.passed), "failed": sorted(run.failed), "error": run.error}
+
+
+def assign_task(
+    text: str,
+    workspace: Workspace,
+    *,
+    settings: Settings,
+    focus_path: str | None = None,
+    focus_range: tuple[int, int] | None = None,
+) -> Task:
+    """Work out what the words ask for and where; cheap (runs nothing)."""
+    text = (text or "").strip()
+    if not text:
+        raise TaskError(f"the task is empty: say what to do, e.g. {CAPABILITIES}")
+    kind = classify(text)
+    if kind is None:
+        if settings.llm.enabled:
+            kind = "free"
+        else:
+            raise TaskError(
+                f"I can't do {text!r}. I can do: {CAPABILITIES}. Free-form tasks need an "
+                "LLM endpoint (set sea.llm.baseUrl and sea.llm.model)."
+            )
+    files = workspace.files()
+    if not any(f.endswith(".py") for f in files) and kind != "file":
+        raise TaskError(
+            f"{workspace.root} is not a Python project (no .py files found): open the "
+            "project's folder"
+        )
+    task = Task(kind=kind, text=text)
+    if focus_path is not None:
+        focus_path = workspace.normalize(focus_path)
+        if workspace.read_text(focus_path) is None:
+            raise TaskError(f"{focus_path} is not a readable file in {workspace.root}")
+        task.focus_path = focus_path
+        if focus_range is not None:
+            task.focus_start, task.focus_end = focus_range
+    if kind in ("docs", "tests"):
+        _focus_on_named(task, workspace)
+    elif kind in ("syntax", "imports") and task.focus_path is None:
+        task.focus_path = _file_needing(kind, workspace, files)
+    elif kind == "file":
+        task.name = named_path(text)
+        if task.name is None:
+            raise TaskError("which file? name it, e.g. 'create module pkg/util.py'")
+    elif kind == "repair" and not settings.trusted:
+        raise TaskError(_untrusted(workspace.root))
+    return task
+
+
+def _file_needing(kind: str, workspace: Workspace, files: list[str]) -> str:
+    """The first Python file with a syntax error (or an undefined name, for imports)."""
+    from sea_lsp.actions.imports import undefined_names
+
+    for path in files:
+        if not path.endswith(".py"):
+            continue
+        tree = workspace.tree(path)
+        if tree is None:
+            continue
+        if kind == "syntax" and tree.root_node.has_error:
+            return path
+        if kind == "imports" and not tree.root_node.has_error and undefined_names(tree):
+            return path
+    what = "syntax errors" if kind == "syntax" else "undefined names"
+    raise TaskError(f"no Python file in {workspace.root} has {what}; nothing to fix")
+
+
+def _untrusted(root: Path) -> str:
+    return (
+        f"fixing failing tests runs them, and {root} is not trusted: trust the workspace "
+        "(VS Code workspace trust, `sea-lsp run --workspace DIR`, or the sea.trusted setting)"
+    )
+
+
+def _focus_on_named(task: Task, workspace: Workspace) -> None:
+    """Point the task at the function or class its words name."""
+    index = SymbolIndex(workspace)
+    for name in named_identifiers(task.text):
+        defs = [d for d in index.definitions(name) if d.kind in ("function", "class")]
+        if task.focus_path:
+            defs = [d for d in defs if d.path == task.focus_path] or defs
+        if defs:
+            d = defs[0]
+            task.name, task.focus_path, task.focus_start, task.focus_end = (
+                name,
+                d.path,
+                d.start,
+                d.end,
+            )
+            return
+    if task.focus_path is None:
+        raise TaskError(
+            f"which function? name one that exists in the workspace, e.g. "
+            f"'{task.text.split()[0]} NAME', or open the file and run the task there"
+        )
+
+
+def _editor_texts(workspace: Any) -> dict[str, str]:
+    """Open documents' texts when the view is an editor's workspace (none otherwise)."""
+    texts = getattr(workspace, "open_texts", None)
+    return texts() if callable(texts) else {}
+
+
+def execute_task(
+    task: Task,
+    workspace: Workspace,
+    *,
+    settings: Settings,
+    model: Any = None,
+    progress: Callable[[TaskProgress], None] | None = None,
+    cancel: threading.Event | None = None,
+    ranking: str = "policy",
+    seed: int = 0,
+    max_depth: int | None = None,
+) -> TaskResult:
+    """Search for a verified change for ``task``; raises TaskError when it cannot start."""
+    from sea_lsp.sandbox.sandbox import Limits, Sandbox
+
+    if ranking not in RANKINGS:
+        raise ValueError(f"ranking must be one of {RANKINGS}")
+    if settings.budget_evaluations <= 0 or settings.budget_seconds <= 0:
+        raise TaskError("the budget must allow at least one evaluation and a positive time")
+    started = time.monotonic()
+    sandbox = Sandbox(
+        workspace.root,
+        trusted=settings.trusted,
+        limits=Limits(timeout_s=settings.test_timeout_s),
+        test_command=settings.test_command,
+        editor_texts=_editor_texts(workspace),
+    )
+    base = Overlay(workspace)
+    with ExitStack() as stack:
+        env, baseline = _environment(task, workspace, sandbox, settings, stack, max_depth)
+        predictor = _predictor(env, model, ranking, seed)
+        budget = settings.budget_evaluations
+        root = SEState(overlay=base, run=baseline, level=0.0)
+        tree = ThoughtTree(
+            env,
+            predictor,
+            SearchConfig(
+                num_simulations=20 * budget,
+                max_transitions=budget,
+                time_budget_s=max(0.0, settings.budget_seconds - (time.monotonic() - started)),
+                max_depth=env.max_depth,
+                stop_on_solution=True,
+                lazy_expansion=True,
+                prune_exhausted=True,
+                max_backup=True,
+                c_puct=0.5,  # real rewards decide; priors order the breadth (fpu below)
+                min_q_span=1.0,
+                fpu=0.0,  # rewards are improvements: an untried edit is assumed to change nothing,
+                fpu_offset=0.05,  # and a tried one is revisited once it helps more than this  # rewards live in about [-2, 1]: a step cost is not a signal
+                seed=seed,
+            ),
+            value_fn=_value_fn(env, model, ranking, root),
+        )
+        best: list[SEState] = []  # the best state by level; a solved one ends the search
+
+        def on_simulation(sims: int, node: Any) -> None:
+            state = node.state
+            if state.level is not None and (not best or state.level > best[0].level):
+                best[:] = [state]
+            if progress is not None:
+                progress(
+                    TaskProgress(
+                        evaluations=env.evaluations,
+                        budget=budget,
+                        best_reward=best[0].level if best else 0.0,
+                        elapsed_s=time.monotonic() - started,
+                        message=state.steps[-1].title if state.steps else "",
+                    )
+                )
+            if cancel is not None and cancel.is_set():
+                raise _Cancelled
+
+        try:
+            result = tree.search(root, on_simulation=on_simulation)
+        except _Cancelled:
+            return TaskResult(
+                task=task,
+                solved=False,
+                summary=f"cancelled after {env.evaluations} evaluations; nothing was changed",
+                tests_before=baseline,
+                stats={"evaluations": env.evaluations, "elapsed_s": time.monotonic() - started},
+            )
+    top = best[0] if best else None
+    return _report(task, env, result, top, baseline, sandbox, settings, started, root)
+
+
+def _environment(
+    task: Task,
+    workspace: Workspace,
+    sandbox: Any,
+    settings: Settings,
+    stack: ExitStack,
+    max_depth: int | None,
+) -> tuple[SoftwareEngineeringEnv, Any]:
+    extra = []
+    if settings.llm.enabled:
+        from sea_lsp.actions.llm import LLMGenerator
+
+        extra.append(LLMGenerator(settings.llm))
+    baseline = None
+    if task.kind in ("repair", "free") or settings.trusted:
+        baseline = checks.baseline_run(task, workspace, sandbox, settings)
+    env = SoftwareEngineeringEnv(
+        task,
+        trusted=settings.trusted,
+        sandbox=sandbox if settings.trusted else None,
+        baseline=baseline,
+        max_depth=max_depth or (2 if task.kind in ("repair", "free") else 1),
+        extra_generators=extra,
+    )
+    checks.attach_scorer(env, task, workspace, sandbox, baseline, stack)
+    return env, baseline
+
+
+def _predictor(env: SoftwareEngineeringEnv, model: Any, ranking: str, seed: int):
+    rng = random.Random(seed)
+
+    def evaluate(state: SEState, candidates: Sequence[Any]) -> tuple[list[float], float]:
+        n = len(candidates)
+        if ranking == "random":
+            weights = [rng.random() for _ in range(n)]
+            return weights, 0.0
+        if ranking == "uniform" or model is None:
+            return [1.0] * n, 0.0
+        obs = env.observe(state, candidates)
+        priors, value = model.evaluate(obs.state_tokens, obs.candidate_tokens)
+        local = env.locality(state, candidates)
+        ranked = rank_priors(priors)
+        mixed = [p * (LOCALITY_FLOOR + w) for p, w in zip(ranked, local, strict=True)]
+        return mixed, value
+
+    return evaluate
+
+
+def _value_fn(env: SoftwareEngineeringEnv, model: Any, ranking: str, root: SEState):
+    """Leaf value of a state entered but not expanded: how much closer to fixed the value
+    network thinks it is than the start state (rewards are improvements, so is this)."""
+    if model is None or ranking != "policy":
+        return None
+    cache: dict[int, float] = {}
+
+    def fixedness(state: SEState) -> float:
+        key = id(state)
+        if key not in cache:
+            cache[key] = model.value(encode_state(env.state_input(state)))
+        return cache[key]
+
+    def value(state: SEState) -> float:
+        return VALUE_WEIGHT * (fixedness(state) - fixedness(root))
+
+    return value
+
+
+def _report(task, env, result, top, baseline, sandbox, settings, started, root) -> TaskResult:
+    best: SEState | None = top if top is not None and top.solved else None
+    stats = {
+        "evaluations": env.evaluations,
+        "simulations": result.simulations,
+        "transitions": result.transitions,
+        "elapsed_s": round(time.monotonic() - started, 3),
+        "root_candidates": len(result.root.children),
+        "best_level": None if top is None else round(top.level, 4),
+    }
+    offer = _root_offer(env, result, root, best)
+    if best is None:
+        tried = [c.title for c in (top.steps if top is not None else result.best_actions[:3])]
+        summary = (
+            f"No verified {task.kind} change found in {env.evaluations} evaluations "
+            f"({stats['elapsed_s']:.1f} s)."
+        )
+        if tried:
+            summary += " Most promising tries: " + "; ".join(tried) + "."
+        return TaskResult(task, False, summary, tests_before=baseline, stats=stats, offer=offer)
+    change = Change()
+    for step in best.steps:
+        change = change.then(step.change)
+    after, verdict = checks.verify(task, best, sandbox, settings, baseline)
+    stats["verification"] = verdict
+    solved = after is None or verdict == "verified"
+    titles = [c.title for c in best.steps]
+    summary = (
+        f"Verified: {', '.join(titles)}."
+        if solved
+        else f"A change was found but did not verify ({verdict})."
+    )
+    return TaskResult(
+        task=task,
+        solved=solved,
+        summary=summary,
+        change=change,
+        diff=best.overlay.diff(),
+        steps=titles,
+        tests_before=baseline,
+        tests_after=after,
+        stats=stats,
+        offer=offer,
+    )
+
+
+OFFER_SIZE = 16  # root candidates logged with a task result: the plan's first step and the
+# alternatives the search weighed most, so an accept or a reject yields preference pairs
+
+
+def _root_offer(env, result, root: SEState, best: SEState | None) -> dict[str, Any]:
+    """The root's most-visited candidates as the feedback store records them."""
+    actions = result.root.actions
+    if not actions:
+        return {}
+    visits = [c.visits for c in result.root.children]
+    first = best.steps[0] if best is not None and best.steps else None
+    order = sorted(range(len(actions)), key=lambda i: (actions[i] is not first, -visits[i], i))
+    keep = order[:OFFER_SIZE]
+    chosen = 0 if first is not None else None
+    offered = [actions[i] for i in keep]
+    obs = env.observe(root, offered)
+    return {
+        "state_tokens": obs.state_tokens,
+        "candidate_tokens": obs.candidate_tokens,
+        "kinds": [a.kind for a in offered],
+        "titles": [a.title for a in offered],
+        "chosen": chosen,
+        "visits": [visits[i] for i in keep],
+    }

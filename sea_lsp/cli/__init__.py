@@ -1,0 +1,1 @@
+"""The ``sea-lsp`` command line: one module per subcommand family (``main`` routes)."""

@@ -1,0 +1,1 @@
+"""States and candidates as token sequences for the networks, with a versioned vocabulary."""

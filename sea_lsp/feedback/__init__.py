@@ -1,0 +1,1 @@
+"""What the user accepted and rejected: offers and their outcomes in SQLite (WAL)."""
