@@ -48,8 +48,31 @@ FAMILY_ORDER = (
     "delete_stmt",
     "insert_copy",
     "insert_template",
+    "swap_operands",
+    "operand_plus",
+    "return_value",
+    "attribute",
+    "two_token",
+    "add_slice",
+    "wrap_two",
+    "call_to_assign",
+    "insert_control",
+    "swap_stmt",
 )
 _RANK = {f: i for i, f in enumerate(FAMILY_ORDER)}
+# How often each family is the fix of a real bug, relative (set by hand from fix-pattern
+# studies of real one-line bugs; the learned policy refines the order).
+FAMILY_PRIOR = {
+    "compare_swap": 1.0, "off_by_one": 1.0, "identifier": 1.0, "constant": 0.8,
+    "arith_swap": 0.7, "slice": 0.6, "operand_plus": 0.6, "return_value": 0.6,
+    "augassign_swap": 0.5, "bool_swap": 0.5, "negate": 0.5, "method_swap": 0.5,
+    "constant_swap": 0.5, "replace_operand": 0.5, "delete_stmt": 0.5, "insert_copy": 0.5,
+    "attribute": 0.5, "swap_operands": 0.4, "name_swap_call": 0.4, "swap_args": 0.4,
+    "drop_operand": 0.4, "guard": 0.4, "insert_after_block": 0.4, "insert_control": 0.4,
+    "swap_elements": 0.3, "drop_condition": 0.3, "unwrap_call": 0.3, "wrap_call": 0.3,
+    "wrap_two": 0.3, "insert_template": 0.3, "add_slice": 0.3, "call_to_assign": 0.3,
+    "two_token": 0.2, "swap_stmt": 0.3,
+}  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
 EDITOR_LIMIT = 24  # repair candidates per editor request: the menu shows 20 (MAX_OFFERED)
@@ -69,6 +92,7 @@ TOKEN_FAMILIES = frozenset(
         "name_swap_call",
         "insert_copy",
         "insert_template",
+        "insert_control",
     }
 )
 
@@ -107,6 +131,40 @@ def regions(ctx: ActionContext) -> list[Region]:
         got = focus.source(ctx.view, ctx.focus_path)  # bytes kept per document version
         start, end = focus.focus_range(ctx, got[0] if got else b"") or (start, end)
     return [Region(ctx.focus_path, start=start, end=end)]
+
+
+def line_weights(ctx: ActionContext, count: int) -> list[float]:
+    """How likely each of the first ``count`` regions holds the fault: its localisation
+    score over the top score, squared (scores of the faulty line cluster near the top);
+    1 for every region when there is no localisation (a focus range)."""
+    scores: list[float] = []
+    seen: set[tuple[str, int]] = set()
+    for s in ctx.suspicious:
+        if (s.path, s.line) not in seen and s.line >= 1:
+            seen.add((s.path, s.line))
+            scores.append(s.score)
+    top = max(scores, default=0.0)
+    if top <= 0:
+        return [1.0] * count
+    return [(scores[i] / top) ** 2 if i < len(scores) else 0.0 for i in range(count)]
+
+
+def order(found: list[Found], weights: list[float]) -> list[Found]:
+    """Most probable fix first: P(line) x P(family) / sqrt(the family's candidates there).
+    Lines localisation cannot tell apart are interleaved by family instead of taken whole
+    in path and line order; a family that offers dozens of variants on a line (names,
+    templates) spreads its share over them."""
+    counts: dict[tuple[int, str], int] = {}
+    for f in found:
+        key = (f.region, f.mutation.family)
+        counts[key] = counts.get(key, 0) + 1
+
+    def score(f: Found) -> float:
+        w = weights[f.region] if f.region < len(weights) else 0.0
+        prior = FAMILY_PRIOR.get(f.mutation.family, 0.2)
+        return w * prior / counts[(f.region, f.mutation.family)] ** 0.5
+
+    return sorted(found, key=lambda f: (-score(f), f.rank, f.seq))
 
 
 def _nodes(site: Site, region: Region) -> Iterator[Node]:
@@ -299,7 +357,8 @@ class RepairGenerator:
         limit = ctx.limit or EDITOR_LIMIT
         per_family: dict[str, int] = {}
         full: set[str] = set()  # editor: token families that already have ``limit`` candidates
-        for r_index, region in enumerate(regions(ctx)):
+        where = regions(ctx)
+        for r_index, region in enumerate(where):
             site = self._site(ctx, region.path)
             if site is None:
                 continue
@@ -309,12 +368,22 @@ class RepairGenerator:
             for m in mutations(site, region, full):
                 if site.data[m.start : m.end] == m.new_text.encode("utf-8"):
                     continue
+                if not ctx.editor:  # two families making the same text are one candidate
+                    same = (site.path, *_segment(site, m))
+                    if same in seen:
+                        continue
+                    seen.add(same)
                 segment = None
                 lazy = None
                 if m.start == m.end and m.family in TOKEN_FAMILIES:  # a line inserted
                     newlines = bisect_right(site.line_offsets(), m.start) - 1
                     row = newlines - (not m.new_text.startswith("\n"))
-                    key = (site.path, row, m.new_text.strip().encode("utf-8"))
+                    line = (
+                        m.new_text[1:]
+                        if m.new_text.startswith("\n")
+                        else pytree.indent_of(site.data, m.start) + m.new_text.split("\n")[0]
+                    )  # the inserted line, with its indentation
+                    key = (site.path, row, line.rstrip().encode("utf-8"))
                 elif m.family in TOKEN_FAMILIES:
                     key = (site.path, m.start, m.new_text.encode("utf-8"))
                 elif ctx.editor:  # built and deduplicated only when looked at
@@ -335,11 +404,12 @@ class RepairGenerator:
                     per_family[m.family] = per_family.get(m.family, 0) + 1
                     if per_family[m.family] >= (limit if lazy is None else 2 * limit):
                         full.add(m.family)
-        found.sort(key=lambda f: (f.region, f.rank, f.seq))
         if ctx.editor:
+            found.sort(key=lambda f: (f.region, f.rank, f.seq))
             return [_candidate(f) for f in _valid_round_robin(found, limit)]
+        ranked = order(found, line_weights(ctx, len(where)))
         out = [
-            _candidate(f) for f in found if f.segment is None or pytree.parses_cleanly(f.segment)
+            _candidate(f) for f in ranked if f.segment is None or pytree.parses_cleanly(f.segment)
         ]
         return out[: ctx.limit] if ctx.limit else out
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.repair_operands import OPERAND_FAMILIES
 from sea_lsp.actions.repair_site import Mutation, Site, paren, short
 
 COMPARE = ("<", "<=", ">", ">=", "==", "!=")
@@ -14,7 +15,8 @@ COMPARE_EXTRA = {"==": ("is",), "!=": ("is not",), "is": ("==", "is not"), "is n
 COMPARE_EXTRA |= {"in": ("not in",), "not in": ("in",)}
 ARITH = ("+", "-", "*", "/", "//", "%", "**")
 BITWISE = ("&", "|", "^", "<<", ">>")
-AUGMENTED = ("+=", "-=", "*=", "/=", "//=", "%=")
+AUGMENTED = ("+=", "-=", "*=", "/=", "//=", "%=", "**=")
+AUGMENTED_BITWISE = ("&=", "|=", "^=", "<<=", ">>=")
 BOOL = {"and": "or", "or": "and"}
 
 NAME_SWAPS = [
@@ -109,7 +111,8 @@ def operators(node: Node, site: Site) -> Iterator[Mutation]:
         op = node.child_by_field_name("operator")
         if op is not None:
             old = text_of(op)
-            for new in AUGMENTED + ("=",):
+            group = AUGMENTED_BITWISE if old in AUGMENTED_BITWISE else AUGMENTED
+            for new in (*group, "="):
                 if new != old:
                     yield _swap(op, new, site, "augassign_swap")
     elif (
@@ -266,6 +269,19 @@ def calls(node: Node, site: Site) -> Iterator[Mutation]:
         if attr is not None:
             for new in _SWAPS.get(text_of(attr), ()):
                 yield _swap(attr, new, site, "method_swap")
+    if node.type == "subscript":
+        items = node.children_by_field_name("subscript")
+        for a, b in zip(items, items[1:], strict=False):  # x[j, k] -> x[k, j]
+            between = site.data[a.end_byte : b.start_byte].decode("utf-8")
+            title = f"Swap `{short(text_of(a), 15)}` and `{short(text_of(b), 15)}` in line {site.line(a)}"
+            yield Mutation(
+                "swap_elements",
+                a.start_byte,
+                b.end_byte,
+                text_of(b) + between + text_of(a),
+                title,
+                node,
+            )
     if node.type in ("argument_list", "tuple", "expression_list", "pattern_list"):
         items = _positional_args(node) if node.type == "argument_list" else node.named_children
         for a, b in zip(items, items[1:], strict=False):
@@ -327,4 +343,6 @@ def wraps(node: Node, site: Site) -> Iterator[Mutation]:
             yield _swap(node, f"{fn}({text})", site, "wrap_call")
 
 
-EXPRESSION_FAMILIES = (operators, constants, off_by_one, identifiers, calls, operands, wraps)
+EXPRESSION_FAMILIES = (
+    operators, constants, off_by_one, identifiers, calls, operands, wraps, *OPERAND_FAMILIES
+)  # fmt: skip

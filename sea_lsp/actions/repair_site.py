@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -65,6 +66,7 @@ class Site:
     max_names: int = 12
     _scopes: dict[int, dict[str, str]] = field(default_factory=dict)
     _calls: list[str] | None = None
+    _attributes: list[str] | None = None
     _offsets: list[int] | None = None
 
     def line_offsets(self) -> list[int]:
@@ -75,6 +77,10 @@ class Site:
 
     def line(self, node: Node) -> int:
         return node.start_point.row + 1
+
+    def line_of_offset(self, offset: int) -> int:
+        """The 1-based line holding byte ``offset``."""
+        return bisect_right(self.line_offsets(), offset)
 
     def scope(self, node: Node) -> dict[str, str]:
         """Names visible at ``node`` (name → binding kind), computed once per enclosing scope."""
@@ -93,6 +99,20 @@ class Site:
 
     def callable_names(self, node: Node) -> list[str]:
         return [n for n, k in self.scope(node).items() if k in ("def", "class", "import")]
+
+    def file_attributes(self) -> list[str]:
+        """Attribute names the file reads or writes (``obj.name``), first twelve in order."""
+        if self._attributes is None:
+            seen: dict[str, None] = {}
+            for n in pytree.walk(self.tree.root_node):
+                if n.type == "attribute":
+                    attr = n.child_by_field_name("attribute")
+                    if attr is not None:
+                        seen.setdefault(pytree.text_of(attr), None)
+                        if len(seen) == 12:
+                            break
+            self._attributes = list(seen)
+        return self._attributes
 
     def file_calls(self) -> list[str]:
         """Functions the file calls with exactly one positional argument (for wrapping)."""

@@ -76,8 +76,9 @@ def _insertions(node: Node, site: Site, text: str) -> Iterator[tuple[int, str, s
     indent = pytree.indent_of(site.data, node.start_byte)
     line = site.line(node)
     yield node.start_byte, f"{text}\n{indent}", f"before line {line}"
-    if _one_line(node):
-        yield node.end_byte, f"\n{indent}{text}", f"after line {line}"
+    # after the statement; after a compound one (a loop, an ``if``) at its own indentation
+    end = site.line_of_offset(node.end_byte)
+    yield node.end_byte, f"\n{indent}{text}", f"after line {end}"
 
 
 def copies(node: Node, site: Site, radius: int = 3) -> Iterator[Mutation]:
@@ -117,10 +118,11 @@ def templates(node: Node, site: Site) -> Iterator[Mutation]:
         return
     names = site.value_names(node)[:8]
     stmts: list[str] = [f"return {a}" for a in names]
+    stmts += [f"{a} {op} 1" for a in names for op in ("+=", "-=")]
     for a in names:
         for b in names:
             if a != b:
-                stmts += [f"{a}.append({b})", f"{a} = {b}", f"{a}.add({b})"]
+                stmts += [f"{a}.append({b})", f"{a} = {b}", f"{a}.add({b})", f"{a} += {b}"]
     for stmt in stmts:
         for offset, new_text, where in _insertions(node, site, stmt):
             title = f"Insert `{stmt}` {where}"
@@ -183,4 +185,40 @@ def _drop_if(node: Node, site: Site) -> Iterator[Mutation]:
     yield Mutation("drop_condition", node.start_byte, node.end_byte, text, title, node)
 
 
-STATEMENT_FAMILIES = (conditions, delete, copies, templates)
+LOOP_TYPES = ("for_statement", "while_statement")
+
+
+def control(node: Node, site: Site) -> Iterator[Mutation]:
+    """Insert ``break``/``continue`` (in a loop) or ``return``/``return name`` (in a
+    function) before or after a statement: a forgotten early exit."""
+    if not _starts_line(site, node):
+        return
+    stmts: list[str] = []
+    inner = pytree.enclosing(node, (*LOOP_TYPES, "function_definition"))
+    if inner is not None and inner.type in LOOP_TYPES:
+        stmts += ["break", "continue"]
+    if pytree.enclosing(node, ("function_definition",)) is not None:
+        stmts += ["return"] + [f"return {a}" for a in site.value_names(node)[:6]]
+    for stmt in stmts:
+        for offset, new_text, where in _insertions(node, site, stmt):
+            yield Mutation(
+                "insert_control", offset, offset, new_text, f"Insert `{stmt}` {where}", node
+            )
+
+
+def swap_next(node: Node, site: Site) -> Iterator[Mutation]:
+    """Swap a one-line statement with the next one in its block (statements out of order)."""
+    nxt = node.next_named_sibling
+    while nxt is not None and nxt.type == "comment":
+        nxt = nxt.next_named_sibling
+    if nxt is None or not (_one_line(node) and _one_line(nxt) and _starts_line(site, node)):
+        return
+    if nxt.start_point.row != node.end_point.row + 1:
+        return
+    a, b = text_of(node), text_of(nxt)
+    between = site.data[node.end_byte : nxt.start_byte].decode("utf-8")
+    title = f"Swap lines {site.line(node)} and {site.line(nxt)}"
+    yield Mutation("swap_stmt", node.start_byte, nxt.end_byte, b + between + a, title, node)
+
+
+STATEMENT_FAMILIES = (conditions, delete, copies, templates, control, swap_next)

@@ -41,6 +41,12 @@ def baseline_run(
             f"no tests ran in {workspace.root}{reason}: add pytest tests that show the bug, "
             "or set sea.testCommand"
         )
+    if run.timed_out and not run.failed:
+        raise TaskError(
+            f"the tests of {workspace.root} ran past {settings.test_timeout_s:g} s before any "
+            "failed: raise sea.testTimeoutS, or lower sea.testCaseTimeoutS so a hanging test "
+            "fails sooner"
+        )
     if not run.failed:
         raise TaskError(f"all {len(run.passed)} tests already pass: there is nothing to fix")
     task.target_tests = list(run.failed)
@@ -78,9 +84,14 @@ def attach_scorer(
             errors, ok = parse_errors(state.overlay, paths), compiles(state.overlay, paths)
             run = None
             if not errors and ok:
+                changed = state.overlay.replacements
                 run = evaluator.evaluate(
-                    state.overlay.replacements, max_failures=len(task.target_tests)
+                    changed, max_failures=len(task.target_tests), time_left=env.time_left()
                 )
+                if run.all_passed:  # screened failing-first; the verdict is the suite's order
+                    run = evaluator.evaluate(
+                        changed, max_failures=1, suite_order=True, time_left=env.time_left()
+                    )
                 state.run = run
             breakdown = reward_function(
                 baseline, run, task.target_tests, errors, ok, len(state.steps), STEP_COST

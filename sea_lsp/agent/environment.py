@@ -9,6 +9,7 @@ real signals — the project's tests in the sandbox, tree-sitter parse errors, `
 from __future__ import annotations
 
 import bisect
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -38,7 +39,7 @@ GENERATORS_FOR = {
     "file": {"files"},
     "free": {"llm"},
 }
-MAX_CANDIDATES = 600  # per state, most suspicious lines first; the policy ranks them
+MAX_CANDIDATES = 1000  # per state, kept after the generators' ranking (localisation, family)
 
 
 @dataclass(eq=False)
@@ -117,7 +118,12 @@ class SoftwareEngineeringEnv:
         self.max_depth = max_depth
         self.extra_generators = list(extra_generators)
         self.evaluations = 0
+        self.deadline: float | None = None  # time.monotonic() by which the task must end
         self._candidates: dict[int, list[Candidate]] = {}
+
+    def time_left(self) -> float | None:
+        """Seconds until the task's deadline (None: no deadline)."""
+        return None if self.deadline is None else self.deadline - time.monotonic()
 
     # -- the protocol --------------------------------------------------------------------------
     def candidates(self, state: SEState) -> list[Candidate]:

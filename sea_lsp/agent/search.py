@@ -34,7 +34,10 @@ from sea_lsp.workspace.overlay import Overlay
 from sea_lsp.workspace.symbols import SymbolIndex
 from sea_lsp.workspace.workspace import Workspace
 
-RANKINGS = ("policy", "uniform", "random")
+# How the root's candidates are ordered: the policy; fault localisation (the environment's
+# own order: most suspicious lines first, ties by edit family); the generators' plain order
+# (file and line, no localisation); random.
+RANKINGS = ("policy", "fl", "generator", "random")
 # Fault localisation is a prior too: a candidate on the most suspicious line keeps its
 # policy prior, one on a line no failing test reached keeps a tenth of it.
 LOCALITY_FLOOR = 0.1
@@ -51,6 +54,22 @@ def rank_priors(priors: Sequence[float]) -> list[float]:
         out[i] = 1.0 / (rank + 1)
     total = sum(out) or 1.0
     return [p / total for p in out]
+
+
+def plain_order(candidates: Sequence[Any]) -> list[int]:
+    """Each candidate's position when ordered by file and line only (no localisation)."""
+    keys = sorted(
+        range(len(candidates)),
+        key=lambda i: (
+            (candidates[i].target.path, candidates[i].target.start)
+            if candidates[i].target is not None
+            else ("", -1)
+        ),
+    )
+    out = [0] * len(candidates)
+    for pos, i in enumerate(keys):
+        out[i] = pos
+    return out
 
 
 @dataclass
@@ -223,57 +242,26 @@ def execute_task(
     sandbox = Sandbox(
         workspace.root,
         trusted=settings.trusted,
-        limits=Limits(timeout_s=settings.test_timeout_s),
+        limits=Limits(
+            timeout_s=settings.test_timeout_s, per_test_timeout_s=settings.test_case_timeout_s
+        ),
         test_command=settings.test_command,
         editor_texts=_editor_texts(workspace),
     )
-    base = Overlay(workspace)
     with ExitStack() as stack:
         env, baseline = _environment(task, workspace, sandbox, settings, stack, max_depth)
-        predictor = _predictor(env, model, ranking, seed)
-        budget = settings.budget_evaluations
-        root = SEState(overlay=base, run=baseline, level=0.0)
+        env.deadline = started + settings.budget_seconds - _verification_reserve(baseline)
+        root = SEState(overlay=Overlay(workspace), run=baseline, level=0.0)
         tree = ThoughtTree(
             env,
-            predictor,
-            SearchConfig(
-                num_simulations=20 * budget,
-                max_transitions=budget,
-                time_budget_s=max(0.0, settings.budget_seconds - (time.monotonic() - started)),
-                max_depth=env.max_depth,
-                stop_on_solution=True,
-                lazy_expansion=True,
-                prune_exhausted=True,
-                max_backup=True,
-                c_puct=0.5,  # real rewards decide; priors order the breadth (fpu below)
-                min_q_span=1.0,
-                fpu=0.0,  # rewards are improvements: an untried edit is assumed to change nothing,
-                fpu_offset=0.05,  # and a tried one is revisited once it helps more than this  # rewards live in about [-2, 1]: a step cost is not a signal
-                seed=seed,
-            ),
+            _predictor(env, model, ranking, seed),
+            _search_config(settings, env, seed),
             value_fn=_value_fn(env, model, ranking, root),
         )
         best: list[SEState] = []  # the best state by level; a solved one ends the search
-
-        def on_simulation(sims: int, node: Any) -> None:
-            state = node.state
-            if state.level is not None and (not best or state.level > best[0].level):
-                best[:] = [state]
-            if progress is not None:
-                progress(
-                    TaskProgress(
-                        evaluations=env.evaluations,
-                        budget=budget,
-                        best_reward=best[0].level if best else 0.0,
-                        elapsed_s=time.monotonic() - started,
-                        message=state.steps[-1].title if state.steps else "",
-                    )
-                )
-            if cancel is not None and cancel.is_set():
-                raise _Cancelled
-
+        watch = _watcher(env, settings, best, started, progress, cancel)
         try:
-            result = tree.search(root, on_simulation=on_simulation)
+            result = tree.search(root, on_simulation=watch)
         except _Cancelled:
             return TaskResult(
                 task=task,
@@ -284,6 +272,53 @@ def execute_task(
             )
     top = best[0] if best else None
     return _report(task, env, result, top, baseline, sandbox, settings, started, root)
+
+
+def _verification_reserve(baseline: Any) -> float:
+    """Seconds kept back from the search for the final, fresh run of the whole suite."""
+    return 0.0 if baseline is None else 1.5 * baseline.duration + 1.0
+
+
+def _search_config(settings: Settings, env: SoftwareEngineeringEnv, seed: int) -> SearchConfig:
+    budget = settings.budget_evaluations
+    return SearchConfig(
+        num_simulations=20 * budget,
+        max_transitions=budget,
+        time_budget_s=max(0.0, env.time_left() or 0.0),
+        max_depth=env.max_depth,
+        stop_on_solution=True,
+        lazy_expansion=True,
+        prune_exhausted=True,
+        max_backup=True,
+        c_puct=0.5,  # real rewards decide; priors order the breadth (fpu below)
+        min_q_span=1.0,  # rewards live in about [-2, 1]: a step cost is not a signal
+        fpu=0.0,  # rewards are improvements: an untried edit is assumed to change nothing,
+        fpu_offset=0.05,  # and a tried one is revisited once it helps more than this
+        seed=seed,
+    )
+
+
+def _watcher(env, settings, best, started, progress, cancel) -> Callable[[int, Any], None]:
+    """Called after every simulation: keeps the best state, reports progress, cancels."""
+
+    def on_simulation(sims: int, node: Any) -> None:
+        state = node.state
+        if state.level is not None and (not best or state.level > best[0].level):
+            best[:] = [state]
+        if progress is not None:
+            progress(
+                TaskProgress(
+                    evaluations=env.evaluations,
+                    budget=settings.budget_evaluations,
+                    best_reward=best[0].level if best else 0.0,
+                    elapsed_s=time.monotonic() - started,
+                    message=state.steps[-1].title if state.steps else "",
+                )
+            )
+        if cancel is not None and cancel.is_set():
+            raise _Cancelled
+
+    return on_simulation
 
 
 def _environment(
@@ -322,8 +357,10 @@ def _predictor(env: SoftwareEngineeringEnv, model: Any, ranking: str, seed: int)
         if ranking == "random":
             weights = [rng.random() for _ in range(n)]
             return weights, 0.0
-        if ranking == "uniform" or model is None:
-            return [1.0] * n, 0.0
+        if ranking == "fl" or model is None:
+            return rank_priors([-float(i) for i in range(n)]), 0.0
+        if ranking == "generator":
+            return rank_priors([-float(i) for i in plain_order(candidates)]), 0.0
         obs = env.observe(state, candidates)
         priors, value = model.evaluate(obs.state_tokens, obs.candidate_tokens)
         local = env.locality(state, candidates)

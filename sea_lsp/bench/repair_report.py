@@ -1,106 +1,145 @@
-"""Figures of the repair benchmark: per-ranking totals, per-family rates, tables."""
+"""Figures of the repair benchmark: per-ranking totals with 95 % intervals, per-category
+rates and reachability, as rich tables and Markdown."""
 
 from __future__ import annotations
 
+import math
+import random
 import statistics
 from collections.abc import Sequence
 from typing import Any
 
 from rich.table import Table
 
+Z95 = 1.959964
 
-def _stat(values: Sequence[float], how: str) -> float | None:
+
+def wilson(k: int, n: int) -> tuple[float, float] | None:
+    """The 95 % Wilson score interval of a rate k/n."""
+    if n == 0:
+        return None
+    p = k / n
+    denom = 1 + Z95**2 / n
+    centre = (p + Z95**2 / (2 * n)) / denom
+    half = Z95 * math.sqrt(p * (1 - p) / n + Z95**2 / (4 * n * n)) / denom
+    return round(max(0.0, centre - half), 3), round(min(1.0, centre + half), 3)
+
+
+def median_interval(values: Sequence[float], seed: int = 0) -> tuple[float, float] | None:
+    """A 95 % bootstrap interval of the median (1,000 resamples, fixed seed)."""
     if not values:
         return None
-    return round(statistics.median(values) if how == "median" else statistics.fmean(values), 3)
+    rng = random.Random(seed)
+    meds = sorted(statistics.median(rng.choices(values, k=len(values))) for _ in range(1000))
+    return round(meds[25], 3), round(meds[974], 3)
 
 
 def _rates(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
     fixed = [r for r in runs if r["fixed"]]
     evals = [r["evaluations_to_fix"] for r in fixed if r["evaluations_to_fix"] is not None]
     secs = [r["seconds_to_fix"] for r in fixed if r["seconds_to_fix"] is not None]
+    n = len(runs)
+    within10 = sum(1 for e in evals if e <= 10)
+    reach = [r for r in runs if r.get("reachable") is not None]
     return {
-        "bugs": len(runs),
+        "bugs": n,
         "fixed": len(fixed),
         "exact": sum(1 for r in runs if r["exact"]),
         "errors": sum(1 for r in runs if r["error"]),
-        "fix_rate": round(len(fixed) / len(runs), 3) if runs else None,
-        "evaluations_to_fix": {"median": _stat(evals, "median"), "mean": _stat(evals, "mean")},
-        "seconds_to_fix": {"median": _stat(secs, "median"), "mean": _stat(secs, "mean")},
+        "fix_rate": round(len(fixed) / n, 3) if n else None,
+        "fix_rate_95": wilson(len(fixed), n),
+        "exact_rate_95": wilson(sum(1 for r in runs if r["exact"]), n),
+        "fixed_within_10": within10,
+        "fixed_within_10_95": wilson(within10, n),
+        "reachable": sum(1 for r in reach if r["reachable"]["reachable"]),
+        "reach_known": len(reach),
+        "evaluations_to_fix": {
+            "median": round(statistics.median(evals), 3) if evals else None,
+            "median_95": median_interval(evals),
+        },
+        "seconds_to_fix": {
+            "median": round(statistics.median(secs), 3) if secs else None,
+            "median_95": median_interval(secs),
+        },
     }
 
 
 def summarize(runs: Sequence[dict[str, Any]], rankings: Sequence[str]) -> dict[str, Any]:
-    """Per ranking: totals, the covered/not-covered split and per-family rates."""
+    """Per ranking: totals, per source and per bug category."""
     out: dict[str, Any] = {}
     for ranking in rankings:
         mine = [r for r in runs if r["ranking"] == ranking]
-        families: dict[str, list[dict[str, Any]]] = {}
+        groups: dict[str, dict[str, list[dict[str, Any]]]] = {"category": {}, "source": {}}
         for r in mine:
-            families.setdefault(r["family"], []).append(r)
+            groups["category"].setdefault(r["category"], []).append(r)
+            groups["source"].setdefault(r["source"], []).append(r)
         out[ranking] = {
             **_rates(mine),
-            "covered_by_generators": _rates([r for r in mine if r["covered"]]),
-            "not_covered_by_generators": _rates([r for r in mine if not r["covered"]]),
-            "by_family": {
-                f: {k: v for k, v in _rates(rs).items() if k in ("bugs", "fixed", "exact")}
-                | {"covered": rs[0]["covered"]}
-                for f, rs in sorted(families.items())
-            },
+            "by_source": {k: _rates(v) for k, v in sorted(groups["source"].items())},
+            "by_category": {k: _rates(v) for k, v in sorted(groups["category"].items())},
         }
     return out
 
 
 def _fmt(x: Any) -> str:
-    return "-" if x is None else f"{x:g}" if isinstance(x, float) else str(x)
+    if x is None:
+        return "-"
+    if isinstance(x, tuple):
+        return f"[{x[0]:g}, {x[1]:g}]"
+    return f"{x:g}" if isinstance(x, float) else str(x)
+
+
+COLUMNS = ("ranking", "bugs", "fixed", "fix rate [95 %]", "exact", "fixed in ≤10 evals",
+           "reachable", "evals to fix: median [95 %]", "s to fix: median [95 %]")  # fmt: skip
+
+
+def _row(name: str, s: dict[str, Any]) -> list[str]:
+    ev, sec = s["evaluations_to_fix"], s["seconds_to_fix"]
+    return [
+        name,
+        str(s["bugs"]),
+        str(s["fixed"]),
+        f"{_fmt(s['fix_rate'])} {_fmt(s['fix_rate_95'])}",
+        str(s["exact"]),
+        f"{s['fixed_within_10']} {_fmt(s['fixed_within_10_95'])}",
+        f"{s['reachable']}/{s['reach_known']}" if s["reach_known"] else "-",
+        f"{_fmt(ev['median'])} {_fmt(ev['median_95'])}",
+        f"{_fmt(sec['median'])} {_fmt(sec['median_95'])}",
+    ]
 
 
 def totals_table(summary: dict[str, Any]) -> Table:
     t = Table(title="Repair benchmark: per ranking")
-    for col in ("ranking", "bugs", "fixed", "exact", "fix rate", "covered fixed",
-                "not covered fixed", "evals to fix (med/mean)", "s to fix (med/mean)"):  # fmt: skip
+    for col in COLUMNS:
         t.add_column(col, justify="left" if col == "ranking" else "right")
     for ranking, s in summary.items():
-        cov, unc = s["covered_by_generators"], s["not_covered_by_generators"]
-        t.add_row(
-            ranking,
-            str(s["bugs"]),
-            str(s["fixed"]),
-            str(s["exact"]),
-            _fmt(s["fix_rate"]),
-            f"{cov['fixed']}/{cov['bugs']}",
-            f"{unc['fixed']}/{unc['bugs']}",
-            f"{_fmt(s['evaluations_to_fix']['median'])} / {_fmt(s['evaluations_to_fix']['mean'])}",
-            f"{_fmt(s['seconds_to_fix']['median'])} / {_fmt(s['seconds_to_fix']['mean'])}",
-        )
+        t.add_row(*_row(ranking, s))
     return t
 
 
-def family_rows(summary: dict[str, Any]) -> list[list[str]]:
-    """One row per family: family, covered?, then fixed/bugs (exact) per ranking."""
+def category_rows(summary: dict[str, Any]) -> list[list[str]]:
+    """One row per bug category: reachable, then fixed/bugs (exact) per ranking."""
     rankings = list(summary)
-    fams: dict[str, bool] = {}
-    for s in summary.values():
-        for f, v in s["by_family"].items():
-            fams[f] = v["covered"]
+    cats = sorted({c for s in summary.values() for c in s["by_category"]})
     rows = []
-    for covered in (True, False):
-        for f in sorted(k for k, c in fams.items() if c == covered):
-            row = [f, "yes" if covered else "NO"]
-            for r in rankings:
-                v = summary[r]["by_family"].get(f)
-                row.append("-" if v is None else f"{v['fixed']}/{v['bugs']} ({v['exact']})")
-            rows.append(row)
+    for c in cats:
+        first = summary[rankings[0]]["by_category"].get(c)
+        reach = f"{first['reachable']}/{first['reach_known']}" if first else "-"
+        row = [c, reach]
+        for r in rankings:
+            v = summary[r]["by_category"].get(c)
+            row.append("-" if v is None else f"{v['fixed']}/{v['bugs']} ({v['exact']})")
+        rows.append(row)
     return rows
 
 
-def family_table(summary: dict[str, Any]) -> Table:
-    t = Table(title="Per family: fixed/bugs (exact); 'covered' = generators propose the inverse")
-    t.add_column("family")
-    t.add_column("covered")
+def category_table(summary: dict[str, Any]) -> Table:
+    t = Table(title="Per category: fixed/bugs (exact); reachable = a candidate is the human fix")
+    t.add_column("category")
+    t.add_column("reachable")
     for r in summary:
         t.add_column(r, justify="right")
-    for row in family_rows(summary):
+    for row in category_rows(summary):
         t.add_row(*row)
     return t
 
@@ -108,34 +147,27 @@ def family_table(summary: dict[str, Any]) -> Table:
 def markdown(result: dict[str, Any]) -> str:
     """The results as Markdown, for benchmarks/README.md and the --out folder."""
     summary = result["summary"]
+    settings = result["settings"]
     lines = [
         f"# Repair benchmark ({result['date']})",
         "",
         f"Command: `{result['command']}`  ",
+        f"Machine: {result['machine']}  ",
         f"Model: {result['model']}  ",
-        f"Budget per bug: {result['settings']['budget_evaluations']} evaluations / "
-        f"{result['settings']['budget_seconds']} s; split: {result['settings']['split']}; "
-        f"{len(result['bugs'])} bugs.",
+        f"Budget per bug: {settings['budget_evaluations']} evaluations / "
+        f"{settings['budget_seconds']} s; split: {settings['split']}; {len(result['bugs'])} "
+        f"bugs from {len(result['projects'])} projects.",
         "",
-        "| ranking | bugs | fixed | exact | covered fixed | not covered fixed | "
-        "evals to fix (median/mean) | s to fix (median/mean) |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| " + " | ".join(COLUMNS) + " |",
+        "| --- | " + " | ".join("---:" for _ in COLUMNS[1:]) + " |",
     ]
-    for ranking, s in summary.items():
-        cov, unc = s["covered_by_generators"], s["not_covered_by_generators"]
-        ev, sec = s["evaluations_to_fix"], s["seconds_to_fix"]
-        lines.append(
-            f"| {ranking} | {s['bugs']} | {s['fixed']} | {s['exact']} | "
-            f"{cov['fixed']}/{cov['bugs']} | {unc['fixed']}/{unc['bugs']} | "
-            f"{_fmt(ev['median'])} / {_fmt(ev['mean'])} | {_fmt(sec['median'])} / {_fmt(sec['mean'])} |"
-        )
+    lines += ["| " + " | ".join(_row(r, s)) + " |" for r, s in summary.items()]
     lines += [
         "",
-        "Per family, fixed/bugs (exact); families marked NO are not inverted by the repair "
-        "generators at the bug's line:",
+        "Per category, fixed/bugs (exact):",
         "",
-        "| family | covered | " + " | ".join(summary) + " |",
-        "| --- | --- | " + " | ".join("---:" for _ in summary) + " |",
+        "| category | reachable | " + " | ".join(summary) + " |",
+        "| --- | ---: | " + " | ".join("---:" for _ in summary) + " |",
     ]
-    lines += ["| " + " | ".join(row) + " |" for row in family_rows(summary)]
+    lines += ["| " + " | ".join(row) + " |" for row in category_rows(summary)]
     return "\n".join(lines) + "\n"

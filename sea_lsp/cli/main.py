@@ -75,12 +75,31 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+GLOBAL_OPTIONS_WITH_VALUE = ("--log-level", "--log-file")
+
+
+def _subcommand_at(argv: list[str]) -> int | None:
+    """The index of the subcommand: the first word that is not a global option or its value
+    (so ``bench repair --split train`` is not taken for the ``train`` subcommand)."""
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a in GLOBAL_OPTIONS_WITH_VALUE:
+            i += 2
+            continue
+        if not a.startswith("-"):
+            return i
+        i += 1
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
     # argparse.REMAINDER refuses a remainder that starts with an option (`train --dry-run`):
     # hand everything after these subcommands to their own parsers untouched.
-    cut = next((i for i, a in enumerate(argv) if a in PASSTHROUGH), None)
+    cut = _subcommand_at(argv)
+    cut = cut if cut is not None and argv[cut] in PASSTHROUGH else None
     args = parser.parse_args(argv if cut is None else argv[: cut + 1])
     if cut is not None:
         args.rest = argv[cut + 1 :]

@@ -40,6 +40,19 @@ class EvaluatorError(RuntimeError):
     """The warm worker could not start or stopped answering."""
 
 
+def candidate_timeouts(baseline: TestRun, per_test_cap: float | None) -> dict[str, float]:
+    """Each test's timeout for candidates: 5x its baseline duration + 1 s (capped). A test
+    that hung in the baseline (the bug may be the hang) gets what a typical test of the
+    suite gets, so a candidate that still loops is dropped in about a second."""
+    done = [o.duration for o in baseline.outcomes.values() if not o.timed_out]
+    typical = 5.0 * (sorted(done)[len(done) // 2] if done else 0.0) + 1.0
+    out = {}
+    for k, o in baseline.outcomes.items():
+        t = typical if o.timed_out else 5.0 * o.duration + 1.0
+        out[k] = min(t, per_test_cap) if per_test_cap else t
+    return out
+
+
 class Evaluator:
     """Evaluate candidate replacements against the target tests; close() when done."""
 
@@ -58,12 +71,7 @@ class Evaluator:
         except BaseException:
             self.close()
             raise
-        durations = {k: o.duration for k, o in self.baseline.outcomes.items()}
-        self._timeouts = {k: 5.0 * d + 1.0 for k, d in durations.items()}
-        if self.limits.per_test_timeout_s:
-            self._timeouts = {
-                k: min(v, self.limits.per_test_timeout_s) for k, v in self._timeouts.items()
-            }
+        self._timeouts = candidate_timeouts(self.baseline, self.limits.per_test_timeout_s)
         self._default_timeout = max(self._timeouts.values(), default=self.limits.timeout_s)
         self._first = list(self.baseline.failed)
 
@@ -140,6 +148,7 @@ class Evaluator:
         first: Sequence[str],
         stop_first: int,
         baseline: bool = False,
+        time_left: float | None = None,
     ) -> TestRun:
         if self._proc is None:
             raise EvaluatorError("the evaluator is closed")
@@ -149,6 +158,8 @@ class Evaluator:
         else:
             timeouts, default = self._timeouts, self._default_timeout
             total = min(self.limits.timeout_s, sum(timeouts.values()) + default + 1.0)
+        if time_left is not None:
+            total = max(0.1, min(total, time_left))
         req = {
             "op": "evaluate",
             "files": {
@@ -160,6 +171,7 @@ class Evaluator:
             "timeouts": timeouts,
             "default_timeout": default,
             "timeout": total,
+            "stop_on_timeout": not baseline,
         }
         try:
             os.write(self._req_w, json.dumps(req).encode() + b"\n")
@@ -179,11 +191,20 @@ class Evaluator:
             error=error,
         )
 
-    def evaluate(self, replacements: Mapping[str, str | None], max_failures: int = 1) -> TestRun:
-        """Run the target tests with ``replacements`` on top of the base, failing tests first;
-        stops after ``max_failures`` failures (the first, by default; 0 runs everything)."""
+    def evaluate(
+        self,
+        replacements: Mapping[str, str | None],
+        max_failures: int = 1,
+        suite_order: bool = False,
+        time_left: float | None = None,
+    ) -> TestRun:
+        """Run the target tests with ``replacements`` on top of the base, failing tests first
+        (or in the suite's own order, for a verdict); stops after ``max_failures`` failures
+        (the first, by default; 0 runs everything) or at the first test that hangs, and
+        within ``time_left`` seconds."""
         files = encode_replacements(self._pristine, replacements)
-        run = self._request(files, self._first, stop_first=max_failures)
+        first = [] if suite_order else self._first
+        run = self._request(files, first, stop_first=max_failures, time_left=time_left)
         self.evaluations += 1
         for nodeid in run.failed:
             if nodeid in self._first:

@@ -22,6 +22,7 @@ class TestOutcome:
     path: str | None = None
     line: int | None = None
     frames: list[tuple[str, int]] = field(default_factory=list)  # workspace frames, outermost first
+    timed_out: bool = False  # stopped by its per-test timeout (a hang, as far as we can tell)
 
 
 @dataclass
@@ -85,8 +86,9 @@ def run_from_records(
             frames = [(str(p), int(n)) for p, n in r.get("frames") or []]
             path, line = _failing_line(frames, r.get("test_path"), r.get("crash"))
             outcomes[r["nodeid"]] = TestOutcome(
-                r["nodeid"], r["outcome"], float(r["duration"]), r["message"], path, line, frames
-            )
+                r["nodeid"], r["outcome"], float(r["duration"]), r["message"], path, line, frames,
+                bool(r.get("timed_out")),
+            )  # fmt: skip
             if r.get("lines") is not None:
                 coverage[r["nodeid"]] = r["lines"]
     if error is None and collect_errors:

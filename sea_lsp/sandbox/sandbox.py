@@ -48,7 +48,7 @@ class Limits:
     """Resource limits of one sandboxed run (per candidate for the warm evaluator)."""
 
     timeout_s: float = 60.0
-    per_test_timeout_s: float | None = None
+    per_test_timeout_s: float | None = 10.0  # a test past it fails (a hang), the run goes on
     memory_mb: int = 2048
     cpu_s: float = 120.0
     max_processes: int = 64

@@ -86,7 +86,7 @@ def sandbox_for(ls: SeaServer) -> Sandbox:
     return Sandbox(
         ls.state.workspace.root,
         trusted=s.trusted,
-        limits=Limits(timeout_s=s.test_timeout_s),
+        limits=Limits(timeout_s=s.test_timeout_s, per_test_timeout_s=s.test_case_timeout_s),
         test_command=s.test_command,
         editor_texts=ls.state.workspace.open_texts(),
     )

@@ -90,4 +90,33 @@ FIXTURES: list[tuple[str, str, str]] = [
         "        n += 1\n        if len(out) > 50:\n            break\n    return out\n",
         "countdown(3) == [3, 2, 1]",
     ),
+    ("swap_operands", "def diff(a, b):\n    return b - a\n", "diff(5, 3) == 2"),
+    ("operand_plus", "def last_index(xs):\n    return len(xs)\n", "last_index([1, 2, 3]) == 2"),
+    ("return_value", "def wrap(x):\n    return x\n", "wrap(3) == [3]"),
+    (
+        "attribute",
+        "class P:\n    def __init__(self):\n        self.a = 1\n        self.b = 2\n\n"
+        "    def get_b(self):\n        return self.a\n",
+        "P().get_b() == 2",
+    ),
+    ("two_token", "def small(n):\n    return n == 0\n", "small(1) and small(0) and not small(2)"),
+    ("add_slice", "def tail(xs):\n    return list(xs)\n", "tail([1, 2, 3]) == [2, 3]"),
+    ("wrap_two", "def clip(x):\n    return x\n", "clip(-3) == 0 and clip(2) == 2"),
+    (
+        "call_to_assign",
+        "def put(d, k, v):\n    d[k].update(v)\n    return d\n",
+        "put({'a': {}}, 'a', 5) == {'a': 5}",
+    ),
+    (
+        "insert_control",
+        "def first_neg(xs):\n    found = None\n    for x in xs:\n        if x < 0:\n"
+        "            found = x\n    return found\n",
+        "first_neg([1, -2, -3]) == -2",
+    ),
+    (
+        "swap_stmt",
+        "def pairs(xs):\n    out = []\n    prev = None\n    for x in xs:\n        prev = x\n"
+        "        out.append((prev, x))\n    return out\n",
+        "pairs([1, 2]) == [(None, 1), (1, 2)]",
+    ),
 ]

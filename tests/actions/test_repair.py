@@ -81,10 +81,22 @@ def test_suspicious_lines_come_first_and_limit_the_region() -> None:
     susp = [Suspicious("m.py", 4, 0.9), Suspicious("m.py", 6, 0.5)]
     view, cands = candidates(FIND_MAX, suspicious=susp)
     lines = [c.data["line"] for c in cands]
-    assert set(lines) <= {4, 6}
-    assert lines.index(6) > max(i for i, line in enumerate(lines) if line == 4)
+    assert set(lines) <= {4, 6} and lines[0] == 4
+    for family in {c.kind for c in cands}:  # within a family, the likelier line first
+        mine = [c.data["line"] for c in cands if c.kind == family]
+        assert mine == sorted(mine)
     titles = [c.title for c in cands]
     assert "Change `>` to `>=` in line 4" in titles
+
+
+def test_lines_localisation_cannot_tell_apart_are_interleaved_by_family() -> None:
+    susp = [Suspicious("m.py", 3, 0.7), Suspicious("m.py", 4, 0.7), Suspicious("m.py", 5, 0.7)]
+    _, cands = candidates(FIND_MAX, suspicious=susp)
+    kinds = [(c.kind, c.data["line"]) for c in cands]
+    first_compare_on_4 = kinds.index(("repair.compare_swap", 4))
+    last_template_on_3 = max(i for i, k in enumerate(kinds) if k == ("repair.insert_template", 3))
+    assert first_compare_on_4 < last_template_on_3
+    assert kinds.index(("repair.compare_swap", 4)) < 40
 
 
 def test_unparseable_mutations_are_dropped(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -90,3 +90,11 @@ def test_repl_accepts_then_quits(example, tmp_path):
     assert check.returncode == 0, check.stdout  # the accepted fix was written
     stats = json.loads(sea("feedback", "stats", "--json", data_dir=tmp_path / "data").stdout)
     assert stats["accepted"] == 1 and stats["task_results"] == 1
+
+
+def test_a_subcommand_word_inside_another_commands_options_is_not_the_subcommand() -> None:
+    from sea_lsp.cli.main import _subcommand_at
+
+    assert _subcommand_at(["--log-level", "DEBUG", "bench", "repair", "--split", "train"]) == 2
+    assert _subcommand_at(["train", "--dry-run"]) == 0
+    assert _subcommand_at(["--version"]) is None

@@ -1,4 +1,4 @@
-"""The repair benchmark: its corpus pieces, and one tiny end-to-end run."""
+"""The repair benchmark: its bug data, the split, the figures, and one real run."""
 
 from __future__ import annotations
 
@@ -8,172 +8,103 @@ from pathlib import Path
 
 import pytest
 
-from sea_lsp.actions import pytree
-from sea_lsp.bench import repair, repair_corpus
-from sea_lsp.bench.repair_mutations import (
-    EXTRA_FAMILIES,
-    Mutation,
-    extra_mutations,
-    parses,
-    restorable,
-)
-from sea_lsp.bench.repair_projects import PROJECTS
-from sea_lsp.bench.repair_report import summarize
-from sea_lsp.training import held_out
+from sea_lsp.bench import bug_data, repair
+from sea_lsp.bench.repair_report import median_interval, summarize, wilson
+from sea_lsp.bench.repair_space import bug_lines, reachable
 
-SAMPLE = """\
-def f(xs, flag):
-    total = 0
-    for x in xs:
-        if not flag:
-            break
-        total += x
-        total = max(total, 0)
-    return foo(total, 1)
-"""
+PROJECTS = bug_data.load()
 
 
-def _bug(project: str, family: str = "compare_swap", covered: bool = True) -> repair_corpus.Bug:
-    return repair_corpus.Bug(
-        id=f"{project}#0", project=project, split="held-out", file="intervals.py", line=1,
-        family=family, covered=covered, start=0, end=0, new_text="", original="",
-    )  # fmt: skip
+def _project(name: str) -> bug_data.BugProject:
+    return next(p for p in PROJECTS if p.name == name)
 
 
-def test_held_out_split_is_stable_and_disjoint():
-    train, held = held_out.split_modules(held_out.STDLIB_MODULES)
-    assert set(held) == held_out.HELD_OUT_MODULES
-    assert not set(train) & set(held)
-    assert sorted(train + held) == sorted(held_out.STDLIB_MODULES)
-    assert held_out.split_modules(reversed(held_out.STDLIB_MODULES)) == (train, held)
-    assert all(m.endswith(".py") and "/" not in m for m in held)
-    held_projects = repair_corpus.all_projects("held-out")
-    assert all(repair_corpus.project_split(p) == "held-out" for p in held_projects)
-    assert not any(p.removeprefix("stdlib:") in train for p in held_projects)
+def test_the_benchmark_holds_bugs_people_made_in_several_projects_on_both_sides() -> None:
+    bugs = [b for p in PROJECTS for b in p.bugs]
+    assert len(bugs) >= 50 and len({b.id for b in bugs}) == len(bugs)
+    assert {p.split for p in PROJECTS} == {"train", "held-out"}
+    for p in PROJECTS:
+        assert any("test" in f for f in p.files), f"{p.name} has no tests"
+        for b in p.bugs:
+            buggy = p.buggy_files(b)  # every fixed text occurs once
+            assert all(buggy[f] != p.files[f] for f in b.files)
+            assert b.failing_tests or b.hangs, f"{b.id}: checked by benchmarks/bugs/check.py"
 
 
-def test_extra_families_make_parsing_mutants():
-    tree = pytree.parse(SAMPLE)
-    found: dict[str, list[str]] = {}
-    for row in range(len(SAMPLE.splitlines())):
-        for m in extra_mutations(SAMPLE, tree, row):
-            found.setdefault(m.family, []).append(m.apply(SAMPLE))
-    assert set(found) == set(EXTRA_FAMILIES)
-    assert any("    return\n" in t for t in found["drop_return_value"])
-    assert any("continue" in t for t in found["break_continue"])
-    assert any("if flag:" in t for t in found["drop_not"])
-    assert any("foo(total)" in t for t in found["drop_last_argument"])
-    assert any(t.index("max(total") < t.index("+= x") for t in found["swap_statements"])
-    assert all(parses(t) for texts in found.values() for t in texts)
+def test_the_split_is_by_project_and_stable() -> None:
+    assert bug_data.split_of("graph_walks") == bug_data.split_of("graph_walks")
+    assert bug_data.project_family("toolz-1a2b3c4") == "toolz"
+    assert bug_data.project_family("text_tools") == "text_tools"
+    sides = {bug_data.split_of(f"p{i}") for i in range(40)}
+    assert sides == {"train", "held-out"}
 
 
-def test_restorable_tells_covered_from_uncovered():
-    mutant = SAMPLE.replace("if not flag", "if flag")
-    assert restorable("m.py", mutant, 4, SAMPLE)  # `negate` inverts a dropped `not`
-    swapped = SAMPLE.replace("return foo(total, 1)", "return")
-    assert not restorable("m.py", swapped, 8, SAMPLE)  # no generator invents `foo(total, 1)`
+def test_a_broken_bug_file_is_a_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "hand" / "demo"
+    (folder / "project").mkdir(parents=True)
+    (folder / "project" / "m.py").write_text("x = 1\n")
+    (folder / "bugs.json").write_text("{not json")
+    with pytest.raises(bug_data.BugDataError, match="bugs.json"):
+        bug_data.load(tmp_path)
+    (folder / "bugs.json").write_text(
+        json.dumps(
+            {"bugs": [{"id": "d-1", "edits": [{"file": "m.py", "fixed": "y", "buggy": "z"}]}]}
+        )
+    )
+    (project,) = bug_data.load(tmp_path)
+    with pytest.raises(bug_data.BugDataError, match="occur once"):
+        project.buggy_files(project.bugs[0])
+    with pytest.raises(bug_data.BugDataError, match="no bug data"):
+        bug_data.load(tmp_path / "missing")
 
 
-def test_same_code_ignores_whitespace_only():
-    assert repair.same_code("x = a+b  # c\n", "x = a + b\n")
-    assert not repair.same_code("x = a + b\n", "x = a - b\n")
+def test_intervals() -> None:
+    assert wilson(0, 0) is None
+    lo, hi = wilson(7, 10)
+    assert lo < 0.7 < hi and lo >= 0 and hi <= 1
+    lo, hi = median_interval([1, 2, 3, 4, 100])
+    assert lo <= 3 <= hi
 
 
-def test_select_bugs_spreads_over_projects_deterministically():
-    bugs = [_bug("own:a") for _ in range(5)] + [_bug("own:b") for _ in range(5)]
-    for i, b in enumerate(bugs):
-        b.id = f"{b.project}#{i}"
-    picked = repair.select_bugs(bugs, 4, seed=3)
-    assert len(picked) == 4 and {b.project for b in picked} == {"own:a", "own:b"}
-    assert [b.id for b in picked] == [b.id for b in repair.select_bugs(bugs, 4, seed=3)]
-    assert len(repair.select_bugs(bugs, 0, seed=3)) == 10
+def test_summary_counts_fixes_exact_fixes_and_fixes_within_ten_evaluations() -> None:
+    def run(fixed: bool, evals: int | None, exact: bool = False) -> dict:
+        return {
+            "ranking": "fl", "category": "comparison", "source": "handwritten",
+            "fixed": fixed, "exact": exact, "error": None, "evaluations_to_fix": evals,
+            "seconds_to_fix": 1.0 if fixed else None, "reachable": {"reachable": True},
+        }  # fmt: skip
+
+    s = summarize([run(True, 3, True), run(True, 40), run(False, None)], ["fl"])["fl"]
+    assert (s["bugs"], s["fixed"], s["exact"], s["fixed_within_10"]) == (3, 2, 1, 1)
+    assert s["reachable"] == 3 and s["by_category"]["comparison"]["fixed"] == 2
 
 
-def test_own_projects_write_and_mutate(tmp_path: Path):
-    bug = _bug("own:intervals")
-    bug.start = PROJECTS["intervals"]["intervals.py"].index("lo <= x")
-    bug.end, bug.new_text = bug.start + len("lo <= x"), "lo < x"
-    root = repair_corpus.write_project("own:intervals", tmp_path, bug)
-    assert "if lo < x <= hi" in (root / "intervals.py").read_text()
-    assert (root / "tests" / "test_intervals.py").read_text() == PROJECTS["intervals"][
-        "tests/test_intervals.py"
-    ]
-
-
-@pytest.mark.parametrize(
-    "rest",
-    [
-        ["--rankings", "best"],
-        ["--budget", "0"],
-        ["--projects", "stdlib:nonexistent_module.py"],
-        ["--projects", "own:nope"],
-        ["--families", "not_a_family"],
-    ],
-)
-def test_bad_options_exit_2_with_a_message(rest, tmp_path: Path, capsys):
-    code = repair.main(Namespace(rest=[*rest, "--out", str(tmp_path / "out")]))
-    assert code == 2
-    assert "sea-lsp bench repair:" in capsys.readouterr().err
-    assert not (tmp_path / "out").exists()
+def test_reachability_finds_the_human_fix_among_the_candidates() -> None:
+    project = _project("number_theory")
+    bug = next(b for b in project.bugs if b.category in ("comparison", "wrong-operator"))
+    lines = bug_lines(project, bug)
+    assert lines and all(n >= 1 for ns in lines.values() for n in ns)
+    got = reachable(project, bug)
+    assert got["reachable"] and got["family"].startswith("repair.")
 
 
 @pytest.mark.slow
-def test_bench_end_to_end_on_a_tiny_corpus(tmp_path: Path):
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    rest = [
-        "--projects", "own:intervals,own:inventory", "--families", "compare_swap,bool_swap",
-        "--per-project", "1", "--bugs", "2", "--rankings", "uniform", "--budget", "80",
-        "--seconds", "40", "--corpus-cache", str(cache), "--out", str(out),
-    ]  # fmt: skip
+def test_one_real_run_fixes_a_bug_and_writes_the_report(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    project = _project("number_theory")
+    bug = next(b for b in project.bugs if b.category in ("comparison", "wrong-operator"))
+    rest = ["--projects", project.name, "--bugs", "1", "--rankings", "fl", "--budget", "150",
+            "--seconds", "60", "--out", str(out), "--split", "all"]  # fmt: skip
+    opts = repair.parse_args(rest)
+    records = [repair.run_bug(project, bug, "fl", None, opts, lambda p: None)]
+    assert records[0]["fixed"], records[0]
     assert repair.main(Namespace(rest=rest)) == 0
     result = json.loads((out / "repair.json").read_text())
-    assert {"date", "command", "model", "settings", "corpus", "bugs", "runs", "summary"} <= set(
-        result
-    )
-    assert len(result["bugs"]) == 2
-    for bug in result["bugs"]:
-        assert bug["failing_tests"] and bug["family"] in ("compare_swap", "bool_swap")
-        assert bug["split"] == "held-out"
-    s = result["summary"]["uniform"]
-    assert s["bugs"] == 2 and s["fixed"] >= 1 and s["exact"] <= s["fixed"]
-    fixed = [r for r in result["runs"] if r["fixed"]]
-    assert all(0 < r["evaluations_to_fix"] <= 80 and r["seconds_to_fix"] > 0 for r in fixed)
-    assert "| uniform | 2 |" in (out / "repair.md").read_text()
-    cached = list(cache.glob("repair-corpus-*.json"))
-    assert len(cached) == 1
-    corpus = repair_corpus.Corpus.from_json(cached[0].read_text())
-    assert {b.id for b in corpus.bugs} == {b["id"] for b in result["bugs"]}
+    assert result["summary"]["fl"]["bugs"] == 1
+    assert "| fl | 1 |" in (out / "repair.md").read_text()
 
 
-def test_whole_blocks_are_not_single_bugs():
-    delete_fn = Mutation("delete_stmt", 0, SAMPLE.index("    return"), "", True)
-    drop_value = Mutation("drop_return_value", SAMPLE.index(" foo("), len(SAMPLE) - 1, "", False)
-    assert not repair_corpus._small(delete_fn, SAMPLE)
-    assert repair_corpus._small(drop_value, SAMPLE)
-
-
-def test_summary_keeps_uncovered_families_apart():
-    def run(family, covered, fixed, evals):
-        return {
-            "ranking": "uniform", "family": family, "covered": covered, "fixed": fixed,
-            "exact": fixed, "error": None, "evaluations_to_fix": evals if fixed else None,
-            "seconds_to_fix": 1.0 if fixed else None,
-        }  # fmt: skip
-
-    runs = [run("compare_swap", True, True, 4), run("compare_swap", True, True, 10),
-            run("swap_statements", False, False, 0)]  # fmt: skip
-    s = summarize(runs, ["uniform"])["uniform"]
-    assert (s["bugs"], s["fixed"], s["fix_rate"]) == (3, 2, 0.667)
-    assert s["covered_by_generators"]["fixed"] == 2
-    assert s["not_covered_by_generators"] == {
-        **s["not_covered_by_generators"],
-        "bugs": 1,
-        "fixed": 0,
-    }
-    assert s["evaluations_to_fix"] == {"median": 7.0, "mean": 7.0}
-    assert s["by_family"]["swap_statements"] == {
-        "bugs": 1,
-        "fixed": 0,
-        "exact": 0,
-        "covered": False,
-    }
+def test_bad_options_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert repair.main(Namespace(rest=["--rankings", "nonsense"])) == 2
+    assert "--rankings" in capsys.readouterr().err
+    assert repair.main(Namespace(rest=["--projects", "no_such_project"])) == 2

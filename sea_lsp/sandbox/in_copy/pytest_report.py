@@ -25,6 +25,7 @@ COVERAGE = os.environ.get("SEA_COVERAGE") == "1"
 FIRST: list[str] = json.loads(os.environ.get("SEA_FIRST", "[]"))
 TIMEOUTS: dict[str, float] = {}  # node id -> seconds
 DEFAULT_TIMEOUT = float(os.environ.get("SEA_TEST_TIMEOUT", "0") or 0)
+STOP_ON_TIMEOUT = False  # a candidate that hangs once is dropped: no other test runs
 MAX_MESSAGE = 4000
 _HERE = os.path.dirname(os.path.realpath(__file__))
 
@@ -37,10 +38,13 @@ class PerTestTimeout(Exception):
     """Raised inside a test that ran past its per-test timeout."""
 
 
-def configure(root: str, report_path: str, coverage: bool, first, timeouts, default) -> None:
+def configure(
+    root: str, report_path: str, coverage: bool, first, timeouts, default, stop_on_timeout=False
+) -> None:
     """Set the plugin's state in-process (the warm worker's forked children)."""
-    global ROOT, REPORT_PATH, COVERAGE, FIRST, TIMEOUTS, DEFAULT_TIMEOUT, _out
+    global ROOT, REPORT_PATH, COVERAGE, FIRST, TIMEOUTS, DEFAULT_TIMEOUT, STOP_ON_TIMEOUT, _out
     ROOT, REPORT_PATH, COVERAGE = os.path.realpath(root), report_path, coverage
+    STOP_ON_TIMEOUT = bool(stop_on_timeout)
     FIRST, TIMEOUTS, DEFAULT_TIMEOUT = list(first), dict(timeouts), float(default or 0)
     _rel_cache.clear()
     _pending.clear()
@@ -140,6 +144,10 @@ def pytest_runtest_makereport(item, call):
     rep.sea_test_path = _rel(item.path)
     rep.sea_frames = []
     rep.sea_lines = getattr(item, "_sea_lines", None)
+    if call.excinfo is not None and call.excinfo.errisinstance(PerTestTimeout):
+        rep.sea_timed_out = True
+        if STOP_ON_TIMEOUT:
+            item.session.shouldstop = "a test ran past its per-test timeout"
     if call.excinfo is not None:
         try:
             entries = call.excinfo.traceback
@@ -169,8 +177,11 @@ def pytest_runtest_logreport(report) -> None:
             "frames": [],
             "crash": None,
             "lines": None,
+            "timed_out": False,
         },
     )
+    if getattr(report, "sea_timed_out", False):
+        rec["timed_out"] = True
     rec["duration"] += float(getattr(report, "duration", 0.0) or 0.0)
     if getattr(report, "sea_lines", None) is not None:
         rec["lines"] = report.sea_lines

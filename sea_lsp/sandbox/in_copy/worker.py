@@ -167,7 +167,13 @@ def _child(cfg: dict, req: dict, report: str, warm) -> int:
         importlib.invalidate_caches()
     sea_sandbox_warm.forget_sources(ws, req["files"])
     sea_pytest_report.configure(
-        ws, report, False, req["first"], req["timeouts"], req["default_timeout"]
+        ws,
+        report,
+        False,
+        req["first"],
+        req["timeouts"],
+        req["default_timeout"],
+        req.get("stop_on_timeout", False),
     )
     max_failures = int(req.get("stop_first") or 0)
     stale = None

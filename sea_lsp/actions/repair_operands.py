@@ -1,0 +1,190 @@
+"""More expression-level repair mutations, for edits real one-line bugs need that a token
+swap cannot make: operands swapped or shifted (±1, ±an in-scope name), a slice added, a
+value clamped with a two-argument ``min``/``max``, a return value rebuilt, an attribute
+renamed to another the file uses, and two-token edits (a comparison and its bound)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.repair_site import Mutation, Site, paren, short
+
+NON_COMMUTATIVE = frozenset({"-", "/", "//", "%", "**", "<<", ">>"})
+MIRRORED = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
+SHIFT_PARENTS = frozenset(
+    {"comparison_operator", "binary_operator", "return_statement", "argument_list", "subscript"}
+)
+VALUE_HOLDERS = frozenset({"return_statement", "argument_list", "assignment", "for_statement"})
+SLICES = ("[1:]", "[:-1]", "[::-1]")
+LITERALS = frozenset({"string", "true", "false", "none", "list", "dictionary", "set", "tuple"})
+MAX_NAMES = 6
+
+
+def _field(node: Node) -> str | None:
+    parent = node.parent
+    if parent is None:
+        return None
+    for i, c in enumerate(parent.children):
+        if c.id == node.id:
+            return parent.field_name_for_child(i)
+    return None
+
+
+def _replace(node: Node, new: str, site: Site, family: str) -> Mutation:
+    title = f"Change `{short(text_of(node))}` to `{short(new)}` in line {site.line(node)}"
+    return Mutation(family, node.start_byte, node.end_byte, new, title, node)
+
+
+def swap_operands(node: Node, site: Site) -> Iterator[Mutation]:
+    """``a - b`` → ``b - a``; ``a < b`` → ``b < a`` (and ``b > a``, the same test mirrored)."""
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    if node.type == "binary_operator" and left is not None and right is not None:
+        op = text_of(node.child_by_field_name("operator"))
+        if op in NON_COMMUTATIVE:
+            yield _replace(node, f"{paren(right)} {op} {paren(left)}", site, "swap_operands")
+    elif node.type == "comparison_operator" and node.named_child_count == 2:
+        a, b = node.named_children
+        ops = [c for c in node.children if not c.is_named]
+        if len(ops) == 1 and text_of(ops[0]) in MIRRORED:
+            op = text_of(ops[0])
+            yield _replace(node, f"{text_of(b)} {op} {text_of(a)}", site, "swap_operands")
+
+
+def _is_value(node: Node) -> bool:
+    """A named expression in a place where a value is read (not a target or a name slot)."""
+    parent = node.parent
+    if parent is None or not node.is_named or node.type in ("comment", "keyword_argument"):
+        return False
+    if parent.type in ("assignment", "augmented_assignment"):
+        return _field(node) == "right"
+    if parent.type == "for_statement":
+        return _field(node) == "right"
+    if parent.type == "subscript":
+        return _field(node) == "subscript"
+    if parent.type in ("attribute", "call", "keyword_argument"):
+        return False
+    return parent.type in SHIFT_PARENTS or parent.type in VALUE_HOLDERS
+
+
+def shift_operands(node: Node, site: Site) -> Iterator[Mutation]:
+    """``e`` → ``e + 1``, ``e - 1``, ``name + e``, ``e - name`` wherever ``e`` is read (the
+    off-by-one family covers indices and call arguments only)."""
+    if not _is_value(node) or node.type in LITERALS or node.type == "slice":
+        return
+    if node.parent.type in ("argument_list", "subscript", "for_statement"):
+        names = []  # ±1 there is off_by_one's; only in-scope names are added
+    else:
+        base = text_of(node) if node.type == "binary_operator" else paren(node)
+        names = ["1"]
+        yield _replace(node, f"{base} + 1", site, "operand_plus")
+        yield _replace(node, f"{base} - 1", site, "operand_plus")
+    own = text_of(node)
+    for name in site.value_names(node)[:MAX_NAMES]:
+        if name != own and name not in names:
+            yield _replace(node, f"{name} + {paren(node)}", site, "operand_plus")
+            yield _replace(node, f"{paren(node)} - {name}", site, "operand_plus")
+
+
+def add_slice(node: Node, site: Site) -> Iterator[Mutation]:
+    """A name or attribute read as a sequence → ``e[1:]``, ``e[:-1]``, ``e[::-1]``."""
+    if node.type not in ("identifier", "attribute") or not _is_value(node):
+        return
+    if node.parent.type in ("comparison_operator", "binary_operator", "subscript"):
+        return
+    for s in SLICES:
+        yield _replace(node, f"{text_of(node)}{s}", site, "add_slice")
+
+
+def clamp(node: Node, site: Site) -> Iterator[Mutation]:
+    """``e`` → ``max(0, e)``, ``min(e, name)``, ``max(e, name)``: a value kept in bounds."""
+    if not _is_value(node) or node.type in LITERALS or node.parent.type == "for_statement":
+        return
+    text = text_of(node)
+    yield _replace(node, f"max(0, {text})", site, "wrap_two")
+    for name in site.value_names(node)[:MAX_NAMES]:
+        if name != text:
+            yield _replace(node, f"min({text}, {name})", site, "wrap_two")
+            yield _replace(node, f"max({text}, {name})", site, "wrap_two")
+
+
+def return_values(node: Node, site: Site) -> Iterator[Mutation]:
+    """``return e`` → ``return [e]``, ``[]``, ``[[]]``, ``not e``, ``name == 0``, a constant,
+    or ``return`` → ``return name``: the value a function hands back, rebuilt."""
+    if node.type != "return_statement":
+        return
+    value = node.named_children[0] if node.named_children else None
+    if value is None:
+        for name in site.value_names(node)[:MAX_NAMES]:
+            title = f"Return `{name}` in line {site.line(node)}"
+            yield Mutation("return_value", node.end_byte, node.end_byte, f" {name}", title, node)
+        return
+    text = text_of(value)
+    options = [f"[{text}]", "[]", "[[]]", f"not {paren(value)}", "0", "True", "False", "None"]
+    options += [f"{name} == 0" for name in site.value_names(node)[:MAX_NAMES]]
+    for new in dict.fromkeys(options):
+        if new != text:
+            yield _replace(value, new, site, "return_value")
+
+
+def rename_attribute(node: Node, site: Site) -> Iterator[Mutation]:
+    """``obj.a`` → ``obj.b`` for the other attribute names the file uses."""
+    if node.type != "attribute":
+        return
+    attr = node.child_by_field_name("attribute")
+    if attr is None:
+        return
+    old = text_of(attr)
+    for new in site.file_attributes():
+        if new != old:
+            yield _replace(attr, new, site, "attribute")
+
+
+def bound_and_operator(node: Node, site: Site) -> Iterator[Mutation]:
+    """Two tokens at once: a comparison's operator and its integer bound (``== 0`` →
+    ``<= 1``), which a one-token search reaches only through a worse state."""
+    if node.type != "comparison_operator" or node.named_child_count != 2:
+        return
+    ops = [c for c in node.children if not c.is_named]
+    left, right = node.named_children
+    if len(ops) != 1 or text_of(ops[0]) not in MIRRORED or right.type != "integer":
+        return
+    try:
+        bound = int(text_of(right), 0)
+    except ValueError:
+        return
+    old_op = text_of(ops[0])
+    for op in ("<", "<=", ">", ">=", "==", "!="):
+        for b in (bound - 1, bound + 1):
+            if op != old_op and b >= 0:
+                yield _replace(node, f"{text_of(left)} {op} {b}", site, "two_token")
+
+
+def call_to_assignment(node: Node, site: Site) -> Iterator[Mutation]:
+    """``a[x].update(b)`` → ``a[x] = b``: a method call that should have been a store."""
+    if node.type != "expression_statement" or node.named_child_count != 1:
+        return
+    call = node.named_children[0]
+    if call.type != "call":
+        return
+    fn, args = call.child_by_field_name("function"), call.child_by_field_name("arguments")
+    if fn is None or fn.type != "attribute" or args is None or args.named_child_count != 1:
+        return
+    target, arg = fn.child_by_field_name("object"), args.named_children[0]
+    if target is None or arg.type in ("keyword_argument", "list_splat", "dictionary_splat"):
+        return
+    yield _replace(node, f"{text_of(target)} = {text_of(arg)}", site, "call_to_assign")
+
+
+OPERAND_FAMILIES = (
+    swap_operands,
+    shift_operands,
+    add_slice,
+    clamp,
+    return_values,
+    rename_attribute,
+    bound_and_operator,
+    call_to_assignment,
+)
