@@ -26,7 +26,7 @@ NEG_LOGIT = -1e9
 
 @dataclass
 class NetworkConfig:
-    """Sizes shared by the three networks (lengths and vocabulary match ``sea_lsp/encoding.py``).
+    """Sizes shared by the three networks (lengths and vocabulary match ``sea_lsp/encoding/``).
 
     ``d_model=96`` and a 48-wide candidate encoder keep scoring 64 candidates x 32 tokens
     against a 256-token state near 5 ms on a 2-core CPU (``sea-lsp bench model``).

@@ -131,6 +131,28 @@ def _sample(
     return batch, finished
 
 
+@dataclass
+class _BatchTensors:
+    """A batch on the model's device, ready to index by minibatch."""
+
+    states: torch.Tensor
+    cands: torch.Tensor
+    actions: torch.Tensor
+    old_logp: torch.Tensor
+    old_values: torch.Tensor
+    advantages: torch.Tensor
+    returns: torch.Tensor
+
+
+@dataclass
+class _MinibatchStats:
+    pg_loss: torch.Tensor
+    v_loss: torch.Tensor
+    entropy_loss: torch.Tensor
+    approx_kl: float
+    clipfrac: float
+
+
 def _update(
     model: AgentModel,
     optimizer: torch.optim.Optimizer,
@@ -142,71 +164,106 @@ def _update(
 ) -> dict[str, float]:
     """Clipped-surrogate epochs over shuffled minibatches (CleanRL's update loop)."""
     model.train()
-    states, cands = model.collate(
-        [o.state_tokens for o in batch.observations],
-        [o.candidate_tokens for o in batch.observations],
-    )
-    device = states.device
-    actions = torch.as_tensor(batch.actions, dtype=torch.long, device=device)
-    old_logp = torch.as_tensor(batch.log_probs, dtype=torch.float32, device=device)
-    old_values = torch.as_tensor(batch.values, dtype=torch.float32, device=device)
-    adv_all = torch.as_tensor(advantages, dtype=torch.float32, device=device)
-    if cfg.norm_adv and len(adv_all) > 1:
-        # over the whole batch, and never scaled up past 1/ADV_STD_FLOOR: when nearly every
-        # step earns the same, minibatch normalisation would blow noise up into a full-size
-        # (and policy-wrecking) gradient
-        adv_all = (adv_all - adv_all.mean()) / adv_all.std().clamp(min=ADV_STD_FLOOR)
-    ret_all = torch.as_tensor(returns, dtype=torch.float32, device=device)
-    n = len(actions)
+    t = _batch_tensors(model, batch, advantages, returns, cfg)
+    n = len(t.actions)
     mb_size = max(1, n // max(1, cfg.num_minibatches))
     params = [p for net in (model.policy, model.value_net) for p in net.parameters()]
     clipfracs, approx_kl = [], 0.0
-    pg_loss = v_loss = entropy_loss = torch.zeros((), device=device)
+    pg_loss = v_loss = entropy_loss = torch.zeros((), device=t.states.device)
     for _epoch in range(cfg.update_epochs):
         order = torch.randperm(n, generator=gen)
         for start in range(0, n, mb_size):
-            mb = order[start : start + mb_size]
-            log_p, entropy = _policy_outputs(model, states[mb], cands[mb])
-            new_logp = log_p.gather(1, actions[mb].unsqueeze(1)).squeeze(1)
-            log_ratio = new_logp - old_logp[mb]
-            ratio = log_ratio.exp()
-            with torch.no_grad():
-                approx_kl = float(((ratio - 1) - log_ratio).mean())
-                clipfracs.append(float(((ratio - 1.0).abs() > cfg.clip_coef).float().mean()))
-            adv = adv_all[mb]
-            pg_loss = torch.max(
-                -adv * ratio, -adv * ratio.clamp(1 - cfg.clip_coef, 1 + cfg.clip_coef)
-            ).mean()
-            new_value = model.value_net(states[mb])
-            if cfg.clip_vloss:
-                clipped = old_values[mb] + (new_value - old_values[mb]).clamp(
-                    -cfg.clip_coef, cfg.clip_coef
-                )
-                v_loss = (
-                    0.5
-                    * torch.max((new_value - ret_all[mb]) ** 2, (clipped - ret_all[mb]) ** 2).mean()
-                )
-            else:
-                v_loss = 0.5 * ((new_value - ret_all[mb]) ** 2).mean()
-            entropy_loss = entropy.mean()
-            loss = pg_loss - cfg.ent_coef * entropy_loss + cfg.vf_coef * v_loss
-            optimizer.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
-            optimizer.step()
+            stats = _minibatch_update(
+                model, optimizer, params, t, order[start : start + mb_size], cfg
+            )
+            pg_loss, v_loss, entropy_loss = stats.pg_loss, stats.v_loss, stats.entropy_loss
+            approx_kl = stats.approx_kl
+            clipfracs.append(stats.clipfrac)
         if cfg.target_kl is not None and approx_kl > cfg.target_kl:
             break
     model.eval()
-    var_y = float(np.var(returns))
-    explained = float("nan") if var_y == 0 else 1.0 - float(np.var(returns - batch.values)) / var_y
     return {
         "policy_loss": float(pg_loss.detach()),
         "value_loss": float(v_loss.detach()),
         "entropy": float(entropy_loss.detach()),
         "approx_kl": approx_kl,
         "clipfrac": float(np.mean(clipfracs)) if clipfracs else 0.0,
-        "explained_variance": explained,
+        "explained_variance": _explained_variance(returns, batch.values),
     }
+
+
+def _batch_tensors(
+    model: AgentModel, batch: Batch, advantages: np.ndarray, returns: np.ndarray, cfg: PPOConfig
+) -> _BatchTensors:
+    """The batch as tensors, its advantages normalised when ``cfg.norm_adv`` says so."""
+    states, cands = model.collate(
+        [o.state_tokens for o in batch.observations],
+        [o.candidate_tokens for o in batch.observations],
+    )
+    device = states.device
+    adv_all = torch.as_tensor(advantages, dtype=torch.float32, device=device)
+    if cfg.norm_adv and len(adv_all) > 1:
+        # over the whole batch, and never scaled up past 1/ADV_STD_FLOOR: when nearly every
+        # step earns the same, minibatch normalisation would blow noise up into a full-size
+        # (and policy-wrecking) gradient
+        adv_all = (adv_all - adv_all.mean()) / adv_all.std().clamp(min=ADV_STD_FLOOR)
+    return _BatchTensors(
+        states=states,
+        cands=cands,
+        actions=torch.as_tensor(batch.actions, dtype=torch.long, device=device),
+        old_logp=torch.as_tensor(batch.log_probs, dtype=torch.float32, device=device),
+        old_values=torch.as_tensor(batch.values, dtype=torch.float32, device=device),
+        advantages=adv_all,
+        returns=torch.as_tensor(returns, dtype=torch.float32, device=device),
+    )
+
+
+def _minibatch_update(
+    model: AgentModel,
+    optimizer: torch.optim.Optimizer,
+    params: list[nn.Parameter],
+    t: _BatchTensors,
+    mb: torch.Tensor,
+    cfg: PPOConfig,
+) -> _MinibatchStats:
+    """One gradient step on the minibatch ``mb``: clipped surrogate, value loss, entropy bonus."""
+    log_p, entropy = _policy_outputs(model, t.states[mb], t.cands[mb])
+    new_logp = log_p.gather(1, t.actions[mb].unsqueeze(1)).squeeze(1)
+    log_ratio = new_logp - t.old_logp[mb]
+    ratio = log_ratio.exp()
+    with torch.no_grad():
+        approx_kl = float(((ratio - 1) - log_ratio).mean())
+        clipfrac = float(((ratio - 1.0).abs() > cfg.clip_coef).float().mean())
+    adv = t.advantages[mb]
+    pg_loss = torch.max(
+        -adv * ratio, -adv * ratio.clamp(1 - cfg.clip_coef, 1 + cfg.clip_coef)
+    ).mean()
+    v_loss = _value_loss(model.value_net(t.states[mb]), t.old_values[mb], t.returns[mb], cfg)
+    entropy_loss = entropy.mean()
+    loss = pg_loss - cfg.ent_coef * entropy_loss + cfg.vf_coef * v_loss
+    optimizer.zero_grad()
+    loss.backward()
+    nn.utils.clip_grad_norm_(params, cfg.max_grad_norm)
+    optimizer.step()
+    return _MinibatchStats(pg_loss, v_loss, entropy_loss, approx_kl, clipfrac)
+
+
+def _value_loss(
+    new_value: torch.Tensor, old_values: torch.Tensor, returns: torch.Tensor, cfg: PPOConfig
+) -> torch.Tensor:
+    """Squared error to the returns; with ``clip_vloss``, the worse of it and the error of
+    the value clipped to within ``clip_coef`` of the old one."""
+    if not cfg.clip_vloss:
+        return 0.5 * ((new_value - returns) ** 2).mean()
+    clipped = old_values + (new_value - old_values).clamp(-cfg.clip_coef, cfg.clip_coef)
+    return 0.5 * torch.max((new_value - returns) ** 2, (clipped - returns) ** 2).mean()
+
+
+def _explained_variance(returns: np.ndarray, values: np.ndarray) -> float:
+    """1 - Var(returns - values) / Var(returns): how much of the returns the value net
+    predicted (NaN when the returns do not vary)."""
+    var_y = float(np.var(returns))
+    return float("nan") if var_y == 0 else 1.0 - float(np.var(returns - values)) / var_y
 
 
 def _optimizer(model: AgentModel, cfg: PPOConfig) -> torch.optim.Optimizer:

@@ -164,67 +164,91 @@ def signature(fn: Node) -> Signature:
     """Read a ``function_definition`` or ``class_definition`` into a ``Signature``."""
     name = text_of(fn.child_by_field_name("name"))
     if fn.type == "class_definition":
-        sig = Signature(name=name, is_class=True)
-        body = fn.child_by_field_name("body")
-        init = next(
-            (
-                c
-                for c in (body.named_children if body else [])
-                if c.type == "function_definition"
-                and text_of(c.child_by_field_name("name")) == "__init__"
-            ),
-            None,
-        )
-        if init is not None:
-            sig.params = signature(init).params
-        return sig
-    sig = Signature(name=name)
-    params = fn.child_by_field_name("parameters")
-    is_method = pytree.enclosing(fn, ("class_definition", "function_definition"))
-    is_method = is_method is not None and is_method.type == "class_definition"
-    for p in params.named_children if params else []:
-        hint_node = p.child_by_field_name("type")
-        hint = text_of(hint_node) if hint_node is not None else None
-        if p.type == "identifier" or p.type in ("list_splat_pattern", "dictionary_splat_pattern"):
-            pname = text_of(p)
-        elif p.type == "typed_parameter" and p.named_children[0].type != "identifier":
-            pname = text_of(p.named_children[0])
-        else:
-            n = p.child_by_field_name("name") or next(
-                (c for c in p.named_children if c.type == "identifier"), None
-            )
-            if n is None:
-                continue
-            pname = text_of(n)
-        sig.params.append((pname, hint))
-    if is_method and sig.params and sig.params[0][0] in ("self", "cls"):
-        sig.params = sig.params[1:]
-    ret = fn.child_by_field_name("return_type")
+        return _class_signature(fn, name)
+    sig = Signature(name=name, params=_parameters(fn))
     body = fn.child_by_field_name("body")
     own = list(_own_nodes(body)) if body is not None else []
+    _read_results(sig, fn.child_by_field_name("return_type"), own)
+    _read_raises(sig, own)
+    return sig
+
+
+def _class_signature(cls: Node, name: str) -> Signature:
+    """A class is documented by its ``__init__``'s parameters."""
+    sig = Signature(name=name, is_class=True)
+    body = cls.child_by_field_name("body")
+    init = next(
+        (
+            c
+            for c in (body.named_children if body else [])
+            if c.type == "function_definition"
+            and text_of(c.child_by_field_name("name")) == "__init__"
+        ),
+        None,
+    )
+    if init is not None:
+        sig.params = signature(init).params
+    return sig
+
+
+def _parameters(fn: Node) -> list[tuple[str, str | None]]:
+    """A function's parameters (name, type hint), without a method's ``self`` or ``cls``."""
+    params = fn.child_by_field_name("parameters")
+    out = [p for p in map(_parameter, params.named_children if params else []) if p is not None]
+    owner = pytree.enclosing(fn, ("class_definition", "function_definition"))
+    is_method = owner is not None and owner.type == "class_definition"
+    if is_method and out and out[0][0] in ("self", "cls"):
+        out = out[1:]
+    return out
+
+
+def _parameter(p: Node) -> tuple[str, str | None] | None:
+    """One parameter's name and type hint; None for a separator (``*``, ``/``)."""
+    hint_node = p.child_by_field_name("type")
+    hint = text_of(hint_node) if hint_node is not None else None
+    if p.type == "identifier" or p.type in ("list_splat_pattern", "dictionary_splat_pattern"):
+        return text_of(p), hint
+    if p.type == "typed_parameter" and p.named_children[0].type != "identifier":
+        return text_of(p.named_children[0]), hint
+    n = p.child_by_field_name("name") or next(
+        (c for c in p.named_children if c.type == "identifier"), None
+    )
+    return (text_of(n), hint) if n is not None else None
+
+
+def _read_results(sig: Signature, ret: Node | None, own: list[Node]) -> None:
+    """What the function yields or returns: its annotation, else what its returns give back."""
     if any(n.type == "yield" for n in own):
         sig.yields = text_of(ret) if ret is not None else "object"
     elif ret is not None and text_of(ret) != "None":
         sig.returns = text_of(ret)
     elif any(n.type == "return_statement" and n.named_child_count for n in own):
         sig.returns, sig.returned = _returned_type(own)
+
+
+def _read_raises(sig: Signature, own: list[Node]) -> None:
+    """The exception classes the body raises, in order, each with its literal message."""
     for n in own:
-        if n.type == "raise_statement" and n.named_child_count:
-            exc = n.named_children[0]
-            message = None
-            if exc.type == "call":
-                args = exc.child_by_field_name("arguments")
-                first = args.named_children[0] if args and args.named_children else None
-                raw = text_of(first) if first is not None and first.type == "string" else ""
-                if raw[:1] in ("'", '"'):  # a plain literal, not an f-string or bytes
-                    message = raw.strip("\"'").strip() or None
-                exc = exc.child_by_field_name("function")
-            exc_name = text_of(exc)
-            if exc_name and exc_name not in sig.raises and exc_name[0].isupper():
-                sig.raises.append(exc_name)
-                if message and "{" not in message:
-                    sig.reasons[exc_name] = message
-    return sig
+        if n.type != "raise_statement" or not n.named_child_count:
+            continue
+        exc_name, message = _raised(n.named_children[0])
+        if exc_name and exc_name not in sig.raises and exc_name[0].isupper():
+            sig.raises.append(exc_name)
+            if message and "{" not in message:
+                sig.reasons[exc_name] = message
+
+
+def _raised(exc: Node) -> tuple[str, str | None]:
+    """The name of a raised exception, and its message when that is a plain string literal."""
+    message = None
+    if exc.type == "call":
+        args = exc.child_by_field_name("arguments")
+        first = args.named_children[0] if args and args.named_children else None
+        raw = text_of(first) if first is not None and first.type == "string" else ""
+        if raw[:1] in ("'", '"'):  # a plain literal, not an f-string or bytes
+            message = raw.strip("\"'").strip() or None
+        exc = exc.child_by_field_name("function")
+    return text_of(exc), message
 
 
 def _raise_text(sig: Signature, exc: str) -> str:

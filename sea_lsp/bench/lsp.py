@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -258,51 +259,103 @@ def main(args: Any) -> int:
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+@dataclass
+class _Bench:
+    """The workspace of one big file, and how sea-lsp is started on it."""
+
+    root: Path
+    uri: str
+    text: str
+    sea_cmd: list[str]
+    env: dict[str, str]
+    options: dict[str, Any]
+
+
 def _run(opts: argparse.Namespace, tmp: Path) -> int:
+    bench = _prepare(opts.lines, tmp)
+    _print_initialize(bench, tmp / "bare.py", opts.starts)
+    _print_without_resolve(bench, opts)
+    _print_editor(bench, opts)
+    _print_pylsp(bench, opts)
+    return 0
+
+
+def _prepare(lines: int, tmp: Path) -> _Bench:
+    """The workspace under ``tmp`` (its data dir and feedback database there too), and the
+    bare pygls server to compare start-up with."""
     root = tmp / "ws"
     root.mkdir()
-    text = build_file(opts.lines)
+    text = build_file(lines)
     (root / "big.py").write_text(text, encoding="utf-8")
-    uri = (root / "big.py").as_uri()
     (tmp / "bare.py").write_text(BARE_SERVER)
-    env = {**os.environ, "SEA_LSP_DATA_DIR": str(tmp / "data")}
-    sea_cmd = [sys.executable, "-m", "sea_lsp", "--log-level", "ERROR", "serve"]
-    options = {"feedbackPath": str(tmp / "feedback.sqlite3")}
+    return _Bench(
+        root=root,
+        uri=(root / "big.py").as_uri(),
+        text=text,
+        sea_cmd=[sys.executable, "-m", "sea_lsp", "--log-level", "ERROR", "serve"],
+        env={**os.environ, "SEA_LSP_DATA_DIR": str(tmp / "data")},
+        options={"feedbackPath": str(tmp / "feedback.sqlite3")},
+    )
 
+
+def _print_initialize(bench: _Bench, bare_server: Path, starts: int) -> None:
+    """Spawn to ``initialize`` answered, sea-lsp beside a bare pygls server."""
     bare, sea = [], []
-    for _ in range(opts.starts):
-        c = Client([sys.executable, str(tmp / "bare.py")])
-        bare.append(c.initialize(root))
+    for _ in range(starts):
+        c = Client([sys.executable, str(bare_server)])
+        bare.append(c.initialize(bench.root))
         c.close()
-        c = Client(sea_cmd, env)
-        sea.append(c.initialize(root, options))
+        c = Client(bench.sea_cmd, bench.env)
+        sea.append(c.initialize(bench.root, bench.options))
         c.close()
     b, s = statistics.median(bare), statistics.median(sea)
     print(
         f"initialize answered: sea-lsp {s * 1e3:.0f} ms, bare pygls {b * 1e3:.0f} ms "
-        f"(ratio {s / b:.2f}, budget <= 2.0; median of {opts.starts})"
+        f"(ratio {s / b:.2f}, budget <= 2.0; median of {starts})"
     )
 
-    inline = Client(sea_cmd, env)
-    inline.initialize(root, options)
+
+def _print_without_resolve(bench: _Bench, opts: argparse.Namespace) -> None:
+    """Code actions for a client that cannot resolve: every action carries its edit."""
+    inline = Client(bench.sea_cmd, bench.env)
+    inline.initialize(bench.root, bench.options)
     wait_ready(inline)
-    open_doc(inline, uri, text)
-    code_action_latencies(inline, uri, text, 10, opts.seed + 1)  # warm-up
-    lat = code_action_latencies(inline, uri, text, opts.requests, opts.seed)
+    open_doc(inline, bench.uri, bench.text)
+    code_action_latencies(inline, bench.uri, bench.text, 10, opts.seed + 1)  # warm-up
+    lat = code_action_latencies(inline, bench.uri, bench.text, opts.requests, opts.seed)
     inline.close()
     print(
         f"sea-lsp code actions, a client without resolve support (every edit in the list): "
         f"p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms (n={len(lat)})"
     )
 
-    client = Client(sea_cmd, env)
-    client.initialize(root, options, EDITOR_CAPABILITIES)
+
+def _print_editor(bench: _Bench, opts: argparse.Namespace) -> None:
+    """A client with VS Code's and Neovim's capabilities: model start-up, code actions,
+    resolve, code actions while typing, and didChange throughput."""
+    client = Client(bench.sea_cmd, bench.env)
+    client.initialize(bench.root, bench.options, EDITOR_CAPABILITIES)
     t0 = time.perf_counter()
     status = wait_ready(client)
     print(
         f"model ready {time.perf_counter() - t0:.1f} s after initialized ({status['modelVersion']})"
     )
-    open_doc(client, uri, text)
+    open_doc(client, bench.uri, bench.text)
+    _print_ranked_code_actions(client, bench, opts)
+    typing, version = typing_latencies(
+        client, bench.uri, bench.text, opts.requests, opts.seed + 3, 1
+    )
+    print(
+        f"sea-lsp code actions while typing (a character, then code actions at the cursor; "
+        f"the file broken 2 keystrokes in 3): p50 {pct(typing, 0.5):.1f} ms, "
+        f"p99 {pct(typing, 0.99):.1f} ms (n={len(typing)})"
+    )
+    _print_did_change(client, bench, opts.changes, version)
+    client.close()
+
+
+def _print_ranked_code_actions(client: Client, bench: _Bench, opts: argparse.Namespace) -> None:
+    uri, text = bench.uri, bench.text
     code_action_latencies(client, uri, text, 10, opts.seed + 1)  # warm-up
     lat = code_action_latencies(client, uri, text, opts.requests, opts.seed)
     print(
@@ -317,41 +370,43 @@ def _run(opts: argparse.Namespace, tmp: Path) -> int:
             f"codeAction/resolve of the picked action: p50 {pct(resolved, 0.5):.1f} ms, "
             f"p99 {pct(resolved, 0.99):.1f} ms (n={len(resolved)})"
         )
-    typing, version = typing_latencies(client, uri, text, opts.requests, opts.seed + 3, 1)
-    print(
-        f"sea-lsp code actions while typing (a character, then code actions at the cursor; "
-        f"the file broken 2 keystrokes in 3): p50 {pct(typing, 0.5):.1f} ms, "
-        f"p99 {pct(typing, 0.99):.1f} ms (n={len(typing)})"
-    )
 
-    line = len(text.splitlines()) // 2
+
+def _print_did_change(client: Client, bench: _Bench, changes: int, version: int) -> None:
+    """``changes`` one-character inserts in the middle line, until a request after them
+    is answered."""
+    line = len(bench.text.splitlines()) // 2
     started = time.perf_counter()
-    for i in range(opts.changes):
+    for i in range(changes):
         pos = {"line": line, "character": i}
         change = {"range": {"start": pos, "end": pos}, "text": "x"}
         client.notify(
             "textDocument/didChange",
-            {"textDocument": {"uri": uri, "version": version + i + 1}, "contentChanges": [change]},
+            {
+                "textDocument": {"uri": bench.uri, "version": version + i + 1},
+                "contentChanges": [change],
+            },
         )
     client.request("workspace/executeCommand", {"command": "sea.status", "arguments": [{}]})
     elapsed = time.perf_counter() - started
     print(
-        f"didChange while typing: {opts.changes / elapsed:.0f} changes/s "
-        f"({elapsed / opts.changes * 1e3:.2f} ms each, one-character inserts)"
+        f"didChange while typing: {changes / elapsed:.0f} changes/s "
+        f"({elapsed / changes * 1e3:.2f} ms each, one-character inserts)"
     )
-    client.close()
 
+
+def _print_pylsp(bench: _Bench, opts: argparse.Namespace) -> None:
+    """python-lsp-server's code actions on the same file, when it is installed beside us."""
     pylsp = Path(sys.executable).with_name("pylsp")
     if not opts.no_pylsp and pylsp.exists():
         other = Client([str(pylsp)])
-        other.initialize(root, None, EDITOR_CAPABILITIES)
-        open_doc(other, uri, text)
-        code_action_latencies(other, uri, text, 10, opts.seed + 1)
-        lat = code_action_latencies(other, uri, text, opts.requests, opts.seed)
+        other.initialize(bench.root, None, EDITOR_CAPABILITIES)
+        open_doc(other, bench.uri, bench.text)
+        code_action_latencies(other, bench.uri, bench.text, 10, opts.seed + 1)
+        lat = code_action_latencies(other, bench.uri, bench.text, opts.requests, opts.seed)
         print(
             f"pylsp code actions (same file): p50 {pct(lat, 0.5):.1f} ms, p99 {pct(lat, 0.99):.1f} ms"
         )
         other.close()
     elif not opts.no_pylsp:
         print("pylsp not installed beside this Python; skipped")
-    return 0

@@ -8,6 +8,15 @@ import statistics
 import time
 from collections.abc import Callable
 
+import torch
+
+from model.agent_model import AgentModel
+from model.dpo import DPOConfig, dpo_train
+from model.networks import NetworkConfig
+from model.ppo import PPOConfig, train
+from model.preferences import PreferencePair
+from model.toy import ContextualBandit
+
 
 def _latencies(fn: Callable[[], object], repeats: int, warmup: int = 5) -> tuple[float, float]:
     for _ in range(warmup):
@@ -28,20 +37,19 @@ def main(args: argparse.Namespace) -> int:
     parser.add_argument("--repeats", type=int, default=100, help="timed calls per latency figure")
     opts = parser.parse_args(getattr(args, "rest", None) or [])
 
-    import torch
-
-    from model.agent_model import AgentModel
-    from model.dpo import DPOConfig, dpo_train
-    from model.networks import NetworkConfig
-    from model.ppo import PPOConfig, train
-    from model.preferences import PreferencePair
-    from model.toy import ContextualBandit
-
     torch.set_num_threads(opts.threads)
     cfg = NetworkConfig()
     model = AgentModel.create(cfg, seed=0)
-    counts = model.parameter_counts()
     print(f"threads: {opts.threads}   repeats: {opts.repeats}")
+    _print_sizes(model, cfg)
+    _print_latencies(model, cfg, opts.repeats)
+    _print_ppo_throughput()
+    _print_dpo_throughput(cfg)
+    return 0
+
+
+def _print_sizes(model: AgentModel, cfg: NetworkConfig) -> None:
+    counts = model.parameter_counts()
     print(
         "parameters: "
         + ", ".join(f"{k} {v:,}" for k, v in counts.items())
@@ -52,6 +60,16 @@ def main(args: argparse.Namespace) -> int:
         f"{cfg.d_cand} wide x {cfg.cand_layers} layer(s)"
     )
 
+
+def _print_latency(label: str, fn: Callable[[], object], repeats: int, budget: str = "") -> None:
+    with torch.inference_mode():
+        p50, p99 = _latencies(fn, repeats)
+    print(f"  {label:<58} p50 {p50:6.2f} ms   p99 {p99:6.2f} ms {budget}")
+
+
+def _print_latencies(model: AgentModel, cfg: NetworkConfig, repeats: int) -> None:
+    """Batch-1 latency of the policy (full, padded, from Python lists, long candidates) and
+    of the value network."""
     gen = torch.Generator().manual_seed(0)
     state = torch.randint(1, cfg.vocab_size, (1, cfg.max_state_len), generator=gen)
     cands = torch.randint(1, cfg.vocab_size, (1, 64, cfg.max_cand_len), generator=gen)
@@ -63,36 +81,41 @@ def main(args: argparse.Namespace) -> int:
     cand_lists = [c[c != 0].tolist() for c in mixed[0]]
     policy, value = model.policy, model.value_net
 
-    def row(label: str, fn: Callable[[], object], budget: str = "") -> None:
-        with torch.inference_mode():
-            p50, p99 = _latencies(fn, opts.repeats)
-        print(f"  {label:<58} p50 {p50:6.2f} ms   p99 {p99:6.2f} ms {budget}")
-
     print("latency (batch 1, torch.inference_mode):")
-    row(
+    _print_latency(
         "policy: 64 cands x 32 tokens, 256-token state",
         lambda: policy(state, cands),
+        repeats,
         "(budget 5 ms)",
     )
-    row("policy: 64 cands x 4..32 tokens (padding mask)", lambda: policy(state, mixed))
-    row(
+    _print_latency(
+        "policy: 64 cands x 4..32 tokens (padding mask)", lambda: policy(state, mixed), repeats
+    )
+    _print_latency(
         "AgentModel.priors on python lists (64 x 4..32)",
         lambda: model.priors(state_list, cand_lists),
+        repeats,
     )
-    if opts.repeats > 0:
-        long_cfg = NetworkConfig(max_cand_len=256)
-        long_policy = AgentModel.create(long_cfg, seed=0).policy
-        long_cands = torch.randint(1, cfg.vocab_size, (1, 64, 256), generator=gen)
-        with torch.inference_mode():
-            p50, p99 = _latencies(
-                lambda: long_policy(state, long_cands), max(10, opts.repeats // 10), 2
-            )
-        print(
-            f"  {'policy: 64 cands x 256 tokens (max_cand_len=256 variant)':<58} "
-            f"p50 {p50:6.2f} ms   p99 {p99:6.2f} ms"
-        )
-    row("value: 256-token state", lambda: value(state))
+    if repeats > 0:
+        _print_long_candidates_latency(cfg, state, gen, repeats)
+    _print_latency("value: 256-token state", lambda: value(state), repeats)
 
+
+def _print_long_candidates_latency(
+    cfg: NetworkConfig, state: torch.Tensor, gen: torch.Generator, repeats: int
+) -> None:
+    long_policy = AgentModel.create(NetworkConfig(max_cand_len=256), seed=0).policy
+    long_cands = torch.randint(1, cfg.vocab_size, (1, 64, 256), generator=gen)
+    with torch.inference_mode():
+        p50, p99 = _latencies(lambda: long_policy(state, long_cands), max(10, repeats // 10), 2)
+    print(
+        f"  {'policy: 64 cands x 256 tokens (max_cand_len=256 variant)':<58} "
+        f"p50 {p50:6.2f} ms   p99 {p99:6.2f} ms"
+    )
+
+
+def _print_ppo_throughput() -> None:
+    """PPO on a toy bandit with default-width networks, sampling included."""
     env = ContextualBandit(n_contexts=16, n_arms=8, seed=0)
     small = NetworkConfig(vocab_size=64, max_state_len=16, max_cand_len=8)
     ppo_model = AgentModel.create(small, seed=0)
@@ -107,6 +130,9 @@ def main(args: argparse.Namespace) -> int:
         f"{updates / elapsed:.1f} minibatch updates/s, {iterations * steps / elapsed:.0f} samples/s"
     )
 
+
+def _print_dpo_throughput(cfg: NetworkConfig) -> None:
+    """One DPO epoch over 256 random pairs, the reference model's pass included."""
     rng = random.Random(0)
     pairs = [
         PreferencePair(
@@ -125,4 +151,3 @@ def main(args: argparse.Namespace) -> int:
         f"DPO (128-token states, 8 x 16-token candidates, default nets): "
         f"{len(pairs) / elapsed:.0f} pairs/s (reference pass included)"
     )
-    return 0

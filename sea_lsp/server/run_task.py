@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from loguru import logger
@@ -70,15 +71,7 @@ async def _run(ls: SeaServer, text: str, arg: dict[str, Any]) -> dict[str, Any]:
     notify_status(ls)
     try:
         async with Progress(ls, f"sea: {text}") as progress:
-            if st.models is not None and not st.models.ready:
-                progress(0, "loading the model")
-                await asyncio.to_thread(st.models.wait, MODEL_WAIT_S)
-            model = st.models.get() if st.models else None
-
-            def report(p: Any) -> None:
-                done = 100.0 * p.evaluations / max(1, p.budget)
-                progress(done, p.message or f"{p.evaluations}/{p.budget} evaluations")
-
+            model = await _loaded_model(ls, progress)
             # the agent reads a frozen snapshot: didChange keeps editing the live documents
             # on this thread while the search walks and reparses trees in the worker
             snapshot = st.workspace.snapshot()
@@ -88,7 +81,7 @@ async def _run(ls: SeaServer, text: str, arg: dict[str, Any]) -> dict[str, Any]:
                 snapshot,
                 settings=st.settings,
                 model=model,
-                progress=report,
+                progress=_reporter(progress),
                 cancel=progress.cancel,
             )
     except Exception as exc:
@@ -102,19 +95,48 @@ async def _run(ls: SeaServer, text: str, arg: dict[str, Any]) -> dict[str, Any]:
     finally:
         st.task_running = False
         notify_status(ls)
-    out = {
-        "solved": bool(result.solved),
-        "summary": result.summary,
-        "applied": False,
-        "offer": None,
-    }
     if progress.cancel.is_set():
-        out["summary"] = "cancelled: " + result.summary
-        return out
+        return _answer(result, summary="cancelled: " + result.summary)
     if result.change.is_empty():
         ls.show(f"sea: {result.summary}")
-        return out
-    out["offer"] = offer_id = _record(ls, text, focus_path, result, model)
+        return _answer(result)
+    return await _offer(ls, text, focus_path, result, model, snapshot)
+
+
+async def _loaded_model(ls: SeaServer, progress: Progress) -> Any:
+    """The current model, once it has loaded (waiting up to ``MODEL_WAIT_S``); None without one."""
+    models = ls.state.models
+    if models is not None and not models.ready:
+        progress(0, "loading the model")
+        await asyncio.to_thread(models.wait, MODEL_WAIT_S)
+    return models.get() if models else None
+
+
+def _reporter(progress: Progress) -> Callable[[Any], None]:
+    """The agent's progress callback: evaluations spent out of the budget, as a percentage."""
+
+    def report(p: Any) -> None:
+        done = 100.0 * p.evaluations / max(1, p.budget)
+        progress(done, p.message or f"{p.evaluations}/{p.budget} evaluations")
+
+    return report
+
+
+def _answer(result: Any, summary: str | None = None, offer: str | None = None) -> dict[str, Any]:
+    return {
+        "solved": bool(result.solved),
+        "summary": result.summary if summary is None else summary,
+        "applied": False,
+        "offer": offer,
+    }
+
+
+async def _offer(
+    ls: SeaServer, text: str, focus_path: str | None, result: Any, model: Any, snapshot: Any
+) -> dict[str, Any]:
+    """Record the result as an offer and preview it; applied only if the user says so."""
+    offer_id = _record(ls, text, focus_path, result, model)
+    out = _answer(result, offer=offer_id)
     read = {path: snapshot.read_text(path) for path in result.change.paths}
     out["applied"] = await preview(ls, offer_id, result, read)
     return out

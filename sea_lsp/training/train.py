@@ -21,7 +21,8 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -159,70 +160,123 @@ def _phase(
     report: TrainingReport,
     reference,
 ) -> dict:
-    from model.dpo import DPOConfig, dpo_train
-    from model.ppo import PPOConfig, train_offline
+    """Run one of ``PHASES``; its last metrics, or why it was skipped."""
+    if name == "reward":
+        return _reward_phase(model, data, a, ctx, report)
+    if name == "dpo":
+        return _dpo_phase(model, data, a, ctx, report, reference)
+    return _ppo_phase(model, data, a, ctx, report)
+
+
+def _reward_phase(model, data: FeedbackData, a, ctx: distributed.DistContext, report) -> dict:
+    """Bradley–Terry fit of the reward network on this rank's share of the pairs."""
     from model.reward_model import RewardModelConfig, fit_reward_model
-    from sea_lsp.training.feedback_data import trajectories
 
     mine = distributed.shard(data.train_pairs, ctx)
-    step = {"n": 0}
+    if not mine:
+        return {"skipped": "no training pairs"}
+    cfg = RewardModelConfig(lr=1e-3, epochs=a.epochs, seed=a.seed)
+    with _training(model, ("reward_net",), "train: reward model", a.epochs, a, ctx) as advance:
+        log = _metrics_logger("reward_model", report, ctx, advance)
+        hist = fit_reward_model(model, mine, cfg, log=log)
+    return hist[-1]
 
-    def logger_for(tag: str, advance):
-        def log(m: dict) -> None:
-            m = distributed.mean_metrics(m, ctx)
-            report.log(tag, m, step["n"])
-            step["n"] += 1
-            advance()
 
-        return log
+def _dpo_phase(
+    model, data: FeedbackData, a, ctx: distributed.DistContext, report, reference
+) -> dict:
+    """DPO of the policy on this rank's share of the pairs, against the frozen ``reference``."""
+    from model.dpo import DPOConfig, dpo_train
 
-    if name == "reward":
-        if not mine:
-            return {"skipped": "no training pairs"}
-        cfg = RewardModelConfig(lr=1e-3, epochs=a.epochs, seed=a.seed)
-        with (
-            distributed.data_parallel(model, ("reward_net",), ctx),
-            phase_progress(
-                "train: reward model", a.epochs, not a.no_progress and ctx.is_main
-            ) as adv,
-        ):
-            hist = fit_reward_model(model, mine, cfg, log=logger_for("reward_model", adv))
-        return hist[-1]
-    if name == "dpo":
-        if not mine:
-            return {"skipped": "no training pairs"}
-        cfg = DPOConfig(beta=a.beta, lr=a.lr, epochs=a.epochs, seed=a.seed)
-        with (
-            distributed.data_parallel(model, ("policy",), ctx),
-            phase_progress("train: DPO", a.epochs, not a.no_progress and ctx.is_main) as adv,
-        ):
-            hist = dpo_train(model, mine, cfg, reference=reference, log=logger_for("dpo", adv))
-        return hist[-1]
+    mine = distributed.shard(data.train_pairs, ctx)
+    if not mine:
+        return {"skipped": "no training pairs"}
+    cfg = DPOConfig(beta=a.beta, lr=a.lr, epochs=a.epochs, seed=a.seed)
+    with _training(model, ("policy",), "train: DPO", a.epochs, a, ctx) as advance:
+        log = _metrics_logger("dpo", report, ctx, advance)
+        hist = dpo_train(model, mine, cfg, reference=reference, log=log)
+    return hist[-1]
+
+
+def _ppo_phase(model, data: FeedbackData, a, ctx: distributed.DistContext, report) -> dict:
+    """Offline PPO on the logged offers, weighted by their behaviour log-probs."""
+    from model.ppo import PPOConfig, train_offline
+    from sea_lsp.training.feedback_data import trajectories
+
     trajs, sources = trajectories(model, data.train_offers)
     trajs = distributed.shard(trajs, ctx)
     if not trajs or a.ppo_passes < 1:
         return {"skipped": "no logged offers with behaviour log-probs"}
     cfg = PPOConfig(learning_rate=1e-4, gamma=1.0, num_minibatches=4, update_epochs=2)
-    with (
-        distributed.data_parallel(model, ("policy", "value_net"), ctx),
-        phase_progress(
-            "train: offline PPO", a.ppo_passes, not a.no_progress and ctx.is_main
-        ) as adv,
-    ):
-        hist = train_offline(
-            trajs, model, cfg, passes=a.ppo_passes, seed=a.seed, log=logger_for("ppo", adv)
-        )
+    parts = ("policy", "value_net")
+    with _training(model, parts, "train: offline PPO", a.ppo_passes, a, ctx) as advance:
+        log = _metrics_logger("ppo", report, ctx, advance)
+        hist = train_offline(trajs, model, cfg, passes=a.ppo_passes, seed=a.seed, log=log)
     return {**hist[-1], "reward_sources": sources}
+
+
+@contextmanager
+def _training(
+    model, parts: tuple[str, ...], title: str, total: int, a, ctx: distributed.DistContext
+) -> Iterator[Callable[..., None]]:
+    """``parts`` of ``model`` trained data-parallel, under a progress bar; yields its ``advance``."""
+    with (
+        distributed.data_parallel(model, parts, ctx),
+        phase_progress(title, total, not a.no_progress and ctx.is_main) as advance,
+    ):
+        yield advance
+
+
+def _metrics_logger(
+    tag: str, report: TrainingReport, ctx: distributed.DistContext, advance: Callable[[], Any]
+) -> Callable[[dict], None]:
+    """A phase's ``log``: metrics averaged over the ranks, reported at steps 0, 1, 2, ..."""
+    step = 0
+
+    def log(m: dict) -> None:
+        nonlocal step
+        report.log(tag, distributed.mean_metrics(m, ctx), step)
+        step += 1
+        advance()
+
+    return log
 
 
 def run(a: argparse.Namespace, ctx: distributed.DistContext) -> tuple[int, list[tuple[str, str]]]:
     """Train and maybe publish; returns the exit code and the summary rows."""
-    from sea_lsp import model_store
-
     db = (a.db or paths.feedback_db_path()).expanduser()
     data = load_feedback(db, a.val_fraction, a.seed, a.max_pairs_per_offer)
     counts = data.counts()
-    rows = [
+    rows = _data_rows(db, data)
+    _require_training_data(db, data)
+    if a.dry_run:
+        rows.append(("dry run", "nothing written"))
+        logger.info("dry run: {}", counts)
+        return 0, rows
+    _require_validation_offers(data, a)
+    model, base_source = load_base(a.checkpoint)
+    model.to(ctx.device)
+    state = RunState(paths.data_dir() / "train-state", _fingerprint(db, counts, a, base_source))
+    reference = copy.deepcopy(model)
+    model = _start_or_resume(model, state, data, a, ctx, rows)
+    before = state.record["before"]
+    logdir = a.logdir or paths.logs_dir() / f"train-{time.strftime('%Y%m%d-%H%M%S')}"
+    after, results = _train_phases(model, data, a, ctx, reference, state, logdir)
+    rows += _validation_rows(before, after, base_source, logdir)
+    if worse(after, before):
+        state.clear(ctx)
+        rows.append(("published", "no: worse on validation than the current checkpoint (kept)"))
+        return 1, rows
+    record = _checkpoint_record(a, ctx, base_source, counts, before, after, results)
+    _publish(model, record, ctx)
+    state.clear(ctx)
+    rows.append(("published", f"version {record['version']} (running servers reload it)"))
+    return 0, rows
+
+
+def _data_rows(db: Path, data: FeedbackData) -> list[tuple[str, str]]:
+    """The summary rows that say what the run trains and validates on."""
+    return [
         ("database", str(db)),
         ("offers", f"{data.offers_total} ({data.offers_skipped_vocab} skipped: other vocabulary)"),
         (
@@ -231,25 +285,28 @@ def run(a: argparse.Namespace, ctx: distributed.DistContext) -> tuple[int, list[
         ),
         ("validation offers", str(len(data.val_offers))),
     ]
+
+
+def _require_training_data(db: Path, data: FeedbackData) -> None:
     if not data.train_pairs and not data.train_offers:
         raise TrainInputError(
             f"nothing to train on in {db}: {data.offers_total} offers, "
             f"{data.pairs_skipped_vocab} pairs from another vocabulary. Accept or reject some "
             "code actions in your editor first."
         )
-    if a.dry_run:
-        rows.append(("dry run", "nothing written"))
-        logger.info("dry run: {}", counts)
-        return 0, rows
+
+
+def _require_validation_offers(data: FeedbackData, a: argparse.Namespace) -> None:
     if a.val_fraction > 0 and not data.val_offers:
         raise TrainInputError(
             f"no accepted offers fell into the validation split ({len(data.train_offers)} offers in "
             "all); collect more feedback, or pass --val-fraction 0 to publish without validation"
         )
-    model, base_source = load_base(a.checkpoint)
-    model.to(ctx.device)
-    state_root = paths.data_dir() / "train-state"
-    fingerprint = {
+
+
+def _fingerprint(db: Path, counts: dict, a: argparse.Namespace, base_source: str) -> dict:
+    """What an interrupted run must share with this one for ``--resume`` to continue it."""
+    return {
         "db": str(db.resolve()),
         "counts": counts,
         "seed": a.seed,
@@ -259,21 +316,32 @@ def run(a: argparse.Namespace, ctx: distributed.DistContext) -> tuple[int, list[
         "lr": a.lr,
         "ppo_passes": a.ppo_passes,
     }
-    state = RunState(state_root, fingerprint)
-    reference = copy.deepcopy(model)
+
+
+def _start_or_resume(
+    model, state: RunState, data: FeedbackData, a, ctx: distributed.DistContext, rows: list
+):
+    """The model to train: the interrupted run's (``--resume``), else ``model`` with its
+    validation recorded as the ``before`` to beat."""
     if a.resume and state.resumable():
         from model.checkpoint import load_checkpoint
 
-        model = load_checkpoint(state_root / "model").to(ctx.device)
+        model = load_checkpoint(state.root / "model").to(ctx.device)
         rows.append(("resumed", f"after {', '.join(state.record['phases_done']) or 'start'}"))
-    else:
-        if a.resume:
-            logger.warning("nothing to resume (no matching interrupted run); starting afresh")
-        state.record["before"] = validate(model, data)
-    before = state.record["before"]
-    logdir = a.logdir or paths.logs_dir() / f"train-{time.strftime('%Y%m%d-%H%M%S')}"
+        return model
+    if a.resume:
+        logger.warning("nothing to resume (no matching interrupted run); starting afresh")
+    state.record["before"] = validate(model, data)
+    return model
+
+
+def _train_phases(
+    model, data: FeedbackData, a, ctx: distributed.DistContext, reference, state: RunState, logdir
+) -> tuple[dict[str, float], dict]:
+    """Run the phases not done yet, saving after each; the validation after, and every
+    phase's result. TensorBoard logs and the PNG go to ``logdir``."""
     report = TrainingReport(logdir, enabled=ctx.is_main)
-    report.log("validation", before, 0)
+    report.log("validation", state.record["before"], 0)
     results = dict(state.record.get("results", {}))
     for name in PHASES:
         if name in state.record["phases_done"]:
@@ -287,7 +355,11 @@ def run(a: argparse.Namespace, ctx: distributed.DistContext) -> tuple[int, list[
     report.close()
     if ctx.is_main:
         report.write_png(logdir / "training.png", "sea-lsp train")
-    rows += [
+    return after, results
+
+
+def _validation_rows(before: dict, after: dict, base_source: str, logdir: Path) -> list:
+    return [
         ("agreement", f"{before['agreement']:.1%} -> {after['agreement']:.1%}"),
         (
             "pairwise accuracy",
@@ -296,13 +368,14 @@ def run(a: argparse.Namespace, ctx: distributed.DistContext) -> tuple[int, list[
         ("base checkpoint", base_source),
         ("logs", str(logdir)),
     ]
-    if worse(after, before):
-        state.clear(ctx)
-        rows.append(("published", "no: worse on validation than the current checkpoint (kept)"))
-        return 1, rows
-    version = f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
-    record = {
-        "version": version,
+
+
+def _checkpoint_record(
+    a, ctx: distributed.DistContext, base_source: str, counts: dict, before, after, results
+) -> dict:
+    """The new checkpoint's metadata: a fresh version, what it was trained on and how."""
+    return {
+        "version": f"{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}",
         "kind": "train",
         "base": base_source,
         "data": counts,
@@ -312,13 +385,16 @@ def run(a: argparse.Namespace, ctx: distributed.DistContext) -> tuple[int, list[
         "options": {k: str(v) for k, v in vars(a).items()},
         "world_size": ctx.world,
     }
-    model.version, model.meta = version, record
+
+
+def _publish(model, record: dict, ctx: distributed.DistContext) -> None:
+    """Make ``model`` the current checkpoint (the main rank writes; every rank waits)."""
+    from sea_lsp import model_store
+
+    model.version, model.meta = record["version"], record
     if ctx.is_main:
         model_store.publish(model, record)
     distributed.barrier(ctx)
-    state.clear(ctx)
-    rows.append(("published", f"version {version} (running servers reload it)"))
-    return 0, rows
 
 
 def main(args: Any) -> int:

@@ -5,7 +5,7 @@ inside the workspace root and outside ``.git/``; special files (devices, FIFOs, 
 are refused. Writes are atomic (temp file in the same directory, fsync, ``os.replace``) and
 keep the file's line endings, encoding (UTF-8 BOM, PEP 263 coding cookie) and permissions.
 ``apply`` validates a whole ``Change`` in memory before touching the disk, so a refused path
-or a bad edit writes nothing. ``to_workspace_edit`` turns a ``Change`` into an LSP edit.
+or a bad edit writes nothing. (``sea_lsp.server.edits`` turns a ``Change`` into an LSP edit.)
 """
 
 from __future__ import annotations
@@ -15,13 +15,9 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
-from lsprotocol import types as lsp
-
 from sea_lsp.workspace.changes import Change, ChangeError, apply_edits
-from sea_lsp.workspace.positions import LineIndex
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _BOM = codecs.BOM_UTF8
@@ -277,93 +273,3 @@ def _atomic_write(real: Path, data: bytes, mode: int | None) -> None:
         pass
     finally:
         os.close(dfd)
-
-
-def _position(index: LineIndex, offset: int, encoding: str) -> lsp.Position:
-    """LSP position of a UTF-8 byte offset; out-of-range offsets are an error, not clamped."""
-    if not 0 <= offset <= len(index.data):
-        raise ChangeError(f"byte offset {offset} lies outside the text ({len(index.data)} bytes)")
-    line, character = index.byte_to_position(offset, encoding)
-    return lsp.Position(line=line, character=character)
-
-
-def to_workspace_edit(
-    change: Change,
-    root: Path,
-    texts: Callable[[str], str | None],
-    encoding: str = "utf-16",
-) -> lsp.WorkspaceEdit:
-    """An LSP ``WorkspaceEdit`` (``documentChanges``) for ``change``; ``texts`` gives current text.
-
-    Edits address the text as it is after the file operations: a created file's content,
-    or a renamed file's text under its new name.
-    """
-    root = Path(os.path.realpath(root))
-
-    def uri(p: str) -> str:
-        return (root / p).as_uri()
-
-    doc_changes: list = []
-    known: dict[str, str | None] = {}
-    for op in change.file_ops:
-        if op.kind == "create":
-            doc_changes.append(
-                lsp.CreateFile(
-                    uri=uri(op.path),
-                    options=lsp.CreateFileOptions(overwrite=op.overwrite or None),
-                )
-            )
-            if op.content:
-                doc_changes.append(
-                    lsp.TextDocumentEdit(
-                        text_document=lsp.OptionalVersionedTextDocumentIdentifier(
-                            uri=uri(op.path), version=None
-                        ),
-                        edits=[
-                            lsp.TextEdit(
-                                range=lsp.Range(lsp.Position(0, 0), lsp.Position(0, 0)),
-                                new_text=op.content,
-                            )
-                        ],
-                    )
-                )
-            known[op.path] = op.content or ""
-        elif op.kind == "rename" and op.new_path:
-            doc_changes.append(
-                lsp.RenameFile(
-                    old_uri=uri(op.path),
-                    new_uri=uri(op.new_path),
-                    options=lsp.RenameFileOptions(overwrite=op.overwrite or None),
-                )
-            )
-            known[op.new_path] = known.get(op.path, texts(op.path))
-            known[op.path] = None
-        elif op.kind == "delete":
-            doc_changes.append(lsp.DeleteFile(uri=uri(op.path)))
-            known[op.path] = None
-    by_path: dict[str, list] = {}
-    for e in change.edits:
-        by_path.setdefault(e.path, []).append(e)
-    for path, edits in by_path.items():
-        text = known[path] if path in known else texts(path)
-        if text is None:
-            raise ChangeError(f"cannot express edits of {path!r}: its text is unknown")
-        index = LineIndex(text)
-        out = [
-            lsp.TextEdit(
-                range=lsp.Range(
-                    _position(index, e.start, encoding), _position(index, e.end, encoding)
-                ),
-                new_text=e.new_text,
-            )
-            for e in sorted(edits, key=lambda e: (e.start, e.end))
-        ]
-        doc_changes.append(
-            lsp.TextDocumentEdit(
-                text_document=lsp.OptionalVersionedTextDocumentIdentifier(
-                    uri=uri(path), version=None
-                ),
-                edits=out,
-            )
-        )
-    return lsp.WorkspaceEdit(document_changes=doc_changes)

@@ -7,10 +7,9 @@ import stat
 from pathlib import Path
 
 import pytest
-from lsprotocol import types as lsp
 
 from sea_lsp.workspace.changes import Change, ChangeError, FileOp, TextEdit
-from sea_lsp.workspace.safe_fs import UnsafePathError, WorkspaceFS, to_workspace_edit
+from sea_lsp.workspace.safe_fs import UnsafePathError, WorkspaceFS
 
 
 @pytest.fixture
@@ -147,22 +146,3 @@ def test_apply_runs_ops_then_edits(ws: Path) -> None:
     assert (ws / "pkg/renamed.py").read_text() == "x = 42\n"
     assert (ws / "tests/test_x.py").read_text() == "# t\ndef test(): pass\n"
     assert "pkg/mod.py" in touched and not (ws / "pkg/mod.py").exists()
-
-
-def test_to_workspace_edit_uses_document_changes_and_utf16(ws: Path) -> None:
-    text = "s = '😀'; y = 1\n"
-    start = text.encode().index(b"y")
-    change = Change(
-        edits=(TextEdit("pkg/mod.py", start, start + 1, "z"),),
-        file_ops=(FileOp("create", "new.py", content="n = 1\n"),),
-    )
-    edit = to_workspace_edit(change, ws, lambda p: text if p == "pkg/mod.py" else None)
-    kinds = [type(d) for d in edit.document_changes]
-    assert kinds == [lsp.CreateFile, lsp.TextDocumentEdit, lsp.TextDocumentEdit]
-    last = edit.document_changes[-1]
-    assert last.text_document.uri == (ws.resolve() / "pkg/mod.py").as_uri()
-    assert last.edits[0].range.start == lsp.Position(0, text.index("y") + 1)  # emoji = 2 units
-    edit8 = to_workspace_edit(change, ws, lambda p: text, encoding="utf-8")
-    assert edit8.document_changes[-1].edits[0].range.start.character == start
-    with pytest.raises(ChangeError, match="unknown"):
-        to_workspace_edit(change, ws, lambda p: None)

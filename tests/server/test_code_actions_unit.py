@@ -68,23 +68,6 @@ def test_candidates_for_stays_on_the_cursor_line(tmp_path: Path) -> None:
     assert any(c.kind == "repair.compare_swap" for c in found)
 
 
-def test_workspace_edit_matches_the_general_conversion(tmp_path: Path) -> None:
-    from sea_lsp.server.edits import workspace_edit
-    from sea_lsp.workspace.safe_fs import to_workspace_edit
-
-    ws = Workspace(tmp_path)
-    text = "s = 'héllo 😀'\nx = 1\n"
-    ws.open("m.py", text, 1)
-    start = text.encode().index(b"1")
-    change = Change(edits=(TextEdit("m.py", start, start + 1, "2"), TextEdit("m.py", 0, 1, "t")))
-    for encoding in ("utf-16", "utf-8", "utf-32"):
-        ls = SimpleNamespace(state=SimpleNamespace(workspace=ws, position_encoding=encoding))
-        expected = to_workspace_edit(change, ws.root, ws.read_text, encoding)
-        # and it names the open document's version, so the editor refuses it on newer text
-        expected.document_changes[0].text_document.version = 1
-        assert workspace_edit(ls, change) == expected
-
-
 def test_the_collector_waits_until_the_answer_is_out() -> None:
     import asyncio
     import gc
