@@ -1,0 +1,486 @@
+"""Mine real bug-fix commits from git histories of pure-Python projects.
+
+Two modes, both take bare git directories (e.g. the ``fetch`` mirrors under /work/.mirror):
+
+    python benchmarks/tools/mine_fixes.py runnable /work/.mirror/pytoolz+toolz/repo ...
+    python benchmarks/tools/mine_fixes.py pairs /work/.mirror/*/repo
+
+``runnable`` picks fix commits (message matches FIX_RE) that change exactly one non-test ``.py``
+file by 1-6 lines inside one function and also touch a test file. For each, it exports the
+trimmed tree at the fix commit F (package source, the touched tests, their helpers, LICENSE),
+checks that those tests pass at F and that some test fails with the parent's version of the
+changed lines, and writes ``<out>/<repo>-<sha7>/{project/,bugs.json}`` (the format of
+benchmarks/bugs/check.py, which should be run afterwards with ``--write``).
+
+``pairs`` writes ``<out>/fix_pairs.jsonl``: every fix commit changing 1-3 lines in one hunk of
+exactly one non-test ``.py`` file, with the text before and after and up to 5 context lines each
+side (of the parent's file). Comment/whitespace-only and docstring-only changes are dropped
+(``--keep-docs`` keeps the latter); ``kind`` is "code", or "unknown" where the file does not parse
+under Python 3. Pairs whose commit is a runnable bug in ``<out>`` carry ``"runnable": true``
+(exclude them from training); run ``pairs`` after ``runnable``. Commits whose message starts with
+revert/undo/back out are skipped in both modes (they reintroduce bugs).
+
+Trimming for runnable bugs: ``.pyi``, locale files and the package's other tests are dropped; if
+the folder is still over 300 kB, untouched top-level test classes/functions are cut from the kept
+test files and modules the source and tests do not import are removed. A generated root
+``conftest.py`` puts the package's directory first on sys.path (and drops an installed copy
+already imported, e.g. attrs via hypothesis); a stub ``<pkg>-0.0.dist-info`` is added when the
+package reads its version with importlib.metadata.
+
+Tests run with ``--python`` (default: this interpreter; it needs pytest and pytest-timeout).
+Only the standard library is used. Results depend on the mirrors' HEAD at mining time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import io
+import json
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import tokenize
+from pathlib import Path, PurePosixPath
+
+FIX_RE = re.compile(r"\bfix|\bbug|typo|off-by-one|wrong|incorrect|regression", re.I)
+REVERT_RE = re.compile(r"\s*(revert|undo|back ?out)", re.I)  # these reintroduce the bug
+GIT_GREP = "fix|bug|typo|off-by-one|wrong|incorrect|regression"
+HUNK_RE = re.compile(r"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
+NOT_SOURCE = ("docs/", "doc/", "setup.py", "noxfile.py", "tasks.py", "conftest.py")
+MAX_FOLDER_BYTES = 300_000
+CONFTEST = """# added by mine_fixes.py: test this copy of the package, not an installed one
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent / {path!r}))
+for _m in [m for m in sys.modules if m == {top!r} or m.startswith({top!r} + ".")]:
+    del sys.modules[_m]
+
+"""
+MAX_TOTAL_BYTES = 15_000_000
+
+
+def git(gitdir: Path, *args: str, binary: bool = False):
+    out = subprocess.run(["git", "--git-dir", str(gitdir), *args], capture_output=True,
+                         check=True).stdout  # fmt: skip
+    return out if binary else out.decode("utf-8", "replace")
+
+
+def repo_name(gitdir: Path) -> tuple[str, str]:
+    """(owner/name, name) from a mirror path like /work/.mirror/owner+name/repo."""
+    d = gitdir.parent.name if gitdir.name in ("repo", ".git") else gitdir.name
+    full = d.replace("+", "/", 1) if "+" in d else d
+    return full, full.split("/")[-1].removesuffix(".git")
+
+
+def is_test(path: str) -> bool:
+    p = PurePosixPath(path)
+    return (any(part in ("test", "tests", "testing") for part in p.parts[:-1])
+            or p.name.startswith("test_") or p.name.endswith("_test.py")
+            or p.name in ("tests.py", "test.py", "conftest.py"))  # fmt: skip
+
+
+def fix_commits(gitdir: Path):
+    """Yield (sha, parent, subject, message, {path: (added, deleted)}) of single-parent fixes."""
+    fmt = "%x01%H%x00%P%x00%B%x02"
+    log = git(gitdir, "log", "HEAD", "--no-merges", "--no-renames", "-i", "-E",
+              f"--grep={GIT_GREP}", f"--format={fmt}", "--numstat")  # fmt: skip
+    for rec in log.split("\x01")[1:]:
+        head, _, stats = rec.partition("\x02")
+        sha, parents, msg = head.split("\x00", 2)
+        if len(parents.split()) != 1 or not FIX_RE.search(msg) or REVERT_RE.match(msg):
+            continue
+        files = {}
+        for line in stats.strip().splitlines():
+            a, d, path = line.split("\t", 2)
+            files[path] = (int(a), int(d)) if a != "-" else (99, 99)
+        subject = msg.strip().splitlines()[0] if msg.strip() else ""
+        yield sha, parents.strip(), subject, msg.strip(), files
+
+
+def single_source(files: dict) -> str | None:
+    srcs = [f for f in files if f.endswith(".py") and not is_test(f)]
+    if len(srcs) != 1 or srcs[0].startswith(NOT_SOURCE) or "/docs/" in srcs[0]:
+        return None
+    return srcs[0]
+
+
+def hunks(gitdir: Path, parent: str, sha: str, path: str) -> list[tuple[int, int, int, int]]:
+    """(old_start, old_len, new_start, new_len) of the -U0 diff of one file."""
+    out = git(gitdir, "diff", "-U0", "--no-ext-diff", parent, sha, "--", path)
+    res = []
+    for line in out.splitlines():
+        m = HUNK_RE.match(line)
+        if m:
+            os_, ol, ns, nl = m.groups()
+            res.append(
+                (int(os_), 1 if ol is None else int(ol), int(ns), 1 if nl is None else int(nl))
+            )
+    return res
+
+
+def lines_at(gitdir: Path, rev: str, path: str) -> list[str]:
+    raw = git(gitdir, "show", f"{rev}:{path}", binary=True).decode("utf-8", "replace")
+    return raw.replace("\r\n", "\n").replace("\r", "\n").splitlines(keepends=True)
+
+
+def strip_code(text: str) -> str:
+    """The text without comments and whitespace (for spotting comment-only changes)."""
+    try:
+        toks = tokenize.generate_tokens(io.StringIO(text).readline)
+        return "".join(t.string for t in toks if t.type not in (tokenize.COMMENT, tokenize.NL,
+                       tokenize.NEWLINE, tokenize.INDENT, tokenize.DEDENT))  # fmt: skip
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return re.sub(r"#.*|\s+", "", text)
+
+
+def doc_lines(lines: list[str]) -> set[int] | None:
+    """1-based numbers of lines that are docstrings/string statements, comments or blank."""
+    try:
+        tree = ast.parse("".join(lines))
+    except (SyntaxError, ValueError):
+        return None
+    res = {i for i, x in enumerate(lines, 1) if not x.strip() or x.lstrip().startswith("#")}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            res |= set(range(node.lineno, node.end_lineno + 1))
+    return res
+
+
+def change_kind(old, new, o0, ol, n0, nl) -> str:
+    """'docs' if the change only touches docstrings/comments on both sides, else 'code'."""
+    od, nd = doc_lines(old), doc_lines(new)
+    if od is None or nd is None:
+        return "unknown"
+    o_span = set(range(o0 + 1, o0 + ol + 1)) or {o0}
+    n_span = set(range(n0 + 1, n0 + nl + 1)) or {n0}
+    return "docs" if o_span <= od and n_span <= nd else "code"
+
+
+# ---------------------------------------------------------------- pairs
+
+
+def mine_pairs(gitdir: Path, runnable: set[str], seen: set, keep_docs: bool) -> list[dict]:
+    full, _ = repo_name(gitdir)
+    out = []
+    for sha, parent, subject, _msg, files in fix_commits(gitdir):
+        src = single_source(files)
+        if not src or not 1 <= max(files[src]) <= 3:
+            continue
+        try:
+            hs = hunks(gitdir, parent, sha, src)
+            if len(hs) != 1:
+                continue
+            os_, ol, ns, nl = hs[0]
+            old, new = lines_at(gitdir, parent, src), lines_at(gitdir, sha, src)
+        except subprocess.CalledProcessError:
+            continue
+        o0 = os_ - 1 if ol else os_  # index of the first changed (or following) old line
+        n0 = ns - 1 if nl else ns
+        before, after = "".join(old[o0 : o0 + ol]), "".join(new[n0 : n0 + nl])
+        kind = change_kind(old, new, o0, ol, n0, nl)
+        if strip_code(before) == strip_code(after) or (kind == "docs" and not keep_docs):
+            continue
+        key = (full, src, before, after)
+        if key in seen:
+            continue
+        seen.add(key)
+        rec = {"repo": full, "commit": sha, "message": subject, "file": src,
+               "before": before, "after": after,
+               "context_before": "".join(old[max(0, o0 - 5):o0]),
+               "context_after": "".join(old[o0 + ol:o0 + ol + 5]),
+               "kind": kind}  # fmt: skip
+        if sha in runnable:
+            rec["runnable"] = True
+        out.append(rec)
+    return out
+
+
+# ---------------------------------------------------------------- runnable
+
+
+def enclosing_function(tree: ast.AST, line: int):
+    funcs = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and n.lineno <= line <= n.end_lineno
+    ]
+    return max(funcs, key=lambda n: n.lineno, default=None)
+
+
+def license_name(text: str) -> str:
+    for pat, name in [("Apache License", "Apache-2.0"), ("Mozilla Public License", "MPL-2.0"),
+                      ("Lesser General Public", "LGPL"), ("GNU GENERAL PUBLIC", "GPL"),
+                      ("Permission is hereby granted", "MIT"), ("Redistribution and use", "BSD"),
+                      ("PYTHON SOFTWARE FOUNDATION", "PSF")]:  # fmt: skip
+        if pat.lower() in text.lower():
+            return name
+    return "see LICENSE"
+
+
+def select_paths(tree_files: dict, src: str, tests: list[str]) -> tuple[list[str], str]:
+    """Files to keep at F, and the directory (relative) that must be on sys.path."""
+    p = PurePosixPath(src)
+    pkg = p
+    while str(pkg.parent) != "." and f"{pkg.parent}/__init__.py" in tree_files:
+        pkg = pkg.parent
+    keep_pkg = str(pkg) if pkg != p else src
+    pathdir = str(pkg.parent) if str(pkg.parent) != "." else ""
+    keep = {f for f in tree_files if (f == keep_pkg or f.startswith(keep_pkg + "/"))
+            and not is_test(f) and "/locale/" not in f}  # fmt: skip
+    for t in tests:
+        keep.add(t)
+        d = PurePosixPath(t).parent
+        for f in tree_files:  # helpers and data in the test's own directory
+            fp = PurePosixPath(f)
+            if (
+                fp.parent == d
+                and not fp.name.startswith("test_")
+                and not fp.name.endswith("_test.py")
+                and (fp.suffix == ".py" or tree_files[f] < 20_000)
+            ):
+                keep.add(f)
+        while str(d) != ".":
+            for h in ("__init__.py", "conftest.py"):
+                if f"{d}/{h}" in tree_files:
+                    keep.add(f"{d}/{h}")
+            d = d.parent
+    keep |= {f for f in tree_files if "/" not in f and re.match(r"(LICEN[CS]E|COPYING)", f, re.I)}
+    keep |= {"conftest.py"} & set(tree_files)
+    return sorted(keep), pathdir
+
+
+def trim_tests(root: Path, gitdir: Path, parent: str, sha: str, tests: list[str]) -> None:
+    """Drop top-level test classes/functions the commit did not touch (for oversized folders)."""
+    for t in tests:
+        try:
+            changed = set()
+            for _os, _ol, ns, nl in hunks(gitdir, parent, sha, t):
+                changed |= set(range(ns, ns + max(nl, 1)))
+            path = root / t
+            lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+            tree = ast.parse("".join(lines))
+        except (subprocess.CalledProcessError, SyntaxError, UnicodeDecodeError):
+            continue
+        drop = set()
+        for node in tree.body:
+            name = node.name.lower() if isinstance(node, (ast.ClassDef, ast.FunctionDef)) else ""
+            if name.startswith("test") or (isinstance(node, ast.ClassDef) and "test" in name):
+                span = set(range(node.lineno, node.end_lineno + 1))
+                span |= {d.lineno for d in node.decorator_list}
+                if not span & changed:
+                    drop |= span | set(range(min(span), max(span) + 1))
+        if drop:
+            path.write_text("".join(x for i, x in enumerate(lines, 1) if i not in drop),
+                            encoding="utf-8")  # fmt: skip
+
+
+def prune_modules(base: Path, pkg: Path, start: list[Path]) -> None:
+    """Delete the package's modules that ``start`` files do not import (transitively)."""
+
+    def find(mod: str) -> list[Path]:
+        p = base.joinpath(*mod.split("."))
+        return [q for q in (p.with_suffix(".py"), p / "__init__.py") if q.is_file()]
+
+    todo, done = list(start), set()
+    while todo:
+        f = todo.pop()
+        if f in done:
+            continue
+        done.add(f)
+        try:
+            tree = ast.parse(f.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError):
+            continue
+        here = ".".join(f.relative_to(base).with_suffix("").parts) if f.is_relative_to(base) else ""
+        names = []
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Import):
+                names += [a.name for a in n.names]
+            elif isinstance(n, ast.ImportFrom):
+                parts = here.split(".")[: len(here.split(".")) - n.level] if n.level else []
+                mod = ".".join([*parts, *([n.module] if n.module else [])])
+                names += [mod] + [f"{mod}.{a.name}" for a in n.names]
+        for name in names:
+            bits = name.split(".")
+            for i in range(1, len(bits) + 1):  # parent packages' __init__ too
+                todo += find(".".join(bits[:i]))
+    for f in pkg.rglob("*.py"):
+        if f not in done:
+            f.unlink()
+
+
+def run_tests(python: str, root: Path, timeout: int = 60) -> tuple[int, float]:
+    t = time.time()
+    cmd = [python, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--timeout=5",
+           "--rootdir", str(root)]  # fmt: skip
+    try:
+        rc = subprocess.run(cmd, cwd=root, capture_output=True, timeout=timeout).returncode
+    except subprocess.TimeoutExpired:
+        rc = -1
+    return rc, time.time() - t
+
+
+def make_edit(old: list[str], new: list[str], hs: list, path: str) -> dict | None:
+    """One edit spanning all hunks, grown with context until ``fixed`` is unique in the file."""
+    first, last = hs[0], hs[-1]
+    n_a = first[2] - 1 if first[3] else first[2]
+    n_b = last[2] - 1 + last[3] if last[3] else last[2]
+    o_a = first[0] - 1 if first[1] else first[0]
+    o_b = last[0] - 1 + last[1] if last[1] else last[0]
+    text = "".join(new)
+    for k in range(0, 8):
+        a, b = max(0, n_a - k), min(len(new), n_b + k)
+        fixed = "".join(new[a:b])
+        buggy = "".join(new[a:n_a]) + "".join(old[o_a:o_b]) + "".join(new[n_b:b])
+        if fixed.strip() and text.count(fixed) == 1:
+            if fixed.endswith("\n") and buggy.endswith("\n"):
+                fixed, buggy = fixed[:-1], buggy[:-1]
+            return {"file": path, "fixed": fixed, "buggy": buggy}
+    return None
+
+
+def try_runnable(gitdir, sha, parent, subject, files, src, out: Path, python: str) -> str:
+    full, name = repo_name(gitdir)
+    tests = [f for f in files if is_test(f) and f.endswith(".py") and files[f] != (0, 0)]
+    tree_files = {}  # path -> size
+    for line in git(gitdir, "ls-tree", "-r", "-l", sha).splitlines():
+        meta, _, path = line.partition("\t")
+        tree_files[path] = int(meta.split()[3]) if meta.split()[3].isdigit() else 0
+    tests = [t for t in tests if t in tree_files and re.match(r"(test_.*|.*_test)\.py$",
+             PurePosixPath(t).name)]  # fmt: skip
+    if not tests:
+        return "no runnable test file"
+    hs = hunks(gitdir, parent, sha, src)
+    old, new = lines_at(gitdir, parent, src), lines_at(gitdir, sha, src)
+    try:
+        tree = ast.parse("".join(old))
+    except SyntaxError:
+        return "parent source does not parse"
+    funcs = {enclosing_function(tree, max(h[0], 1)) for h in hs}
+    funcs |= {enclosing_function(tree, h[0] + max(h[1], 1) - 1) for h in hs}
+    if len(funcs) != 1 or None in funcs:
+        return "not within one function"
+    edit = make_edit(old, new, hs, src)
+    if edit is None:
+        return "no unique edit"
+    keep, pathdir = select_paths(tree_files, src, tests)
+    folder = out / f"{name}-{sha[:7]}"
+    with tempfile.TemporaryDirectory() as d:
+        root = Path(d) / "project"
+        root.mkdir()
+        arch = git(gitdir, "archive", "--format=tar", sha, "--", *keep, binary=True)
+        with tarfile.open(fileobj=io.BytesIO(arch)) as tf:
+            tf.extractall(root, filter="data")
+        top = PurePosixPath(src).relative_to(pathdir).parts[0] if pathdir else src
+        top = top.removesuffix(".py")
+        conf = root / "conftest.py"
+        old_conf = conf.read_text() if conf.exists() else ""
+        conf.write_text(CONFTEST.format(top=top, path=pathdir) + old_conf)
+        init = root / pathdir / top / "__init__.py"
+        if init.is_file() and "metadata" in init.read_text(errors="replace"):
+            dist = root / pathdir / f"{top}-0.0.dist-info"  # for importlib.metadata.version()
+            dist.mkdir()
+            (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {top}\nVersion: 0.0\n")
+        for f in [*root.rglob("*.pyi"), *root.rglob("py.typed")]:
+            f.unlink()
+        size = sum(f.stat().st_size for f in root.rglob("*") if f.is_file())
+        if size > MAX_FOLDER_BYTES:
+            trim_tests(root, gitdir, parent, sha, tests)
+            base = root / pathdir
+            rel = PurePosixPath(src).relative_to(pathdir) if pathdir else PurePosixPath(src)
+            pkg = base / rel.parts[0]
+            if pkg.is_dir():
+                prune_modules(base, pkg, [root / src, *(root / t for t in tests)])
+            size = sum(f.stat().st_size for f in root.rglob("*") if f.is_file())
+        if size > MAX_FOLDER_BYTES:
+            return f"too big ({size} bytes)"
+        rc, secs = run_tests(python, root)
+        if rc != 0 or secs > 30:
+            return f"tests do not pass at F (rc {rc}, {secs:.0f} s)"
+        target = root / src
+        txt = target.read_text(encoding="utf-8")
+        target.write_text(txt.replace(edit["fixed"], edit["buggy"]), encoding="utf-8")
+        rc, secs = run_tests(python, root)
+        target.write_text(txt, encoding="utf-8")
+        if rc != 1:
+            return f"buggy version not detected (rc {rc})"
+        lic = next((f for f in root.iterdir() if re.match(r"(LICEN[CS]E|COPYING)", f.name, re.I)),
+                   None)  # fmt: skip
+        lic = license_name(lic.read_text(errors="replace")) if lic else "unknown"
+        if folder.exists():
+            shutil.rmtree(folder)
+        junk = shutil.ignore_patterns("__pycache__", ".hypothesis", ".pytest_cache")
+        shutil.copytree(root, folder / "project", ignore=junk)
+    bid = folder.name
+    meta = {"project": bid, "source": "mined", "origin": f"https://github.com/{full} commit {sha}",
+            "license": lic,
+            "message": subject,
+            "bugs": [{"id": bid, "description": subject, "category": "mined",
+                      "lines_changed": max(files[src]), "edits": [edit]}]}  # fmt: skip
+    (folder / "bugs.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
+    return "KEPT"
+
+
+def mine_runnable(gitdir: Path, out: Path, python: str, per_repo: int) -> int:
+    kept = 0
+    for sha, parent, subject, _msg, files in fix_commits(gitdir):
+        src = single_source(files)
+        if not src or not 1 <= max(files[src]) <= 6:
+            continue
+        if not any(is_test(f) and f.endswith(".py") for f in files):
+            continue
+        total = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
+        if total > MAX_TOTAL_BYTES:
+            print("size budget reached")
+            return kept
+        try:
+            why = try_runnable(gitdir, sha, parent, subject, files, src, out, python)
+        except (subprocess.CalledProcessError, OSError, ValueError, tarfile.TarError) as exc:
+            why = f"error {type(exc).__name__}"
+        print(f"{repo_name(gitdir)[1]} {sha[:7]} {subject[:60]!r}: {why}", flush=True)
+        kept += why == "KEPT"
+        if kept >= per_repo:
+            break
+    return kept
+
+
+def main() -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("mode", choices=["runnable", "pairs"])
+    p.add_argument("gitdirs", nargs="+", type=Path)
+    p.add_argument("--out", type=Path,
+                   default=Path(__file__).resolve().parents[1] / "bugs" / "mined")  # fmt: skip
+    p.add_argument("--python", default=sys.executable)
+    p.add_argument("--per-repo", type=int, default=12, help="most runnable bugs per repository")
+    p.add_argument("--keep-docs", action="store_true", help="keep docstring/comment-only pairs")
+    args = p.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    if args.mode == "runnable":
+        n = sum(mine_runnable(g, args.out, args.python, args.per_repo) for g in args.gitdirs)
+        print(f"kept {n} runnable bugs")
+        return 0
+    runnable = set()
+    for meta in args.out.glob("*/bugs.json"):
+        runnable.add(json.loads(meta.read_text())["origin"].split()[-1])
+    seen: set = set()
+    with open(args.out / "fix_pairs.jsonl", "w", encoding="utf-8") as fh:
+        total = 0
+        for g in args.gitdirs:
+            recs = mine_pairs(g, runnable, seen, args.keep_docs)
+            for r in recs:
+                fh.write(json.dumps(r) + "\n")
+            total += len(recs)
+            print(f"{repo_name(g)[0]}: {len(recs)} pairs", flush=True)
+    print(f"wrote {total} fix pairs")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
