@@ -32,7 +32,7 @@ class Settings:
     budget_seconds: float = 60.0  # wall-clock seconds per task
     test_command: str | None = None  # None = pytest
     test_timeout_s: float = 60.0  # one whole test run
-    test_case_timeout_s: float = 10.0  # one test: past it, the test fails as a hang
+    test_case_timeout_s: float = 5.0  # one test: past it, the test fails as a hang
     max_file_bytes: int = 1_000_000
     feedback_path: str | None = None  # None = the XDG data dir
     store_source_text: bool = False

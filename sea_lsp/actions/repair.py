@@ -58,8 +58,11 @@ FAMILY_ORDER = (
     "call_to_assign",
     "insert_control",
     "swap_stmt",
+    "insert_far_copy",
 )
 _RANK = {f: i for i, f in enumerate(FAMILY_ORDER)}
+LINE_POWER = 2.0  # P(line) ~ (score / top score) ** LINE_POWER
+COUNT_POWER = 0.5  # a family's share of a line is spread over its candidates ** COUNT_POWER
 # How often each family is the fix of a real bug, relative (set by hand from fix-pattern
 # studies of real one-line bugs; the learned policy refines the order).
 FAMILY_PRIOR = {
@@ -71,7 +74,7 @@ FAMILY_PRIOR = {
     "drop_operand": 0.4, "guard": 0.4, "insert_after_block": 0.4, "insert_control": 0.4,
     "swap_elements": 0.3, "drop_condition": 0.3, "unwrap_call": 0.3, "wrap_call": 0.3,
     "wrap_two": 0.3, "insert_template": 0.3, "add_slice": 0.3, "call_to_assign": 0.3,
-    "two_token": 0.2, "swap_stmt": 0.3,
+    "two_token": 0.2, "swap_stmt": 0.3, "insert_far_copy": 0.2,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
@@ -146,7 +149,7 @@ def line_weights(ctx: ActionContext, count: int) -> list[float]:
     top = max(scores, default=0.0)
     if top <= 0:
         return [1.0] * count
-    return [(scores[i] / top) ** 2 if i < len(scores) else 0.0 for i in range(count)]
+    return [(scores[i] / top) ** LINE_POWER if i < len(scores) else 0.0 for i in range(count)]
 
 
 def order(found: list[Found], weights: list[float]) -> list[Found]:
@@ -162,7 +165,7 @@ def order(found: list[Found], weights: list[float]) -> list[Found]:
     def score(f: Found) -> float:
         w = weights[f.region] if f.region < len(weights) else 0.0
         prior = FAMILY_PRIOR.get(f.mutation.family, 0.2)
-        return w * prior / counts[(f.region, f.mutation.family)] ** 0.5
+        return w * prior / counts[(f.region, f.mutation.family)] ** COUNT_POWER
 
     return sorted(found, key=lambda f: (-score(f), f.rank, f.seq))
 
@@ -354,6 +357,7 @@ class RepairGenerator:
     def generate(self, ctx: ActionContext) -> Iterable[Candidate]:
         found: list[Found] = []
         seen: set[tuple] = set()
+        made: dict[tuple, int] = {}  # the edited text -> its candidate in ``found``
         limit = ctx.limit or EDITOR_LIMIT
         per_family: dict[str, int] = {}
         full: set[str] = set()  # editor: token families that already have ``limit`` candidates
@@ -368,11 +372,13 @@ class RepairGenerator:
             for m in mutations(site, region, full):
                 if site.data[m.start : m.end] == m.new_text.encode("utf-8"):
                     continue
-                if not ctx.editor:  # two families making the same text are one candidate
-                    same = (site.path, *_segment(site, m))
-                    if same in seen:
+                if not ctx.editor:  # two families making the same text are one candidate:
+                    same = (site.path, *_segment(site, m))  # the more specific family's
+                    at = made.get(same)
+                    if at is not None:
+                        if _RANK.get(m.family, 99) < found[at].rank:
+                            found[at] = found[at]._replace(mutation=m, rank=_RANK.get(m.family, 99))
                         continue
-                    seen.add(same)
                 segment = None
                 lazy = None
                 if m.start == m.end and m.family in TOKEN_FAMILIES:  # a line inserted
@@ -397,6 +403,8 @@ class RepairGenerator:
                         continue
                     seen.add(key)
                 rank = _RANK.get(m.family, len(_RANK))
+                if not ctx.editor:
+                    made[same] = len(found)
                 found.append(Found(r_index, rank, len(found), site.path, m, segment, lazy))
                 if ctx.editor:
                     # a family gives at most ``limit``; a lazy one may turn out invalid or a

@@ -48,7 +48,7 @@ for _group in NAME_SWAPS:
 
 EMPTY_CONTAINERS = ("[]", "{}", "set()", "()", "None")
 BOOL_CONSTANTS = ("True", "False", "None")
-WRAPPERS = ("min", "max", "len", "sorted", "abs", "list", "int", "str")
+WRAPPERS = ("min", "max", "len", "sorted", "reversed", "abs", "list", "set", "sum", "int", "str")
 VALUE_PARENTS = {
     "argument_list",
     "return_statement",
@@ -135,7 +135,7 @@ def constants(node: Node, site: Site) -> Iterator[Mutation]:
         except ValueError:
             return
         for new in dict.fromkeys((v + 1, v - 1, 0, 1)):
-            if new != v and new >= 0:
+            if new != v and new >= -1:
                 yield _swap(node, str(new), site, "constant")
     elif t == "float":
         try:
@@ -145,6 +145,11 @@ def constants(node: Node, site: Site) -> Iterator[Mutation]:
         for new in dict.fromkeys((0.0, 1.0, v + 1, v - 1)):
             if new != v and new >= 0:
                 yield _swap(node, repr(new), site, "constant")
+    elif t == "string" and 2 < len(text_of(node)) <= 12 and text_of(node)[0] in "'\"":
+        old = text_of(node)
+        for new in dict.fromkeys((old.upper(), old.lower(), old.swapcase())):
+            if new != old and new[0] in "'\"":
+                yield _swap(node, new, site, "constant_swap")
     elif t in ("true", "false", "none"):
         old = text_of(node)
         for new in BOOL_CONSTANTS:

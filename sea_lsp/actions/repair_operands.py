@@ -15,10 +15,11 @@ from sea_lsp.actions.repair_site import Mutation, Site, paren, short
 NON_COMMUTATIVE = frozenset({"-", "/", "//", "%", "**", "<<", ">>"})
 MIRRORED = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
 SHIFT_PARENTS = frozenset(
-    {"comparison_operator", "binary_operator", "return_statement", "argument_list", "subscript"}
-)
+    {"comparison_operator", "binary_operator", "return_statement", "argument_list", "subscript",
+     "expression_list", "tuple", "list", "parenthesized_expression"}
+)  # fmt: skip
 VALUE_HOLDERS = frozenset({"return_statement", "argument_list", "assignment", "for_statement"})
-SLICES = ("[1:]", "[:-1]", "[::-1]")
+SLICES = ("[1:]", "[:-1]", "[::-1]", "[0]", "[-1]")
 LITERALS = frozenset({"string", "true", "false", "none", "list", "dictionary", "set", "tuple"})
 MAX_NAMES = 6
 
@@ -123,7 +124,10 @@ def return_values(node: Node, site: Site) -> Iterator[Mutation]:
         return
     text = text_of(value)
     options = [f"[{text}]", "[]", "[[]]", f"not {paren(value)}", "0", "True", "False", "None"]
-    options += [f"{name} == 0" for name in site.value_names(node)[:MAX_NAMES]]
+    names = site.value_names(node)[:MAX_NAMES]
+    if value.type != "identifier":  # the identifier family renames a returned name already
+        options += names
+    options += [f"{name} == 0" for name in names]
     for new in dict.fromkeys(options):
         if new != text:
             yield _replace(value, new, site, "return_value")
@@ -140,6 +144,35 @@ def rename_attribute(node: Node, site: Site) -> Iterator[Mutation]:
     for new in site.file_attributes():
         if new != old:
             yield _replace(attr, new, site, "attribute")
+
+
+def attribute_to_call(node: Node, site: Site) -> Iterator[Mutation]:
+    """``self.balance`` → ``self.available()``: a stored value where a method of the same
+    object computes the right one (methods the file calls without arguments)."""
+    if node.type != "attribute" or (node.parent is not None and node.parent.type == "call"):
+        return
+    obj = node.child_by_field_name("object")
+    if obj is None:
+        return
+    for method in site.file_methods():
+        yield _replace(node, f"{text_of(obj)}.{method}()", site, "attribute")
+
+
+def swap_indices(node: Node, site: Site) -> Iterator[Mutation]:
+    """``m[j][i]`` → ``m[i][j]``: the indices of a nested subscript in the wrong order."""
+    if node.type != "subscript":
+        return
+    inner = node.child_by_field_name("value")
+    outer_idx = node.children_by_field_name("subscript")
+    if inner is None or inner.type != "subscript" or len(outer_idx) != 1:
+        return
+    inner_idx = inner.children_by_field_name("subscript")
+    base = inner.child_by_field_name("value")
+    if base is None or len(inner_idx) != 1:
+        return
+    a, b = text_of(inner_idx[0]), text_of(outer_idx[0])
+    if a != b:
+        yield _replace(node, f"{text_of(base)}[{b}][{a}]", site, "swap_elements")
 
 
 def bound_and_operator(node: Node, site: Site) -> Iterator[Mutation]:
@@ -187,4 +220,6 @@ OPERAND_FAMILIES = (
     rename_attribute,
     bound_and_operator,
     call_to_assignment,
+    attribute_to_call,
+    swap_indices,
 )

@@ -67,6 +67,7 @@ class Site:
     _scopes: dict[int, dict[str, str]] = field(default_factory=dict)
     _calls: list[str] | None = None
     _attributes: list[str] | None = None
+    _methods: list[str] | None = None
     _offsets: list[int] | None = None
 
     def line_offsets(self) -> list[int]:
@@ -113,6 +114,21 @@ class Site:
                             break
             self._attributes = list(seen)
         return self._attributes
+
+    def file_methods(self) -> list[str]:
+        """Methods the file calls on an object with no arguments (``obj.name()``), first six."""
+        if self._methods is None:
+            seen: dict[str, None] = {}
+            for n in pytree.walk(self.tree.root_node):
+                fn = n.child_by_field_name("function") if n.type == "call" else None
+                args = n.child_by_field_name("arguments") if fn is not None else None
+                attr = fn.child_by_field_name("attribute") if fn is not None else None
+                if attr is not None and args is not None and args.named_child_count == 0:
+                    seen.setdefault(pytree.text_of(attr), None)
+                    if len(seen) == 6:
+                        break
+            self._methods = list(seen)
+        return self._methods
 
     def file_calls(self) -> list[str]:
         """Functions the file calls with exactly one positional argument (for wrapping)."""

@@ -93,23 +93,57 @@ def copies(node: Node, site: Site, radius: int = 3) -> Iterator[Mutation]:
         src_index = next(i for i, c in enumerate(block.named_children) if c.id == src.id)
         if abs(src_index - index) > radius or src.type == "pass_statement":
             continue
-        text = text_of(src)
-        variants = [(text, f"`{short(text)}`")]
-        for ident in pytree.walk(src):
-            if ident.type != "identifier" or text_of(ident) not in names:
-                continue
-            a, b = ident.start_byte - src.start_byte, ident.end_byte - src.start_byte
-            raw = src.text or b""
-            for other in names:
-                if other != text_of(ident):
-                    renamed = (raw[:a] + other.encode() + raw[b:]).decode("utf-8")
-                    variants.append((renamed, f"`{short(renamed)}`"))
-        for new_stmt, shown in variants:
-            for offset, new_text, where in _insertions(node, site, new_stmt):
-                if new_stmt == text_of(node) and where.startswith("before"):
-                    continue  # the same text as inserting it after
-                title = f"Insert {shown} {where}"
-                yield Mutation("insert_copy", offset, offset, new_text, title, node)
+        idents = [i for i in pytree.walk(src) if i.type == "identifier" and text_of(i) in names]
+        variants = _renamings(src, idents, names)
+        yield from _insert_variants(node, site, variants, "insert_copy")
+    yield from _far_copies(node, site, {c.id for c in stmts})
+
+
+def _insert_variants(node: Node, site: Site, variants, family: str) -> Iterator[Mutation]:
+    for new_stmt, shown in variants:
+        for offset, new_text, where in _insertions(node, site, new_stmt):
+            if new_stmt == text_of(node) and where.startswith("before"):
+                continue  # the same text as inserting it after
+            yield Mutation(family, offset, offset, new_text, f"Insert {shown} {where}", node)
+
+
+def _far_copies(node: Node, site: Site, near: set[int]) -> Iterator[Mutation]:
+    """Copies of one-line statements from elsewhere in the function (another branch, a
+    sibling loop), as they are and with one attribute renamed to another the file uses
+    (``node = node.right`` -> ``node = node.left``): the statement a branch forgot."""
+    fn = pytree.enclosing(node, ("function_definition",))
+    if fn is None:
+        return
+    attrs = site.file_attributes()
+    for src in pytree.walk(fn):
+        if (
+            src.type not in ("expression_statement", "return_statement")
+            or src.id in near
+            or not _one_line(src)
+            or src.parent is None
+            or src.parent.type != "block"
+        ):
+            continue
+        fields = [
+            a.child_by_field_name("attribute") for a in pytree.walk(src) if a.type == "attribute"
+        ]
+        variants = _renamings(src, [f for f in fields if f is not None], attrs)
+        yield from _insert_variants(node, site, variants, "insert_far_copy")
+
+
+def _renamings(src: Node, spots: list[Node], names) -> list[tuple[str, str]]:
+    """``src`` as it is, then with each of ``spots`` (name nodes inside it) renamed to each
+    other name of ``names``, one rename at a time; as (text, title) pairs."""
+    text = text_of(src)
+    variants = [(text, f"`{short(text)}`")]
+    raw = src.text or b""
+    for spot in spots:
+        a, b = spot.start_byte - src.start_byte, spot.end_byte - src.start_byte
+        for other in names:
+            if other != text_of(spot):
+                renamed = (raw[:a] + other.encode() + raw[b:]).decode("utf-8")
+                variants.append((renamed, f"`{short(renamed)}`"))
+    return variants
 
 
 def templates(node: Node, site: Site) -> Iterator[Mutation]:

@@ -65,7 +65,7 @@ def attach_scorer(
     root = workspace.root
     if task.kind in NEEDS_TESTS:
         assert baseline is not None
-        evaluator = stack.enter_context(sandbox.evaluator())
+        evaluator = stack.enter_context(sandbox.evaluator(known=baseline))
         env.evaluator = evaluator
 
         def localize_state(state: SEState) -> list:

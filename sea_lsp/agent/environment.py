@@ -39,7 +39,7 @@ GENERATORS_FOR = {
     "file": {"files"},
     "free": {"llm"},
 }
-MAX_CANDIDATES = 1000  # per state, kept after the generators' ranking (localisation, family)
+MAX_CANDIDATES = 3000  # per state, kept after the generators' ranking (localisation, family)
 
 
 @dataclass(eq=False)

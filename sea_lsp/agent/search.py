@@ -29,7 +29,13 @@ from sea_lsp.agent.task import (
 )
 from sea_lsp.config import Settings
 from sea_lsp.encoding.encoder import encode_state
-from sea_lsp.workspace.changes import Change
+from sea_lsp.workspace.changes import (
+    Change,
+    ChangeError,
+    apply_edits,
+    change_between,
+    text_hash,
+)
 from sea_lsp.workspace.overlay import Overlay
 from sea_lsp.workspace.symbols import SymbolIndex
 from sea_lsp.workspace.workspace import Workspace
@@ -93,6 +99,26 @@ class TaskResult:
     tests_after: Any = None
     stats: dict[str, Any] = field(default_factory=dict)
     offer: dict[str, Any] = field(default_factory=dict)  # the root's encoded choice, for feedback
+    verified: dict[str, str | None] = field(default_factory=dict)  # path -> hash of tested text
+
+    def check_applies(self, current: Callable[[str], str | None]) -> None:
+        """Raise ``ChangeError`` unless applying ``change`` to the texts ``current`` gives
+        back, byte for byte, the texts the tests ran on (what was verified is what is
+        applied)."""
+        for path, expected in self.verified.items():
+            text = current(path)
+            mine = [e for e in self.change.edits if e.path == path]
+            if any(op.path == path and op.kind == "create" for op in self.change.file_ops):
+                got = next(op.content for op in self.change.file_ops if op.path == path)
+            elif any(op.path == path and op.kind == "delete" for op in self.change.file_ops):
+                got = None
+            else:
+                got = None if text is None else apply_edits(text, mine)
+            if (None if got is None else text_hash(got)) != expected:
+                raise ChangeError(
+                    f"not applied: {path} would not be the text the tests verified (it changed "
+                    "since the task read it); run the task again"
+                )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -276,7 +302,10 @@ def execute_task(
 
 def _verification_reserve(baseline: Any) -> float:
     """Seconds kept back from the search for the final, fresh run of the whole suite."""
-    return 0.0 if baseline is None else 1.5 * baseline.duration + 1.0
+    if baseline is None:
+        return 0.0
+    ran = sum(o.duration for o in baseline.outcomes.values() if not o.timed_out)
+    return 1.5 * ran + 2.0  # the fixed code does not hang where the bug did
 
 
 def _search_config(settings: Settings, env: SoftwareEngineeringEnv, seed: int) -> SearchConfig:
@@ -410,9 +439,8 @@ def _report(task, env, result, top, baseline, sandbox, settings, started, root) 
         if tried:
             summary += " Most promising tries: " + "; ".join(tried) + "."
         return TaskResult(task, False, summary, tests_before=baseline, stats=stats, offer=offer)
-    change = Change()
-    for step in best.steps:
-        change = change.then(step.change)
+    verified = best.overlay.replacements
+    change = change_between({p: root.overlay.read_text(p) for p in verified}, verified)
     after, verdict = checks.verify(task, best, sandbox, settings, baseline)
     stats["verification"] = verdict
     solved = after is None or verdict == "verified"
@@ -433,6 +461,7 @@ def _report(task, env, result, top, baseline, sandbox, settings, started, root) 
         tests_after=after,
         stats=stats,
         offer=offer,
+        verified={p: None if t is None else text_hash(t) for p, t in verified.items()},
     )
 
 

@@ -12,7 +12,9 @@ and half, stable as projects are added). Nothing may be tuned on the held-out pr
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -146,3 +148,17 @@ def _project(folder: Path, split: str) -> BugProject:
 
 def select(projects: list[BugProject], split: str) -> list[BugProject]:
     return [p for p in projects if split == "all" or p.split == split]
+
+
+def same_code(a: str, b: str) -> bool:
+    """Token-for-token equal (whitespace and comments aside)."""
+
+    def tokens(text: str) -> list[str]:
+        skip = (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
+        return [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline)
+                if t.type not in skip]  # fmt: skip
+
+    try:
+        return tokens(a) == tokens(b)
+    except (tokenize.TokenError, SyntaxError):
+        return "".join(a.split()) == "".join(b.split())

@@ -14,7 +14,6 @@ fix at all (``reach``).
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform
@@ -23,7 +22,6 @@ import shlex
 import sys
 import tempfile
 import time
-import tokenize
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -34,6 +32,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sea_lsp.agent.faults import is_test_file
 from sea_lsp.bench import bug_data
+from sea_lsp.bench.bug_data import same_code
 from sea_lsp.bench.repair_report import category_table, markdown, summarize, totals_table
 from sea_lsp.bench.repair_space import reachable
 from sea_lsp.workspace.changes import ChangeError, apply_edits
@@ -98,20 +97,6 @@ def select_bugs(
             if q and (args.bugs == 0 or len(out) < args.bugs):
                 out.append(q.pop(0))
     return out
-
-
-def same_code(a: str, b: str) -> bool:
-    """Token-for-token equal (whitespace and comments aside)."""
-
-    def tokens(text: str) -> list[str]:
-        skip = (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
-        return [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline)
-                if t.type not in skip]  # fmt: skip
-
-    try:
-        return tokens(a) == tokens(b)
-    except (tokenize.TokenError, SyntaxError):
-        return "".join(a.split()) == "".join(b.split())
 
 
 def fixed_texts(buggy: dict[str, str], change: Any) -> dict[str, str]:

@@ -13,7 +13,7 @@ from typing import Any
 from sea_lsp.actions import pytree
 from sea_lsp.actions.base import ActionContext, Suspicious
 from sea_lsp.actions.registry import generate_all
-from sea_lsp.bench.bug_data import Bug, BugProject
+from sea_lsp.bench.bug_data import Bug, BugProject, same_code
 from sea_lsp.workspace.changes import ChangeError, apply_edits
 from sea_lsp.workspace.symbols import SymbolIndex
 
@@ -56,7 +56,6 @@ def bug_lines(project: BugProject, bug: Bug) -> dict[str, list[int]]:
 
 def reachable(project: BugProject, bug: Bug) -> dict[str, Any]:
     """``{"reachable": bool, "family": the first family that reaches it, "candidates": n}``."""
-    from sea_lsp.bench.repair import same_code
 
     texts = {**project.files, **project.buggy_files(bug)}
     view = TextsView(texts)

@@ -20,6 +20,7 @@ from rich.syntax import Syntax
 
 from sea_lsp.agent.task import TaskError
 from sea_lsp.config import Settings
+from sea_lsp.workspace.changes import ChangeError
 
 if TYPE_CHECKING:
     from sea_lsp.agent.search import TaskProgress, TaskResult
@@ -117,7 +118,9 @@ def print_result(result: TaskResult, out: Console) -> None:
 def apply_result(result: TaskResult, root: Path) -> None:
     from sea_lsp.workspace.safe_fs import WorkspaceFS
 
-    WorkspaceFS(root).apply(result.change)
+    fs = WorkspaceFS(root)
+    result.check_applies(lambda p: fs.read_text(p) if fs.resolve(p).is_file() else None)
+    fs.apply(result.change)
 
 
 def run_command(args: Any) -> int:
@@ -145,8 +148,12 @@ def run_command(args: Any) -> int:
         return EXIT_BAD_INPUT
     applied = False
     if args.apply and result.solved:
-        apply_result(result, root)
-        applied = True
+        try:
+            apply_result(result, root)
+            applied = True
+        except ChangeError as exc:
+            err.print(f"[red]sea-lsp run: {exc}[/]")
+            return 1
     if args.json:
         print(json.dumps({**result.to_dict(), "applied": applied}, indent=2))
     else:

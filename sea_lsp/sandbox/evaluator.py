@@ -45,10 +45,10 @@ def candidate_timeouts(baseline: TestRun, per_test_cap: float | None) -> dict[st
     that hung in the baseline (the bug may be the hang) gets what a typical test of the
     suite gets, so a candidate that still loops is dropped in about a second."""
     done = [o.duration for o in baseline.outcomes.values() if not o.timed_out]
-    typical = 5.0 * (sorted(done)[len(done) // 2] if done else 0.0) + 1.0
+    typical = 5.0 * (sorted(done)[len(done) // 2] if done else 0.0) + 0.5
     out = {}
     for k, o in baseline.outcomes.items():
-        t = typical if o.timed_out else 5.0 * o.duration + 1.0
+        t = typical if o.timed_out else 5.0 * o.duration + 0.5
         out[k] = min(t, per_test_cap) if per_test_cap else t
     return out
 
@@ -57,7 +57,11 @@ class Evaluator:
     """Evaluate candidate replacements against the target tests; close() when done."""
 
     def __init__(
-        self, sandbox: Sandbox, test_ids: Sequence[str], base_replacements: Mapping[str, str | None]
+        self,
+        sandbox: Sandbox,
+        test_ids: Sequence[str],
+        base_replacements: Mapping[str, str | None],
+        known: TestRun | None = None,
     ) -> None:
         self.sandbox = sandbox
         self.limits = sandbox.limits
@@ -67,7 +71,9 @@ class Evaluator:
         self._proc: subprocess.Popen | None = None
         try:
             self._start(base_replacements)
-            self.baseline = self._request({}, first=[], stop_first=False, baseline=True)
+            self.baseline = self._request(
+                {}, first=[], stop_first=False, baseline=True, known=known
+            )
         except BaseException:
             self.close()
             raise
@@ -149,11 +155,14 @@ class Evaluator:
         stop_first: int,
         baseline: bool = False,
         time_left: float | None = None,
+        known: TestRun | None = None,
     ) -> TestRun:
         if self._proc is None:
             raise EvaluatorError("the evaluator is closed")
         if baseline:
             timeouts, default = {}, self.limits.per_test_timeout_s or 0.0
+            if known is not None:  # hangs already seen need not be waited for again
+                timeouts = candidate_timeouts(known, self.limits.per_test_timeout_s)
             total = self.limits.timeout_s
         else:
             timeouts, default = self._timeouts, self._default_timeout

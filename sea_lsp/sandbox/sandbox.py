@@ -48,7 +48,7 @@ class Limits:
     """Resource limits of one sandboxed run (per candidate for the warm evaluator)."""
 
     timeout_s: float = 60.0
-    per_test_timeout_s: float | None = 10.0  # a test past it fails (a hang), the run goes on
+    per_test_timeout_s: float | None = 5.0  # a test past it fails (a hang), the run goes on
     memory_mb: int = 2048
     cpu_s: float = 120.0
     max_processes: int = 64
@@ -182,10 +182,13 @@ class Sandbox:
         self,
         test_ids: Sequence[str] | None = None,
         base_replacements: Mapping[str, str | None] | None = None,
+        known: TestRun | None = None,
     ) -> Evaluator:
-        """A warm fork-server for many evaluations; use as a context manager."""
+        """A warm fork-server for many evaluations; use as a context manager. ``known``, a
+        run of the same code, bounds the worker's own first run (a test that hung there
+        is not waited for twice)."""
         self.require_trust()
-        return Evaluator(self, check_test_ids(test_ids), base_replacements or {})
+        return Evaluator(self, check_test_ids(test_ids), base_replacements or {}, known)
 
 
 def check_test_ids(test_ids: Sequence[str] | None) -> list[str]:

@@ -17,6 +17,7 @@ from sea_lsp.server.args import bad, optional_str, require_trusted, required_str
 from sea_lsp.server.edits import workspace_edit
 from sea_lsp.server.progress import Progress
 from sea_lsp.server.status import notify_status
+from sea_lsp.workspace.changes import ChangeError
 
 if TYPE_CHECKING:
     from sea_lsp.server.app import SeaServer
@@ -199,6 +200,11 @@ async def preview(
                 )
                 if offer_id:
                     ls.state.record("record_superseded", offer_id)
+                return False
+            try:  # what the tests verified is what the editor gets, byte for byte
+                result.check_applies(ls.state.workspace.read_text)
+            except ChangeError as exc:
+                ls.show(f"sea: {exc}", warning=True)
                 return False
             edit = workspace_edit(ls, result.change)
             answer = await ls.workspace_apply_edit_async(

@@ -81,3 +81,40 @@ def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
         return b"".join(out).decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ChangeError("an edit splits a multi-byte character") from exc
+
+
+def change_between(before: dict[str, str | None], after: dict[str, str | None]) -> Change:
+    """The one change that turns the texts ``before`` into ``after`` (None: no such file):
+    per file, one edit spanning what differs between the common prefix and suffix. Applied
+    at once it gives exactly ``after``, whatever steps produced it."""
+    edits: list[TextEdit] = []
+    ops: list[FileOp] = []
+    for path in sorted(after):
+        old, new = before.get(path), after[path]
+        if new is None:
+            if old is not None:
+                ops.append(FileOp("delete", path))
+        elif old is None:
+            ops.append(FileOp("create", path, content=new))
+        elif old != new:
+            a, b = old.encode("utf-8"), new.encode("utf-8")
+            lo = 0
+            while lo < min(len(a), len(b)) and a[lo] == b[lo]:
+                lo += 1
+            hi = 0
+            while hi < min(len(a), len(b)) - lo and a[len(a) - 1 - hi] == b[len(b) - 1 - hi]:
+                hi += 1
+            while 0 < lo < len(a) and (a[lo] & 0xC0) == 0x80:  # keep whole UTF-8 characters
+                lo -= 1
+            while hi > 0 and (a[len(a) - hi] & 0xC0) == 0x80:
+                hi -= 1
+            middle = b[lo : len(b) - hi].decode("utf-8")
+            edits.append(TextEdit(path, lo, len(a) - hi, middle))
+    return Change(tuple(edits), tuple(ops))
+
+
+def text_hash(text: str) -> str:
+    """The SHA-256 of a text's UTF-8 bytes: what was verified must be what is written."""
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -119,4 +119,15 @@ FIXTURES: list[tuple[str, str, str]] = [
         "        out.append((prev, x))\n    return out\n",
         "pairs([1, 2]) == [(None, 1), (1, 2)]",
     ),
+    (
+        "swap_elements",
+        "def transpose(m):\n    return [[m[j][i] for i in range(2)] for j in range(2)]\n",
+        "transpose([[1, 2], [3, 4]]) == [[1, 3], [2, 4]]",
+    ),
+    (
+        "insert_far_copy",
+        "def walk(node, key):\n    while node is not None:\n        if key < node.k:\n"
+        "            node = node.left\n        else:\n            print(key)\n    return node\n",
+        "walk(type('N', (), {'k': 1, 'left': None, 'right': None})(), 2) is None",
+    ),
 ]

@@ -98,8 +98,8 @@ def test_vsix_manifest_declares_commands_settings_and_trust(vsix: Path) -> None:
     props = manifest["contributes"]["configuration"]["properties"]
     expected = {
         "sea.serverPath", "sea.pythonPath", "sea.budget.evaluations", "sea.budget.seconds",
-        "sea.testCommand", "sea.testTimeoutS", "sea.maxFileBytes", "sea.feedbackPath",
-        "sea.storeSourceText", "sea.checkpoint", "sea.logLevel", "sea.llm.baseUrl",
+        "sea.testCommand", "sea.testTimeoutS", "sea.testCaseTimeoutS", "sea.maxFileBytes",
+        "sea.feedbackPath", "sea.storeSourceText", "sea.checkpoint", "sea.logLevel", "sea.llm.baseUrl",
         "sea.llm.model", "sea.llm.apiKeyEnv", "sea.llm.timeoutS",
     }  # fmt: skip
     assert set(props) == expected

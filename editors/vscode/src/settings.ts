@@ -20,6 +20,7 @@ export interface ServerOptions {
   budget: { evaluations?: number; seconds?: number };
   testCommand?: string | null;
   testTimeoutS?: number;
+  testCaseTimeoutS?: number;
   maxFileBytes?: number;
   feedbackPath?: string | null;
   storeSourceText?: boolean;
@@ -46,6 +47,7 @@ const FIELDS: ReadonlyArray<[key: string, kind: Kind]> = [
   ["budget.seconds", "seconds"],
   ["testCommand", "optionalText"],
   ["testTimeoutS", "seconds"],
+  ["testCaseTimeoutS", "seconds"],
   ["maxFileBytes", "count"],
   ["feedbackPath", "optionalText"],
   ["storeSourceText", "flag"],

@@ -1,0 +1,100 @@
+"""A test that hangs fails as a hang, the rest of the suite still runs, and a candidate
+edit that makes a test hang is dropped at its first timeout (not at the run's limit)."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from sandbox_helpers import make_project
+
+from sea_lsp.sandbox.evaluator import candidate_timeouts
+from sea_lsp.sandbox.results import TestOutcome, TestRun
+from sea_lsp.sandbox.sandbox import Limits, Sandbox
+
+LOOPING = "def step(n):\n    while n != 0:\n        n -= 2\n    return n\n"
+FIXED = "def step(n):\n    while n > 0:\n        n -= 2\n    return n\n"
+TESTS = """\
+from walk import step
+
+
+def test_even():
+    assert step(4) == 0
+
+
+def test_odd():
+    assert step(3) == -1
+
+
+def test_zero():
+    assert step(0) == 0
+
+
+def test_other():
+    assert 1 + 1 == 2
+"""
+
+
+def project(tmp_path: Path) -> Path:
+    return make_project(tmp_path / "p", {"walk.py": LOOPING, "tests/test_walk.py": TESTS})
+
+
+def test_a_hanging_test_fails_and_the_run_goes_on(tmp_path: Path) -> None:
+    box = Sandbox(
+        project(tmp_path), trusted=True, limits=Limits(timeout_s=60, per_test_timeout_s=1.0)
+    )
+    run = box.run_tests()
+    odd = "tests/test_walk.py::test_odd"
+    assert run.outcomes[odd].timed_out and odd in run.failed
+    assert run.outcomes["tests/test_walk.py::test_other"].outcome == "passed"
+    assert run.outcomes["tests/test_walk.py::test_zero"].outcome == "passed"
+    assert run.error is None or "timeout" not in run.error
+
+
+def test_a_candidate_that_hangs_is_dropped_at_its_first_timeout(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "p", {"walk.py": FIXED, "tests/test_walk.py": TESTS})
+    box = Sandbox(root, trusted=True, limits=Limits(timeout_s=60, per_test_timeout_s=3.0))
+    with box.evaluator() as ev:
+        assert ev.baseline.all_passed
+        started = time.monotonic()
+        hung = ev.evaluate({"walk.py": LOOPING}, max_failures=0)
+        seconds = time.monotonic() - started
+        assert not hung.all_passed
+        assert [k for k, o in hung.outcomes.items() if o.timed_out] == [
+            "tests/test_walk.py::test_odd"
+        ]
+        # stopped there: the tests after the hang did not run
+        assert "tests/test_walk.py::test_other" not in hung.outcomes
+        # the candidate's timeout comes from the fast baseline, far below the 3 s cap
+        assert seconds < 3.0
+        # and the worker still answers for the next candidate
+        assert ev.evaluate({"walk.py": FIXED}).all_passed
+
+
+def test_a_hang_seen_in_a_known_run_is_not_waited_for_again(tmp_path: Path) -> None:
+    box = Sandbox(
+        project(tmp_path), trusted=True, limits=Limits(timeout_s=60, per_test_timeout_s=4.0)
+    )
+    known = box.run_tests()
+    assert known.outcomes["tests/test_walk.py::test_odd"].timed_out
+    with box.evaluator(known=known) as ev:
+        odd = ev.baseline.outcomes["tests/test_walk.py::test_odd"]
+        assert odd.timed_out
+        assert odd.duration < 2.0  # stopped at a typical test's timeout, not the 4 s cap again
+        assert ev.evaluate({"walk.py": FIXED}).all_passed
+
+
+def test_candidate_timeouts_follow_the_baseline() -> None:
+    run = TestRun(
+        {
+            "a": TestOutcome("a", "passed", 0.1),
+            "b": TestOutcome("b", "passed", 0.3),
+            "c": TestOutcome("c", "failed", 9.0, timed_out=True),
+        },
+        9.4,
+    )
+    t = candidate_timeouts(run, per_test_cap=2.0)
+    assert t["a"] == 5 * 0.1 + 0.5
+    assert t["b"] == 2.0  # 5 x 0.3 + 0.5 = 2.0, at the cap
+    assert t["c"] == 5 * 0.3 + 0.5  # a hang gets what a typical test gets (median of done)
+    assert candidate_timeouts(run, None)["b"] == 5 * 0.3 + 0.5
