@@ -11,7 +11,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from loguru import logger
 from tree_sitter import Node
@@ -50,6 +50,7 @@ FAMILY_ORDER = (
     "insert_template",
     "swap_operands",
     "operand_plus",
+    "operand_name",
     "return_value",
     "attribute",
     "two_token",
@@ -74,7 +75,7 @@ FAMILY_PRIOR = {
     "drop_operand": 0.4, "guard": 0.4, "insert_after_block": 0.4, "insert_control": 0.4,
     "swap_elements": 0.3, "drop_condition": 0.3, "unwrap_call": 0.3, "wrap_call": 0.3,
     "wrap_two": 0.3, "insert_template": 0.3, "add_slice": 0.3, "call_to_assign": 0.3,
-    "two_token": 0.2, "swap_stmt": 0.3, "insert_far_copy": 0.2,
+    "two_token": 0.2, "swap_stmt": 0.3, "insert_far_copy": 0.2, "operand_name": 0.2,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
@@ -168,6 +169,27 @@ def order(found: list[Found], weights: list[float]) -> list[Found]:
         return w * prior / counts[(f.region, f.mutation.family)] ** COUNT_POWER
 
     return sorted(found, key=lambda f: (-score(f), f.rank, f.seq))
+
+
+def _change_key(site: Site, m: Mutation, editor: bool) -> tuple[tuple | None, bytes | None, Any]:
+    """What makes two mutations the same change, and the edited segment to check for
+    validity: a token family's key is where and what it writes (an inserted line, with its
+    indentation); another family's is its reparsed segment, built lazily in the editor."""
+    if m.start == m.end and m.family in TOKEN_FAMILIES:  # a line inserted
+        newlines = bisect_right(site.line_offsets(), m.start) - 1
+        row = newlines - (not m.new_text.startswith("\n"))
+        line = (
+            m.new_text[1:]
+            if m.new_text.startswith("\n")
+            else pytree.indent_of(site.data, m.start) + m.new_text.split("\n")[0]
+        )  # the inserted line, with its indentation
+        return (site.path, row, line.rstrip().encode("utf-8")), None, None
+    if m.family in TOKEN_FAMILIES:
+        return (site.path, m.start, m.new_text.encode("utf-8")), None, None
+    if editor:  # built and deduplicated only when looked at
+        return None, None, site
+    lo, segment = _segment(site, m)
+    return (site.path, -lo - 1, segment), segment, None
 
 
 def _nodes(site: Site, region: Region) -> Iterator[Node]:
@@ -379,25 +401,7 @@ class RepairGenerator:
                         if _RANK.get(m.family, 99) < found[at].rank:
                             found[at] = found[at]._replace(mutation=m, rank=_RANK.get(m.family, 99))
                         continue
-                segment = None
-                lazy = None
-                if m.start == m.end and m.family in TOKEN_FAMILIES:  # a line inserted
-                    newlines = bisect_right(site.line_offsets(), m.start) - 1
-                    row = newlines - (not m.new_text.startswith("\n"))
-                    line = (
-                        m.new_text[1:]
-                        if m.new_text.startswith("\n")
-                        else pytree.indent_of(site.data, m.start) + m.new_text.split("\n")[0]
-                    )  # the inserted line, with its indentation
-                    key = (site.path, row, line.rstrip().encode("utf-8"))
-                elif m.family in TOKEN_FAMILIES:
-                    key = (site.path, m.start, m.new_text.encode("utf-8"))
-                elif ctx.editor:  # built and deduplicated only when looked at
-                    key = None
-                    lazy = site
-                else:
-                    lo, segment = _segment(site, m)
-                    key = (site.path, -lo - 1, segment)
+                key, segment, lazy = _change_key(site, m, ctx.editor)
                 if key is not None:
                     if key in seen:  # the same change: the first one stands (valid or not)
                         continue

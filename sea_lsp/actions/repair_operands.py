@@ -71,8 +71,9 @@ def _is_value(node: Node) -> bool:
 
 
 def shift_operands(node: Node, site: Site) -> Iterator[Mutation]:
-    """``e`` → ``e + 1``, ``e - 1``, ``name + e``, ``e - name`` wherever ``e`` is read (the
-    off-by-one family covers indices and call arguments only)."""
+    """``e`` → ``e + 1``, ``e - 1`` (operand_plus), ``name + e``, ``e - name``
+    (operand_name, a rarer fix with many more variants) wherever ``e`` is read (the
+    off-by-one family covers ±1 on indices and call arguments)."""
     if not _is_value(node) or node.type in LITERALS or node.type == "slice":
         return
     if node.parent.type in ("argument_list", "subscript", "for_statement"):
@@ -85,8 +86,8 @@ def shift_operands(node: Node, site: Site) -> Iterator[Mutation]:
     own = text_of(node)
     for name in site.value_names(node)[:MAX_NAMES]:
         if name != own and name not in names:
-            yield _replace(node, f"{name} + {paren(node)}", site, "operand_plus")
-            yield _replace(node, f"{paren(node)} - {name}", site, "operand_plus")
+            yield _replace(node, f"{name} + {paren(node)}", site, "operand_name")
+            yield _replace(node, f"{paren(node)} - {name}", site, "operand_name")
 
 
 def add_slice(node: Node, site: Site) -> Iterator[Mutation]:

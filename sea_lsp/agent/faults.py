@@ -22,13 +22,15 @@ OCHIAI_WEIGHT = 0.7
 
 
 def is_test_file(path: str) -> bool:
-    """pytest's conventions: test_*.py, *_test.py, conftest.py, or anything under tests/."""
+    """pytest's conventions (test_*.py, *_test.py, conftest.py, anything under tests/ or
+    test/) and the folders and modules named for tests (testcases/, testing/, tests.py,
+    *_tests.py): code the tests bring along is not a suspect and not a place to edit."""
     p = PurePosixPath(path)
     return (
         p.name.startswith("test_")
-        or p.name.endswith("_test.py")
-        or p.name == "conftest.py"
-        or any(part in ("tests", "test") for part in p.parts[:-1])
+        or p.name.endswith(("_test.py", "_tests.py"))
+        or p.name in ("conftest.py", "tests.py")
+        or any(part.startswith("test") or part.endswith("tests") for part in p.parts[:-1])
     )
 
 

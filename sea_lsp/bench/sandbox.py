@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from sea_lsp.sandbox.sandbox import Limits, Sandbox
 
@@ -82,60 +83,89 @@ def candidates(n: int) -> list[dict[str, str]]:
     return out
 
 
-def main(args: argparse.Namespace) -> int:
+class _WarmTiming(NamedTuple):
+    """What timing the warm evaluator measured."""
+
+    start_s: float
+    mode: str
+    count: int
+    seconds: float
+    passed: int
+    cpu: dict[str, float]
+
+
+def _parse_options(args: argparse.Namespace) -> argparse.Namespace:
+    """The benchmark's own options, from the arguments after ``bench sandbox``."""
     p = argparse.ArgumentParser(prog="sea-lsp bench sandbox")
     p.add_argument("--evaluations", type=int, default=200, help="warm evaluator candidates")
     p.add_argument("--fresh", type=int, default=10, help="fresh-process candidates")
-    opts = p.parse_args(getattr(args, "rest", None) or [])
-    with tempfile.TemporaryDirectory(prefix="sea-bench-sandbox-") as d:
-        root = Path(d) / "proj"
-        (root / "tests").mkdir(parents=True)
-        (root / "mathx.py").write_text(MODULE)
-        (root / "tests" / "test_mathx.py").write_text(TESTS)
-        sb = Sandbox(root, trusted=True, limits=Limits(timeout_s=60))
+    return p.parse_args(getattr(args, "rest", None) or [])
 
-        t = time.perf_counter()
-        with sb.evaluator() as ev:
-            start_s = time.perf_counter() - t
-            mode = ev.mode
-            cands = candidates(opts.evaluations)
-            t, client0 = time.perf_counter(), time.process_time()
-            passed, cpu, first = 0, dict.fromkeys(CPU_PHASES, 0.0), {}
-            for c in cands:
-                passed += ev.evaluate(c).all_passed
-                first = first or dict(ev.last_phases)
-                for k in CPU_PHASES[2:]:
-                    cpu[k] += 1000 * ev.last_phases.get(f"{k}_cpu", 0.0) / len(cands)
-            warm_s = time.perf_counter() - t
-            client_cpu = time.process_time() - client0
-            for k, total in (("child", "children_cpu_total"), ("worker", "worker_cpu_total")):
-                spent = ev.last_phases.get(total, 0.0) - first.get(total, 0.0)
-                cpu[k] = 1000 * spent / max(1, len(cands) - 1)
-        warm_rate = len(cands) / warm_s
-        cpu["client"] = 1000 * client_cpu / len(cands)
-        cpu_ms = cpu["child"] + cpu["worker"] + cpu["client"]
 
-        fresh = candidates(opts.fresh)
-        t = time.perf_counter()
-        fresh_passed = sum(sb.run_tests(c).all_passed for c in fresh)
-        fresh_s = (time.perf_counter() - t) / len(fresh)
+def _write_project(root: Path) -> None:
+    """The small project (``mathx.py`` and its tests) under ``root``."""
+    (root / "tests").mkdir(parents=True)
+    (root / "mathx.py").write_text(MODULE)
+    (root / "tests" / "test_mathx.py").write_text(TESTS)
 
-        t = time.perf_counter()
-        for _ in range(opts.fresh):
-            subprocess.run(
-                [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(root)],
-                cwd=root,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                check=False,
-            )
-        bare_s = (time.perf_counter() - t) / opts.fresh
 
+def _time_warm(sb: Sandbox, evaluations: int) -> _WarmTiming:
+    """Start the warm evaluator and time ``evaluations`` candidates through it."""
+    t = time.perf_counter()
+    with sb.evaluator() as ev:
+        start_s = time.perf_counter() - t
+        mode = ev.mode
+        cands = candidates(evaluations)
+        t, client0 = time.perf_counter(), time.process_time()
+        passed, cpu, first = 0, dict.fromkeys(CPU_PHASES, 0.0), {}
+        for c in cands:
+            passed += ev.evaluate(c).all_passed
+            first = first or dict(ev.last_phases)
+            for k in CPU_PHASES[2:]:
+                cpu[k] += 1000 * ev.last_phases.get(f"{k}_cpu", 0.0) / len(cands)
+        warm_s = time.perf_counter() - t
+        client_cpu = time.process_time() - client0
+        for k, total in (("child", "children_cpu_total"), ("worker", "worker_cpu_total")):
+            spent = ev.last_phases.get(total, 0.0) - first.get(total, 0.0)
+            cpu[k] = 1000 * spent / max(1, len(cands) - 1)
+    cpu["client"] = 1000 * client_cpu / len(cands)
+    return _WarmTiming(start_s, mode, len(cands), warm_s, passed, cpu)
+
+
+def _time_fresh(sb: Sandbox, n: int) -> tuple[float, int, int]:
+    """Seconds per candidate through a fresh sandboxed pytest, candidates passed, candidates."""
+    fresh = candidates(n)
+    t = time.perf_counter()
+    fresh_passed = sum(sb.run_tests(c).all_passed for c in fresh)
+    return (time.perf_counter() - t) / len(fresh), fresh_passed, len(fresh)
+
+
+def _time_bare(root: Path, n: int) -> float:
+    """Seconds per run of a bare ``python -m pytest`` of the project, over ``n`` runs."""
+    t = time.perf_counter()
+    for _ in range(n):
+        subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(root)],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )
+    return (time.perf_counter() - t) / n
+
+
+def _print_report(
+    warm: _WarmTiming, fresh_s: float, fresh_passed: int, fresh_n: int, bare_s: float
+) -> None:
+    """Print the three timings side by side, with the budget verdict."""
+    warm_rate = warm.count / warm.seconds
+    cpu = warm.cpu
+    cpu_ms = cpu["child"] + cpu["worker"] + cpu["client"]
     print("sea-lsp bench sandbox (small project: 1 module, 10 tests)")
-    print(f"  warm evaluator start (copy + collect + baseline): {start_s:.2f} s")
+    print(f"  warm evaluator start (copy + collect + baseline): {warm.start_s:.2f} s")
     print(
-        f"  warm evaluator:   {warm_rate:7.1f} evaluations/s  ({1000 * warm_s / len(cands):.1f} ms each, "
-        f"{passed}/{len(cands)} candidates passed)  budget >= 50/s: "
+        f"  warm evaluator:   {warm_rate:7.1f} evaluations/s  ({1000 * warm.seconds / warm.count:.1f} ms each, "
+        f"{warm.passed}/{warm.count} candidates passed)  budget >= 50/s: "
         f"{'met' if warm_rate >= 50 else 'NOT met'}"
     )
     print(
@@ -144,10 +174,10 @@ def main(args: argparse.Namespace) -> int:
         "on one free core"
     )
     inner = ", ".join(f"{k} {cpu[k]:.1f}" for k in CPU_PHASES[2:])
-    print(f"    in the child (ms): {inner} (evaluator mode: {mode})")
+    print(f"    in the child (ms): {inner} (evaluator mode: {warm.mode})")
     print(
         f"  fresh sandbox:    {1 / fresh_s:7.1f} evaluations/s  ({1000 * fresh_s:.0f} ms each, "
-        f"{fresh_passed}/{len(fresh)} passed)"
+        f"{fresh_passed}/{fresh_n} passed)"
     )
     print(f"  bare pytest:      {1 / bare_s:7.1f} runs/s         ({1000 * bare_s:.0f} ms each)")
     print(
@@ -155,4 +185,16 @@ def main(args: argparse.Namespace) -> int:
         f"({fresh_s / bare_s:.2f}x); warm evaluator speed-up vs bare pytest: "
         f"{bare_s * warm_rate:.1f}x"
     )
+
+
+def main(args: argparse.Namespace) -> int:
+    opts = _parse_options(args)
+    with tempfile.TemporaryDirectory(prefix="sea-bench-sandbox-") as d:
+        root = Path(d) / "proj"
+        _write_project(root)
+        sb = Sandbox(root, trusted=True, limits=Limits(timeout_s=60))
+        warm = _time_warm(sb, opts.evaluations)
+        fresh_s, fresh_passed, fresh_n = _time_fresh(sb, opts.fresh)
+        bare_s = _time_bare(root, opts.fresh)
+    _print_report(warm, fresh_s, fresh_passed, fresh_n, bare_s)
     return 0

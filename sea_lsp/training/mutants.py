@@ -196,6 +196,78 @@ def _encode(view: pytree.FileView, start: int, line: int) -> list[int]:
     )
 
 
+def _mutable_rows(text: str) -> list[int]:
+    """0-based rows worth mutating: not blank, not a comment, string or decorator line."""
+    return [
+        i
+        for i, ln in enumerate(text.split("\n"))
+        if ln.strip() and not ln.lstrip().startswith(("#", '"', "'", "@"))
+    ]
+
+
+def _mutation_options(
+    view: pytree.FileView, row: int, rng: random.Random
+) -> dict[str, list[tuple[int, int, str]]]:
+    """Edits ``(start, end, new text)`` by mutation family at ``row``: repair-generator
+    candidates plus the extra mutations."""
+    options: dict[str, list[tuple[int, int, str]]] = {}
+    for c in _candidates(view, row + 1):
+        e = c.change.edits[0]
+        options.setdefault(c.kind.split(".", 1)[1], []).append((e.start, e.end, e.new_text))
+    for fam, s, e, new in _extra_mutations(view, row, rng):
+        options.setdefault(fam, []).append((s, e, new))
+    return options
+
+
+def _apply_mutation(text: str, start: int, end: int, new_text: str) -> tuple[str, int, int]:
+    """The mutant, the byte offset where its new text starts (past leading whitespace) and
+    that offset's 1-based line."""
+    data = text.encode("utf-8")
+    mutant = (data[:start] + new_text.encode("utf-8") + data[end:]).decode("utf-8", "replace")
+    lead = len(new_text) - len(new_text.lstrip())
+    at = start + len(new_text[:lead].encode("utf-8")) if new_text.strip() else start
+    line = mutant.encode("utf-8").count(b"\n", 0, at) + 1
+    return mutant, at, line
+
+
+def _mutate_once(
+    view: pytree.FileView,
+    row: int,
+    rng: random.Random,
+    stats: CorpusStats,
+    max_candidates: int,
+) -> RepairExample | None:
+    """One mutant at ``row`` and its repair example, or None (counted in ``stats``) when
+    there is no mutation site or no candidate undoes it."""
+    rel, text = view.path, view.text
+    options = _mutation_options(view, row, rng)
+    if not options:
+        stats.no_site += 1
+        return None
+    family = rng.choice(sorted(options))
+    start, end, new_text = rng.choice(options[family])
+    mutant, at, line = _apply_mutation(text, start, end, new_text)
+    mview = pytree.FileView(rel, mutant)
+    cands = _candidates(mview, line)
+    fixes = [i for i, c in enumerate(cands) if _apply(mutant, c) == text]
+    if not fixes:
+        stats.no_inverse += 1
+        stats.skipped_by_family[family] += 1
+        return None
+    keep = _subsample(len(cands), fixes[0], max_candidates, rng)
+    kept = [cands[i] for i in keep]
+    return RepairExample(
+        file=rel,
+        family=family,
+        line=line,
+        state_tokens=_encode(mview, at, line),
+        fixed_state_tokens=_encode(view, min(start, len(text.encode("utf-8"))), line),
+        candidate_tokens=encode_candidates(kept, mview),
+        target=keep.index(fixes[0]),
+        fixes=[keep.index(i) for i in fixes if i in keep],
+    )
+
+
 def mutate_file(
     rel: str,
     text: str,
@@ -206,57 +278,18 @@ def mutate_file(
 ) -> list[RepairExample]:
     """Up to ``per_file`` repair examples from one correct file."""
     view = pytree.FileView(rel, text)
-    lines = text.split("\n")
-    rows = [
-        i
-        for i, ln in enumerate(lines)
-        if ln.strip() and not ln.lstrip().startswith(("#", '"', "'", "@"))
-    ]
+    rows = _mutable_rows(text)
     examples: list[RepairExample] = []
     tries = 0
     while rows and len(examples) < per_file and tries < per_file * 3:
         tries += 1
         stats.attempted += 1
-        row = rng.choice(rows)
-        options: dict[str, list[tuple[int, int, str]]] = {}
-        for c in _candidates(view, row + 1):
-            e = c.change.edits[0]
-            options.setdefault(c.kind.split(".", 1)[1], []).append((e.start, e.end, e.new_text))
-        for fam, s, e, new in _extra_mutations(view, row, rng):
-            options.setdefault(fam, []).append((s, e, new))
-        if not options:
-            stats.no_site += 1
+        example = _mutate_once(view, rng.choice(rows), rng, stats, max_candidates)
+        if example is None:
             continue
-        family = rng.choice(sorted(options))
-        start, end, new_text = rng.choice(options[family])
-        data = text.encode("utf-8")
-        mutant = (data[:start] + new_text.encode("utf-8") + data[end:]).decode("utf-8", "replace")
-        lead = len(new_text) - len(new_text.lstrip())
-        at = start + len(new_text[:lead].encode("utf-8")) if new_text.strip() else start
-        line = mutant.encode("utf-8").count(b"\n", 0, at) + 1
-        mview = pytree.FileView(rel, mutant)
-        cands = _candidates(mview, line)
-        fixes = [i for i, c in enumerate(cands) if _apply(mutant, c) == text]
-        if not fixes:
-            stats.no_inverse += 1
-            stats.skipped_by_family[family] += 1
-            continue
-        keep = _subsample(len(cands), fixes[0], max_candidates, rng)
-        kept = [cands[i] for i in keep]
-        examples.append(
-            RepairExample(
-                file=rel,
-                family=family,
-                line=line,
-                state_tokens=_encode(mview, at, line),
-                fixed_state_tokens=_encode(view, min(start, len(data)), line),
-                candidate_tokens=encode_candidates(kept, mview),
-                target=keep.index(fixes[0]),
-                fixes=[keep.index(i) for i in fixes if i in keep],
-            )
-        )
+        examples.append(example)
         stats.kept += 1
-        stats.by_family[family] += 1
+        stats.by_family[example.family] += 1
     return examples
 
 

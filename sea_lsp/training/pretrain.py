@@ -18,7 +18,7 @@ import random
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import torch
@@ -33,6 +33,7 @@ from sea_lsp import paths
 from sea_lsp.encoding.vocab import VOCAB_VERSION
 from sea_lsp.training import distributed
 from sea_lsp.training.mutants import (
+    CorpusStats,
     RepairExample,
     build_examples,
     corpus_files,
@@ -241,9 +242,20 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     return a
 
 
-def run(a: argparse.Namespace, ctx: distributed.DistContext) -> dict[str, Any]:
-    """The whole pretraining run; returns the record written into the checkpoint meta."""
-    started = time.time()
+class _Corpus(NamedTuple):
+    """The train / held-out split of corpus files and the mutants built from each side."""
+
+    train_files: list[Path]
+    held_files: list[Path]
+    train_ex: list[RepairExample]
+    train_stats: CorpusStats
+    held_ex: list[RepairExample]
+    held_stats: CorpusStats
+
+
+def _build_corpus(a: argparse.Namespace, ctx: distributed.DistContext) -> _Corpus:
+    """Sample and split the corpus files, then build train (sharded, gathered) and held-out
+    mutants; raises ValueError when no train mutant is usable."""
     root = (a.corpus or default_corpus()).expanduser().resolve()
     files = corpus_files(root, a.files, a.seed)
     train_files, held_files = split_files(files, a.held_out, a.seed)
@@ -264,29 +276,61 @@ def run(a: argparse.Namespace, ctx: distributed.DistContext) -> dict[str, Any]:
         raise ValueError(
             f"no usable mutants from {len(train_files)} files of {root}; try more --files"
         )
-    torch.manual_seed(a.seed)
-    model = AgentModel.create(NetworkConfig(), seed=a.seed, vocab_version=VOCAB_VERSION)
+    return _Corpus(train_files, held_files, train_ex, train_stats, held_ex, held_stats)
+
+
+def _new_model(seed: int, ctx: distributed.DistContext) -> AgentModel:
+    """A freshly initialised model for ``seed``, on the context's device."""
+    torch.manual_seed(seed)
+    model = AgentModel.create(NetworkConfig(), seed=seed, vocab_version=VOCAB_VERSION)
     model.to(ctx.device)
-    before = rank_metrics(model, held_ex)
-    report = TrainingReport(a.logdir, enabled=ctx.is_main)
-    supervised(model, train_ex, a.epochs, a.seed, ctx, report)
-    mid = rank_metrics(model, held_ex)
-    ppo_phase(model, train_ex, a.ppo_iterations, a.seed, ctx, report)
-    after = rank_metrics(model, held_ex)
+    return model
+
+
+def _train(
+    model: AgentModel,
+    corpus: _Corpus,
+    a: argparse.Namespace,
+    ctx: distributed.DistContext,
+    report: TrainingReport,
+) -> tuple[dict, dict]:
+    """The supervised then the PPO phase; held-out rank metrics after each."""
+    supervised(model, corpus.train_ex, a.epochs, a.seed, ctx, report)
+    mid = rank_metrics(model, corpus.held_ex)
+    ppo_phase(model, corpus.train_ex, a.ppo_iterations, a.seed, ctx, report)
+    return mid, rank_metrics(model, corpus.held_ex)
+
+
+def _log_held_out(report: TrainingReport, before: dict, mid: dict, after: dict) -> None:
+    """Held-out metrics before training, after supervised and after PPO, as steps 0-2."""
     for name, m in (("before", before), ("supervised", mid), ("after", after)):
         report.log(
             "held_out",
             {k: v for k, v in m.items() if k != "n"},
             {"before": 0, "supervised": 1, "after": 2}[name],
         )
-    report.close()
-    record = {
+
+
+def _run_record(
+    a: argparse.Namespace,
+    ctx: distributed.DistContext,
+    corpus: _Corpus,
+    before: dict,
+    mid: dict,
+    after: dict,
+    started: float,
+) -> dict[str, Any]:
+    """The run's record for the checkpoint meta (all but the parameter hash)."""
+    return {
         "kind": "pretrain",
         "corpus": str(a.corpus) if a.corpus else "stdlib",
         "seed": a.seed,
-        "files": {"train": len(train_files), "held_out": len(held_files)},
-        "mutants": {"train": len(train_ex), "held_out": len(held_ex)},
-        "corpus_stats": {"train": train_stats.as_dict(), "held_out": held_stats.as_dict()},
+        "files": {"train": len(corpus.train_files), "held_out": len(corpus.held_files)},
+        "mutants": {"train": len(corpus.train_ex), "held_out": len(corpus.held_ex)},
+        "corpus_stats": {
+            "train": corpus.train_stats.as_dict(),
+            "held_out": corpus.held_stats.as_dict(),
+        },
         "options": {
             "files": a.files,
             "mutants": a.mutants,
@@ -301,15 +345,36 @@ def run(a: argparse.Namespace, ctx: distributed.DistContext) -> dict[str, Any]:
         "held_out_after": after,
         "seconds": round(time.time() - started, 1),
     }
+
+
+def _save_outputs(
+    model: AgentModel, a: argparse.Namespace, report: TrainingReport, ctx: distributed.DistContext
+) -> None:
+    """On the main rank: the checkpoint in ``a.out`` and the PNG summary in ``a.logdir``."""
+    if not ctx.is_main:
+        return
+    from model.checkpoint import save_checkpoint
+
+    save_checkpoint(model, a.out)
+    if a.logdir is not None:
+        report.write_png(a.logdir / "pretrain.png", "sea-lsp pretrain")
+    logger.info("pretrained checkpoint written to {}", a.out)
+
+
+def run(a: argparse.Namespace, ctx: distributed.DistContext) -> dict[str, Any]:
+    """The whole pretraining run; returns the record written into the checkpoint meta."""
+    started = time.time()
+    corpus = _build_corpus(a, ctx)
+    model = _new_model(a.seed, ctx)
+    before = rank_metrics(model, corpus.held_ex)
+    report = TrainingReport(a.logdir, enabled=ctx.is_main)
+    mid, after = _train(model, corpus, a, ctx, report)
+    _log_held_out(report, before, mid, after)
+    report.close()
+    record = _run_record(a, ctx, corpus, before, mid, after, started)
     model.meta = record
     model.version = f"pretrained-seed{a.seed}"
-    if ctx.is_main:
-        from model.checkpoint import save_checkpoint
-
-        save_checkpoint(model, a.out)
-        if a.logdir is not None:
-            report.write_png(a.logdir / "pretrain.png", "sea-lsp pretrain")
-        logger.info("pretrained checkpoint written to {}", a.out)
+    _save_outputs(model, a, report, ctx)
     distributed.barrier(ctx)
     record["parameter_hash"] = distributed.parameter_hash(model)
     return record

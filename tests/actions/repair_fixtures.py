@@ -92,6 +92,7 @@ FIXTURES: list[tuple[str, str, str]] = [
     ),
     ("swap_operands", "def diff(a, b):\n    return b - a\n", "diff(5, 3) == 2"),
     ("operand_plus", "def last_index(xs):\n    return len(xs)\n", "last_index([1, 2, 3]) == 2"),
+    ("operand_name", "def span(lo, hi):\n    width = hi\n    return width\n", "span(2, 5) == 3"),
     ("return_value", "def wrap(x):\n    return x\n", "wrap(3) == [3]"),
     (
         "attribute",

@@ -29,6 +29,9 @@ def test_frames_weight_the_deepest_workspace_frame_and_skip_tests() -> None:
     assert ranked[0].score > ranked[1].score
     assert localize(_run(), ["pkg/a.py"])[0].path == "pkg/a.py"  # unknown files dropped
     assert is_test_file("tests/helpers.py") and not is_test_file("pkg/a.py")
+    assert is_test_file("testcases/node.py") and is_test_file("pkg/unittests/util.py")
+    assert is_test_file("pkg/tests.py") and not is_test_file("pkg/contest.py")
+    assert not is_test_file("pkg/attestation/a.py")
 
 
 def test_ochiai_prefers_lines_only_failing_tests_run() -> None:
