@@ -64,18 +64,20 @@ FAMILY_ORDER = (
 _RANK = {f: i for i, f in enumerate(FAMILY_ORDER)}
 LINE_POWER = 2.0  # P(line) ~ (score / top score) ** LINE_POWER
 COUNT_POWER = 0.5  # a family's share of a line is spread over its candidates ** COUNT_POWER
-# How often each family is the fix of a real bug, relative (set by hand from fix-pattern
-# studies of real one-line bugs; the learned policy refines the order).
+# How often each family is the fix of a real bug, relative (the learned policy refines the
+# order). The hand-set table of 2026-12-04, refitted on the benchmark's *train* projects
+# only (one pass of x0.5 / x2 steps per family, kept within [0.1, 2], minimising the mean
+# log position of the human fix; ±1 kept at 0.6). Held-out projects never seen.
 FAMILY_PRIOR = {
-    "compare_swap": 1.0, "off_by_one": 1.0, "identifier": 1.0, "constant": 0.8,
-    "arith_swap": 0.7, "slice": 0.6, "operand_plus": 0.6, "return_value": 0.6,
-    "augassign_swap": 0.5, "bool_swap": 0.5, "negate": 0.5, "method_swap": 0.5,
-    "constant_swap": 0.5, "replace_operand": 0.5, "delete_stmt": 0.5, "insert_copy": 0.5,
-    "attribute": 0.5, "swap_operands": 0.4, "name_swap_call": 0.4, "swap_args": 0.4,
-    "drop_operand": 0.4, "guard": 0.4, "insert_after_block": 0.4, "insert_control": 0.4,
-    "swap_elements": 0.3, "drop_condition": 0.3, "unwrap_call": 0.3, "wrap_call": 0.3,
-    "wrap_two": 0.3, "insert_template": 0.3, "add_slice": 0.3, "call_to_assign": 0.3,
-    "two_token": 0.2, "swap_stmt": 0.3, "insert_far_copy": 0.2, "operand_name": 0.2,
+    "compare_swap": 2.0, "bool_swap": 1.0, "swap_args": 0.8, "constant": 0.8,
+    "arith_swap": 0.7, "off_by_one": 0.6, "operand_plus": 0.6, "return_value": 0.6,
+    "add_slice": 0.6, "swap_elements": 0.6, "identifier": 0.5, "augassign_swap": 0.5,
+    "constant_swap": 0.5, "attribute": 0.5, "slice": 0.3, "insert_template": 0.3,
+    "wrap_call": 0.3, "swap_stmt": 0.3, "delete_stmt": 0.25, "insert_copy": 0.25,
+    "method_swap": 0.25, "negate": 0.25, "replace_operand": 0.25, "drop_operand": 0.2,
+    "guard": 0.2, "insert_control": 0.2, "name_swap_call": 0.2, "swap_operands": 0.2,
+    "call_to_assign": 0.15, "drop_condition": 0.15, "unwrap_call": 0.15, "wrap_two": 0.15,
+    "insert_far_copy": 0.1, "operand_name": 0.1, "two_token": 0.1,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
