@@ -150,15 +150,35 @@ def select(projects: list[BugProject], split: str) -> list[BugProject]:
     return [p for p in projects if split == "all" or p.split == split]
 
 
-def same_code(a: str, b: str) -> bool:
-    """Token-for-token equal (whitespace and comments aside)."""
+def _tokens(text: str) -> list[str]:
+    skip = (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
+    return [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline)
+            if t.type not in skip]  # fmt: skip
 
-    def tokens(text: str) -> list[str]:
-        skip = (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
-        return [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline)
-                if t.type not in skip]  # fmt: skip
 
+def _tokens_equal(a: str, b: str) -> bool:
     try:
-        return tokens(a) == tokens(b)
+        return _tokens(a) == _tokens(b)
     except (tokenize.TokenError, SyntaxError):
         return "".join(a.split()) == "".join(b.split())
+
+
+def same_code(a: str, b: str) -> bool:
+    """Token-for-token equal (whitespace and comments aside). The lines both texts share at
+    the start and the end are compared as text; only the lines between are tokenized (the
+    whole files when that middle does not tokenize alone, e.g. inside a long string)."""
+    if a == b:
+        return True
+    la, lb = a.splitlines(), b.splitlines()
+    head = 0
+    while head < min(len(la), len(lb)) and la[head] == lb[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(la), len(lb)) - head and la[-1 - tail] == lb[-1 - tail]:
+        tail += 1
+    mid_a = "\n".join(la[head : len(la) - tail]) + "\n"
+    mid_b = "\n".join(lb[head : len(lb) - tail]) + "\n"
+    try:
+        return _tokens(mid_a) == _tokens(mid_b)
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return _tokens_equal(a, b)

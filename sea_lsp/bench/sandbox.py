@@ -3,7 +3,8 @@
 Builds a small project (a module and ~10 tests) in a temporary directory and times the
 same candidates three ways: the warm evaluator (fork per candidate), a fresh sandboxed
 pytest per candidate (``Sandbox.run_tests``), and a bare ``python -m pytest`` of the same
-tests. Budget: >= 50 evaluations/s through the warm evaluator.
+tests. Budget: >= 50 evaluations/s through the warm evaluator. ``--bugs N`` also times the
+repair benchmark's bugs (sea_lsp/bench/sandbox_bugs.py).
 """
 
 from __future__ import annotations
@@ -99,6 +100,10 @@ def _parse_options(args: argparse.Namespace) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="sea-lsp bench sandbox")
     p.add_argument("--evaluations", type=int, default=200, help="warm evaluator candidates")
     p.add_argument("--fresh", type=int, default=10, help="fresh-process candidates")
+    p.add_argument(
+        "--bugs", type=int, default=0, help="also time N bugs of the repair benchmark (0: none)"
+    )
+    p.add_argument("--per-bug", type=int, default=100, help="candidates per benchmark bug")
     return p.parse_args(getattr(args, "rest", None) or [])
 
 
@@ -197,4 +202,8 @@ def main(args: argparse.Namespace) -> int:
         fresh_s, fresh_passed, fresh_n = _time_fresh(sb, opts.fresh)
         bare_s = _time_bare(root, opts.fresh)
     _print_report(warm, fresh_s, fresh_passed, fresh_n, bare_s)
+    if opts.bugs > 0:
+        from sea_lsp.bench import sandbox_bugs
+
+        sandbox_bugs.report(sandbox_bugs.run(opts.bugs, opts.per_bug))
     return 0

@@ -40,15 +40,19 @@ class EvaluatorError(RuntimeError):
     """The warm worker could not start or stopped answering."""
 
 
+TIMEOUT_FACTOR = 5.0  # a candidate's test may take this many times its baseline duration
+TIMEOUT_FLOOR_S = 0.25  # plus this (forks, re-imports, a busy machine)
+
+
 def candidate_timeouts(baseline: TestRun, per_test_cap: float | None) -> dict[str, float]:
-    """Each test's timeout for candidates: 5x its baseline duration + 1 s (capped). A test
-    that hung in the baseline (the bug may be the hang) gets what a typical test of the
-    suite gets, so a candidate that still loops is dropped in about a second."""
+    """Each test's timeout for candidates: 5x its baseline duration + 0.25 s (capped). A
+    test that hung in the baseline (the bug may be the hang) gets what a typical test of the
+    suite gets, so a candidate that still loops is dropped in a fraction of a second."""
     done = [o.duration for o in baseline.outcomes.values() if not o.timed_out]
-    typical = 5.0 * (sorted(done)[len(done) // 2] if done else 0.0) + 0.5
+    median = sorted(done)[len(done) // 2] if done else 0.0
     out = {}
     for k, o in baseline.outcomes.items():
-        t = typical if o.timed_out else 5.0 * o.duration + 0.5
+        t = TIMEOUT_FACTOR * (median if o.timed_out else o.duration) + TIMEOUT_FLOOR_S
         out[k] = min(t, per_test_cap) if per_test_cap else t
     return out
 

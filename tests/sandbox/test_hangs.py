@@ -93,8 +93,8 @@ def test_candidate_timeouts_follow_the_baseline() -> None:
         },
         9.4,
     )
-    t = candidate_timeouts(run, per_test_cap=2.0)
-    assert t["a"] == 5 * 0.1 + 0.5
-    assert t["b"] == 2.0  # 5 x 0.3 + 0.5 = 2.0, at the cap
-    assert t["c"] == 5 * 0.3 + 0.5  # a hang gets what a typical test gets (median of done)
-    assert candidate_timeouts(run, None)["b"] == 5 * 0.3 + 0.5
+    t = candidate_timeouts(run, per_test_cap=1.5)
+    assert t["a"] == 5 * 0.1 + 0.25
+    assert t["b"] == 1.5  # 5 x 0.3 + 0.25 = 1.75, capped
+    assert t["c"] == 1.5  # a hang gets what a typical test gets (the median of the others)
+    assert candidate_timeouts(run, None)["c"] == 5 * 0.3 + 0.25
