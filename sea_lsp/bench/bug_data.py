@@ -156,17 +156,11 @@ def _tokens(text: str) -> list[str]:
             if t.type not in skip]  # fmt: skip
 
 
-def _tokens_equal(a: str, b: str) -> bool:
-    try:
-        return _tokens(a) == _tokens(b)
-    except (tokenize.TokenError, SyntaxError):
-        return "".join(a.split()) == "".join(b.split())
-
-
 def same_code(a: str, b: str) -> bool:
     """Token-for-token equal (whitespace and comments aside). The lines both texts share at
     the start and the end are compared as text; only the lines between are tokenized (the
-    whole files when that middle does not tokenize alone, e.g. inside a long string)."""
+    middle compared without whitespace when it does not tokenize alone, e.g. inside a
+    bracket that opened before it)."""
     if a == b:
         return True
     la, lb = a.splitlines(), b.splitlines()
@@ -181,4 +175,4 @@ def same_code(a: str, b: str) -> bool:
     try:
         return _tokens(mid_a) == _tokens(mid_b)
     except (tokenize.TokenError, SyntaxError, IndentationError):
-        return _tokens_equal(a, b)
+        return "".join(mid_a.split()) == "".join(mid_b.split())
