@@ -386,10 +386,10 @@ def _predictor(env: SoftwareEngineeringEnv, model: Any, ranking: str, seed: int)
         if ranking == "random":
             weights = [rng.random() for _ in range(n)]
             return weights, 0.0
+        if ranking == "generator":  # before the no-model case: a baseline without a model
+            return rank_priors([-float(i) for i in plain_order(candidates)]), 0.0
         if ranking == "fl" or model is None:
             return rank_priors([-float(i) for i in range(n)]), 0.0
-        if ranking == "generator":
-            return rank_priors([-float(i) for i in plain_order(candidates)]), 0.0
         obs = env.observe(state, candidates)
         priors, value = model.evaluate(obs.state_tokens, obs.candidate_tokens)
         local = env.locality(state, candidates)

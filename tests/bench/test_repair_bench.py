@@ -58,6 +58,17 @@ def test_a_broken_bug_file_is_a_clear_error(tmp_path: Path) -> None:
         bug_data.load(tmp_path / "missing")
 
 
+def test_same_code_ignores_layout_and_comments_only() -> None:
+    same = bug_data.same_code
+    assert same("a = 1\nb = 2\n", "a = 1\nb = 2  # why\n")
+    assert same("x = (1 +\n  2)\nz = 0\n", "x = (1 +\n        2)\nz = 0\n")
+    assert not same("a = 1\nb = 2\n", "a = 1\nb = 3\n")
+    assert not same('s = """\nab\n"""\n', 's = """\nac\n"""\n')
+    # a changed line inside a bracket opened above it (does not tokenize alone)
+    assert not same("x = f(a,\n  b,\n  c)\n", "x = f(a,\n  c,\n  c)\n")
+    assert same("x = f(a,\n  b,\n  c)\n", "x = f(a,\n  b ,\n  c)\n")
+
+
 def test_intervals() -> None:
     assert wilson(0, 0) is None
     lo, hi = wilson(7, 10)
