@@ -26,6 +26,24 @@ FORMAT_VERSION = 1
 WEIGHTS = "weights.safetensors"
 CONFIG = "config.json"
 
+# What a checkpoint's config may ask for before anything is allocated: far above any network
+# sea-lsp trains (the default has about a million parameters), far below what takes a
+# machine's memory. A config outside these bounds is corrupted or not meant for sea-lsp.
+MAX_SIZES = {
+    "vocab_size": 1 << 20,
+    "d_model": 4096,
+    "n_heads": 256,
+    "n_layers": 64,
+    "d_ff": 16384,
+    "max_state_len": 1 << 16,
+    "max_cand_len": 1 << 12,
+    "cand_layers": 64,
+    "d_embed": 4096,
+    "d_cand": 4096,
+    "action_dim": 1 << 20,
+}
+MAX_PARAMETERS = 200_000_000  # 800 MB of float32 weights
+
 
 class CheckpointError(Exception):
     """A checkpoint that cannot be loaded (the message says why and what to do)."""
@@ -135,6 +153,7 @@ def load_checkpoint(path: str | Path, expected_vocab_version: str | None = None)
         config = NetworkConfig.from_dict(record.get("network"))
     except (TypeError, ValueError) as exc:
         raise CheckpointError(f"{path / CONFIG} has a bad network config: {exc}") from exc
+    _check_sizes(config, path / CONFIG)
     meta = record.get("meta") or {}
     if not isinstance(meta, dict):
         raise CheckpointError(f"{path / CONFIG}: 'meta' must be a JSON object")
@@ -144,12 +163,39 @@ def load_checkpoint(path: str | Path, expected_vocab_version: str | None = None)
         tensors = load_file(str(weights))
     except (SafetensorError, OSError, ValueError) as exc:
         raise CheckpointError(f"{weights} is corrupted ({exc}); re-create the checkpoint") from exc
-    model = AgentModel.create(
-        config, vocab_version=vocab_version, version=str(record.get("version", ""))
-    )
-    model.meta = meta
-    _load_into(model, tensors, weights)
+    try:
+        model = AgentModel.create(
+            config, vocab_version=vocab_version, version=str(record.get("version", ""))
+        )
+        model.meta = meta
+        _load_into(model, tensors, weights)
+    except (RuntimeError, MemoryError) as exc:  # allocation or torch failures
+        raise CheckpointError(
+            f"checkpoint {path} could not be built ({type(exc).__name__}: {exc}); "
+            "re-create it with `sea-lsp train` or remove it"
+        ) from exc
     return model.eval()
+
+
+def _check_sizes(config: NetworkConfig, where: Path) -> None:
+    """Refuse sizes no sea-lsp network has, before a single tensor is allocated: each field
+    against ``MAX_SIZES``, then the whole parameter count (counted on the meta device, which
+    allocates nothing) against ``MAX_PARAMETERS``."""
+    for name, bound in MAX_SIZES.items():
+        value = getattr(config, name)
+        if value is not None and value > bound:
+            raise CheckpointError(
+                f"{where} asks for {name}={value}, over the limit of {bound}; the checkpoint "
+                "is corrupted or not a sea-lsp model. Re-create it with `sea-lsp train`."
+            )
+    with torch.device("meta"):
+        count = sum(AgentModel.create(config).parameter_counts().values())
+    if count > MAX_PARAMETERS:
+        raise CheckpointError(
+            f"{where} describes networks of {count:,} parameters, over the limit of "
+            f"{MAX_PARAMETERS:,}; the checkpoint is corrupted or not a sea-lsp model. "
+            "Re-create it with `sea-lsp train`."
+        )
 
 
 def _load_into(model: AgentModel, tensors: dict[str, torch.Tensor], weights: Path) -> None:

@@ -100,6 +100,7 @@ class TaskResult:
     stats: dict[str, Any] = field(default_factory=dict)
     offer: dict[str, Any] = field(default_factory=dict)  # the root's encoded choice, for feedback
     verified: dict[str, str | None] = field(default_factory=dict)  # path -> hash of tested text
+    verified_by_tests: bool = False  # tests ran on the change and passed: only then "Verified"
 
     def check_applies(self, current: Callable[[str], str | None]) -> None:
         """Raise ``ChangeError`` unless applying ``change`` to the texts ``current`` gives
@@ -124,6 +125,7 @@ class TaskResult:
         return {
             "task": {"kind": self.task.kind, "text": self.task.text, "focus": self.task.focus_path},
             "solved": self.solved,
+            "verified": self.verified_by_tests,
             "summary": self.summary,
             "steps": self.steps,
             "diff": self.diff,
@@ -445,11 +447,8 @@ def _report(task, env, result, top, baseline, sandbox, settings, started, root) 
     stats["verification"] = verdict
     solved = after is None or verdict == "verified"
     titles = [c.title for c in best.steps]
-    summary = (
-        f"Verified: {', '.join(titles)}."
-        if solved
-        else f"A change was found but did not verify ({verdict})."
-    )
+    tested = solved and after is not None and bool(after.passed)
+    summary = _summary(", ".join(titles), after, verdict, solved, tested, settings.trusted)
     return TaskResult(
         task=task,
         solved=solved,
@@ -462,7 +461,28 @@ def _report(task, env, result, top, baseline, sandbox, settings, started, root) 
         stats=stats,
         offer=offer,
         verified={p: None if t is None else text_hash(t) for p, t in verified.items()},
+        verified_by_tests=tested,
     )
+
+
+def _summary(plan: str, after, verdict: str, solved: bool, tested: bool, trusted: bool) -> str:
+    """The one-line verdict: "Verified" only when tests ran on the change and passed."""
+    if not solved:
+        return f"A change was found but did not verify ({verdict})."
+    if not tested:
+        why = "the workspace is not trusted, so no test ran" if not trusted else "no test ran"
+        return f"Not verified: {why}. Proposed: {plan}."
+    counts = _tests(len(after.passed), "pass")
+    if after.failed:  # verify found no regression: none of these passed before the change
+        counts += f"; {_tests(len(after.failed), 'fail')} that did not pass before"
+    return f"Verified: {plan} ({counts})."
+
+
+def _tests(n: int, verb: str) -> str:
+    """``3 tests pass``, ``1 test fails``."""
+    if n == 1:
+        return f"1 test {verb}{'es' if verb.endswith('s') else 's'}"
+    return f"{n} tests {verb}"
 
 
 OFFER_SIZE = 16  # root candidates logged with a task result: the plan's first step and the

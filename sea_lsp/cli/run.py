@@ -1,7 +1,9 @@
 """The command-line user interface: ``sea-lsp run`` and ``sea-lsp repl``.
 
 Progress goes to stderr (a rich progress bar); the plan and the diff go to stdout.
-Exit status: 0 when a verified solution was found, 1 when not, 2 for bad input.
+Exit status: 0 when a solution was found, 1 when not, 2 for bad input. A solution is
+"Verified" (``"verified": true`` in ``--json``) only when tests ran on it and passed; the
+summary says "Not verified: ..." and why otherwise.
 """
 
 from __future__ import annotations
@@ -100,7 +102,9 @@ def solve(
 
 
 def print_result(result: TaskResult, out: Console) -> None:
-    style = "bold green" if result.solved else "bold red"
+    style = (
+        "bold green" if result.verified_by_tests else "bold yellow" if result.solved else "bold red"
+    )
     out.print(f"[{style}]{result.summary}[/]")
     if result.steps:
         out.print("[bold]Plan:[/]")

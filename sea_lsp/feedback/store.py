@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -120,14 +121,23 @@ class FeedbackStore:
         self._lock = threading.RLock()
         self._writes = 0  # since the last checkpoint
         self._checkpointing = threading.Lock()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
-            self._conn = self._open()
-        except sqlite3.DatabaseError as exc:
-            if _is_locked(exc):
-                raise FeedbackError(_locked_message(self.path)) from exc
-            self._quarantine(exc)
-            self._conn = self._open()
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._conn = self._open()
+            except sqlite3.DatabaseError as exc:
+                if _is_locked(exc):
+                    raise FeedbackError(_locked_message(self.path)) from exc
+                if not self._damaged(exc):
+                    raise
+                self._quarantine(exc)
+                self._conn = self._open()
+        except (OSError, sqlite3.Error) as exc:
+            raise FeedbackError(
+                f"the feedback database {self.path} cannot be opened for writing ({exc}); make "
+                f"{self.path.parent} writable, or set sea.feedbackPath (or SEA_LSP_DATA_DIR) to "
+                "a writable place"
+            ) from exc
 
     # --- opening -------------------------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
@@ -180,6 +190,16 @@ class FeedbackStore:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+    def _damaged(self, exc: sqlite3.DatabaseError) -> bool:
+        """Whether ``exc`` says the file's contents are broken (then it is moved aside), not
+        that it cannot be opened or written (a directory, no permission, a read-only disk)."""
+        if not self.path.is_file() or not os.access(self.path, os.R_OK | os.W_OK):
+            return False
+        text = str(exc).lower()
+        return not any(
+            words in text for words in ("unable to open", "readonly", "read-only", "permission")
+        )
 
     def _quarantine(self, exc: Exception) -> None:
         stamp = time.strftime("%Y%m%d-%H%M%S")

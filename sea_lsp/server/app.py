@@ -24,7 +24,7 @@ from pygls.exceptions import FeatureNotificationError, JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from sea_lsp import __version__
-from sea_lsp.server import router
+from sea_lsp.server import router, wire
 from sea_lsp.server.progress import Progress
 from sea_lsp.server.state import ServerState
 
@@ -43,6 +43,7 @@ class SeaServer(LanguageServer):
         self.pending_messages: list[str] = []
         self.loop: asyncio.AbstractEventLoop | None = None
         self._shown: set[str] = set()
+        self.exit_code = 0  # what ``sea-lsp serve`` returns (``lifecycle.exit`` sets it)
 
     def call_in_loop(self, fn: Callable[..., Any], *args: Any) -> None:
         """Run ``fn(*args)`` on the server's event loop (messages must not be written from
@@ -110,22 +111,17 @@ class SeaServer(LanguageServer):
             asyncio.run(self._serve_stream(stdin))
         except BrokenPipeError:
             logger.error("the connection to the client is lost; shutting down")
-        except (KeyboardInterrupt, SystemExit):
+        except (KeyboardInterrupt, SystemExit):  # ``exit`` set ``exit_code`` first
             pass
         finally:
             self.shutdown()
 
     async def _serve_stream(self, stdin: Any) -> None:
-        from pygls.io_ import run_async
-
         loop = asyncio.get_running_loop()
-        stream = asyncio.StreamReader(limit=MAX_HEADER_BYTES)
+        stream = asyncio.StreamReader(limit=wire.MAX_HEADER_BYTES)
         await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(stream), stdin)
-        await run_async(
-            stop_event=self._stop_event,
-            reader=_StreamReader(stream),
-            protocol=self.protocol,
-            error_handler=self.report_server_error,
+        await wire.serve(
+            wire.WireReader(stream), self.protocol, self._stop_event, self.report_server_error
         )
 
     def report_server_error(self, error: Exception, source: Any) -> None:
@@ -133,29 +129,6 @@ class SeaServer(LanguageServer):
         logger.error("{}: {}", getattr(source, "__name__", source), error)
         if source is FeatureNotificationError:
             self.show_once(f"sea-lsp: {error}")
-
-
-MAX_HEADER_BYTES = 1 << 16  # a header line longer than this is not LSP
-
-
-class _StreamReader:
-    """pygls' reader interface over an asyncio stream (``b""`` at the end of input)."""
-
-    def __init__(self, stream: asyncio.StreamReader) -> None:
-        self.stream = stream
-
-    async def readline(self) -> bytes:
-        try:
-            return await self.stream.readline()
-        except ValueError:  # a line over the limit: not a header; skip what was buffered
-            logger.error("a header line of over {} bytes; dropping it", MAX_HEADER_BYTES)
-            return b"\r\n"
-
-    async def readexactly(self, n: int) -> bytes:
-        try:
-            return await self.stream.readexactly(n)
-        except asyncio.IncompleteReadError as exc:  # the client went away mid-message
-            return exc.partial
 
 
 def _is_stream(f: Any) -> bool:
@@ -203,4 +176,4 @@ def main(args: Any) -> int:
         server.start_tcp(host, port)
     else:
         server.start_io()
-    return 0
+    return server.exit_code

@@ -11,6 +11,7 @@ from lsprotocol import types as lsp
 from sea_lsp.sandbox.results import TestRun
 from sea_lsp.sandbox.sandbox import ExecutionRefused, Limits, Sandbox
 from sea_lsp.server.args import optional_str, require_trusted
+from sea_lsp.server.documents import workspace_path
 
 if TYPE_CHECKING:
     from sea_lsp.server.app import SeaServer
@@ -100,7 +101,7 @@ async def run_tests(ls: SeaServer, arg: dict[str, Any]) -> dict[str, Any]:
     if name:
         test_ids = [name]
     elif uri:
-        test_ids = [ls.state.workspace.path_from_uri(uri)]
+        test_ids = [workspace_path(ls, uri)]
     sandbox = sandbox_for(ls)
     async with ls.progress("sea: running tests", cancellable=False) as report:
         report(0, "running tests in the sandbox")

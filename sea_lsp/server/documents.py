@@ -4,6 +4,7 @@ offers made on an older version of a changed document are recorded as superseded
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from loguru import logger
 from lsprotocol import types as lsp
@@ -15,20 +16,42 @@ if TYPE_CHECKING:
     from sea_lsp.server.app import SeaServer
 
 
-def _path(ls: SeaServer, uri: str) -> str | None:
-    ws = ls.state.workspace
-    if ws is None:
+def workspace_path(ls: SeaServer, uri: str) -> str:
+    """The workspace path of ``uri``: InvalidParams when it cannot name a file at all (a NUL
+    byte); ``OutsideWorkspaceError`` when it names one outside the workspace."""
+    try:
+        return ls.state.workspace.path_from_uri(uri)
+    except OutsideWorkspaceError:
+        raise
+    except ValueError as exc:  # "embedded null byte", from the file system calls
+        reason = "it contains a NUL byte (%00)" if "\x00" in unquote(uri) else str(exc)
+        raise JsonRpcInvalidParams.of(
+            ValueError(
+                f"{uri!r} is not a valid file path: {reason}; send the file: URI of a file "
+                "in the workspace"
+            )
+        ) from exc
+
+
+def _path(ls: SeaServer, uri: str, strict: bool = False) -> str | None:
+    """The workspace path of ``uri``, or None (logged) outside the workspace; a URI that
+    names no file at all is None too, or InvalidParams when ``strict``."""
+    if ls.state.workspace is None:
         return None
     try:
-        return ws.path_from_uri(uri)
+        return workspace_path(ls, uri)
     except OutsideWorkspaceError as exc:
         logger.info("ignoring {}: {}", uri, exc)
-        return None
+    except JsonRpcInvalidParams as exc:
+        if strict:
+            raise
+        logger.info("ignoring {}: {}", uri, exc)
+    return None
 
 
 def open_document(ls: SeaServer, uri: str) -> tuple[str, Document]:
     """The workspace path and open document for ``uri``, or an InvalidParams error."""
-    path = _path(ls, uri)
+    path = _path(ls, uri, strict=True)
     ws = ls.state.workspace
     if path is None or ws is None or path not in ws.open_paths():
         raise JsonRpcInvalidParams.of(

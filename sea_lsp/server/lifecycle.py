@@ -1,4 +1,4 @@
-"""``initialize``, ``initialized``, configuration and ``shutdown``.
+"""``initialize``, ``initialized``, configuration, ``shutdown`` and ``exit``.
 
 ``initialize`` answers at once: the model (and torch) load in a background thread that
 starts on ``initialized``. Settings come from initializationOptions, then from the
@@ -97,7 +97,7 @@ def _model_changed(ls: SeaServer, loaded: LoadedModel) -> None:
 async def initialized(ls: SeaServer, params: lsp.InitializedParams) -> None:
     ls.state.models.start()
     for message in ls.pending_messages:
-        ls.show(message, warning=True)
+        ls.show_once(message)
     ls.pending_messages.clear()
     await pull_configuration(ls)
     notify_status(ls)
@@ -138,7 +138,7 @@ def apply_settings(ls: SeaServer, raw: Any) -> None:
     st.workspace.max_file_bytes = new.max_file_bytes
     message = st.open_feedback()
     if message:
-        ls.show(message, warning=True)
+        ls.show_once(message)
     st.models.set_settings(new)
     if new.log_level != old.log_level:
         logger.info("log level setting is now {} (applies on restart)", new.log_level)
@@ -158,7 +158,18 @@ async def did_change_configuration(ls: SeaServer, params: lsp.DidChangeConfigura
 def shutdown(ls: SeaServer, params: Any) -> None:
     from sea_lsp.server.documents import flush_superseded
 
+    ls.state.shutdown_requested = True
     flush_superseded(ls)
     proc = ls.state.train_process
     if proc is not None and proc.poll() is None:
         logger.info("sea-lsp train (pid {}) keeps running after shutdown", proc.pid)
+
+
+def exit_(ls: SeaServer, params: Any) -> None:
+    """``exit``: pygls stops the process next; the status ``sea-lsp serve`` returns is 0
+    after ``shutdown`` and 1 without one, as the LSP specification asks."""
+    if ls.state.shutdown_requested:
+        ls.exit_code = 0
+        return
+    ls.exit_code = 1
+    logger.warning("exit without shutdown: sea-lsp serve exits with status 1")

@@ -43,6 +43,7 @@ ROUTES = (
     Route(lsp.INITIALIZED, lifecycle.initialized),
     Route(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION, lifecycle.did_change_configuration),
     Route(lsp.SHUTDOWN, lifecycle.shutdown),
+    Route(lsp.EXIT, lifecycle.exit_),
     Route(lsp.TEXT_DOCUMENT_DID_OPEN, documents.did_open),
     Route(lsp.TEXT_DOCUMENT_DID_CHANGE, documents.did_change),
     Route(lsp.TEXT_DOCUMENT_DID_CLOSE, documents.did_close),

@@ -14,6 +14,7 @@ from lsprotocol import types as lsp
 
 from sea_lsp.paths import data_dir
 from sea_lsp.server.args import bad, optional_str, require_trusted, required_str
+from sea_lsp.server.documents import workspace_path
 from sea_lsp.server.edits import workspace_edit
 from sea_lsp.server.progress import Progress
 from sea_lsp.server.status import notify_status
@@ -31,7 +32,7 @@ def _focus(ls: SeaServer, arg: dict[str, Any]) -> tuple[str | None, tuple[int, i
     if uri is None:
         return None, None
     ws = ls.state.workspace
-    path = ws.path_from_uri(uri)
+    path = workspace_path(ls, uri)
     rng = arg.get("range")
     if rng is None:
         return path, None

@@ -52,6 +52,7 @@ class ServerState:
     symbols: Any = None  # sea_lsp.workspace.symbols.SymbolIndex over the workspace
     train_process: Any = None  # subprocess.Popen of a background ``sea-lsp train``
     train_log: str | None = None
+    shutdown_requested: bool = False  # ``exit`` then returns 0, else 1
     supports_work_done: bool = False
     supports_show_document: bool = False
     supports_configuration: bool = False
@@ -73,7 +74,7 @@ class ServerState:
         try:
             self.feedback = FeedbackStore(path, store_source_text=self.settings.store_source_text)
         except (FeedbackError, OSError) as exc:
-            self.feedback_error = f"sea-lsp cannot record feedback: {exc}"
+            self.feedback_error = f"sea-lsp cannot record feedback, and serves without it: {exc}"
             logger.error(self.feedback_error)
             return self.feedback_error
         self.feedback_error = None

@@ -23,10 +23,15 @@ def status(ls: SeaServer) -> dict[str, Any]:
         except Exception:  # noqa: BLE001 - a status bar must not fail on a locked database
             pass
     models = st.models
+    loaded = models.loaded if models else None
     return {
         "version": __version__,
         "modelVersion": models.version if models else None,
         "modelReady": bool(models and models.ready),
+        # where the model came from (explicit, published, default, untrained) and, when a
+        # checkpoint was passed over, why
+        "modelSource": loaded.source if loaded else None,
+        "modelMessages": list(loaded.messages) if loaded else [],
         "trusted": st.settings.trusted,
         "taskRunning": st.task_running,
         "feedbackDb": str(st.feedback.path) if st.feedback else st.feedback_error,

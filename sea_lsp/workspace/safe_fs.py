@@ -2,7 +2,10 @@
 
 Paths are resolved to real paths (symlinks included) and refused unless they lie strictly
 inside the workspace root and outside ``.git/``; special files (devices, FIFOs, sockets)
-are refused. Writes are atomic (temp file in the same directory, fsync, ``os.replace``) and
+are refused. The operation itself then walks from the root one directory descriptor at a
+time (``O_NOFOLLOW``) and acts with ``dir_fd=``, so a directory swapped for a symlink after
+the check fails instead of redirecting a write outside the root. Writes are atomic (a short
+random temp name in the same directory, fsync, ``os.replace``) and
 keep the file's line endings, encoding (UTF-8 BOM, PEP 263 coding cookie) and permissions.
 ``apply`` validates a whole ``Change`` in memory before touching the disk, so a refused path
 or a bad edit writes nothing. (``sea_lsp.server.edits`` turns a ``Change`` into an LSP edit.)
@@ -11,16 +14,21 @@ or a bad edit writes nothing. (``sea_lsp.server.edits`` turns a ``Change`` into 
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import re
+import secrets
 import stat
-import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sea_lsp.workspace.changes import Change, ChangeError, apply_edits
 
 _COOKIE = re.compile(rb"^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)")
 _BOM = codecs.BOM_UTF8
+_DIR_FLAGS = os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC
+TMP_PREFIX, TMP_SUFFIX = ".sea-", ".tmp"  # temporary files: ".sea-<12 hex>.tmp", 21 bytes
 
 
 class UnsafePathError(ValueError):
@@ -71,9 +79,19 @@ class WorkspaceFS:
     def resolve(self, path: str) -> Path:
         """The real path of ``path`` (workspace-relative or absolute), or ``UnsafePathError``."""
         p = self._lexical(path)
-        real = Path(os.path.realpath(p))
+        real = self._realpath(path, p)
         self._check(path, real)
         return real
+
+    def _realpath(self, path: str, p: Path) -> Path:
+        try:
+            return Path(os.path.realpath(p))
+        except OSError as exc:  # a component changed between realpath's lstat and readlink
+            raise UnsafePathError(
+                path,
+                f"it cannot be resolved ({exc.strerror}): is something changing it?",
+                self.root,
+            ) from exc
 
     def _lexical(self, path: str) -> Path:
         """``path`` with its directory resolved but its last component kept (a symlink stays one)."""
@@ -82,9 +100,9 @@ class WorkspaceFS:
         p = Path(path)
         if not p.is_absolute():
             p = self.root / p
-        parent = Path(os.path.realpath(p.parent))
+        parent = self._realpath(path, p.parent)
         if p.name in ("", ".", ".."):
-            return Path(os.path.realpath(p))
+            return self._realpath(path, p)
         lexical = parent / p.name
         self._check(path, lexical)
         return lexical
@@ -123,53 +141,122 @@ class WorkspaceFS:
     # ---- single operations ----------------------------------------------------------------
     def read_text(self, path: str) -> str:
         """Text of a file in the workspace (BOM stripped, line endings kept)."""
-        return decode_file(self.resolve(path).read_bytes(), path)
+        real = self.resolve(path)
+        with self._parent_fd(path, real) as dfd:
+            data = _read_at(dfd, real.name, path, self.root)
+        if data is None:
+            raise FileNotFoundError(f"cannot read {path!r}: it does not exist")
+        return decode_file(data, path)
 
     def write_text(self, path: str, text: str) -> Path:
         """Atomically replace ``path``'s text, keeping its line endings, encoding and mode."""
         real = self.resolve(path)
-        if real.is_dir():
-            raise IsADirectoryError(f"cannot write text to {path!r}: it is a directory")
-        old = real.read_bytes() if real.exists() else None
-        mode = stat.S_IMODE(real.stat().st_mode) if old is not None else None
-        _atomic_write(real, encode_text(path, text, old), mode)
+        with self._parent_fd(path, real) as dfd:
+            self._write_at(dfd, real.name, path, text)
         return real
 
     def create(self, path: str, content: str = "", overwrite: bool = False) -> Path:
         """Create a file (and its parent directories, inside the root)."""
         real = self.resolve(path)
-        if real.exists() and not overwrite:
-            raise FileExistsError(f"cannot create {path!r}: it exists (pass overwrite=True)")
-        real.parent.mkdir(parents=True, exist_ok=True)
-        return self.write_text(path, content)
+        with self._parent_fd(path, real, make=True) as dfd:
+            if _lstat_at(dfd, real.name) is not None and not overwrite:
+                raise FileExistsError(f"cannot create {path!r}: it exists (pass overwrite=True)")
+            self._write_at(dfd, real.name, path, content)
+        return real
 
     def rename(self, src: str, dst: str, overwrite: bool = False) -> Path:
         """Move a file inside the workspace."""
         s, d = self._lexical(src), self.resolve(dst)
-        if not os.path.lexists(s):
-            raise FileNotFoundError(f"cannot rename {src!r}: it does not exist")
         self.resolve(src)
-        if os.path.lexists(d) and not overwrite:
-            raise FileExistsError(f"cannot rename {src!r} to {dst!r}: the target exists")
-        d.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(s, d)
+        with self._parent_fd(src, s) as sfd:
+            if _lstat_at(sfd, s.name) is None:
+                raise FileNotFoundError(f"cannot rename {src!r}: it does not exist")
+            with self._parent_fd(dst, d, make=True) as dfd:
+                if _lstat_at(dfd, d.name) is not None and not overwrite:
+                    raise FileExistsError(f"cannot rename {src!r} to {dst!r}: the target exists")
+                os.replace(s.name, d.name, src_dir_fd=sfd, dst_dir_fd=dfd)
+                _fsync_dir(dfd)
+            _fsync_dir(sfd)
         return d
 
     def delete(self, path: str) -> None:
         """Delete a file (a symlink itself, not its target) or an empty directory."""
         p = self._lexical(path)
         self.resolve(path)
-        if p.is_symlink() or p.is_file():
-            p.unlink()
-        elif p.is_dir():
-            try:
-                p.rmdir()
-            except OSError as exc:
-                raise IsADirectoryError(
-                    f"cannot delete {path!r}: it is a non-empty directory; delete its files first"
-                ) from exc
-        else:
-            raise FileNotFoundError(f"cannot delete {path!r}: it does not exist")
+        with self._parent_fd(path, p) as dfd:
+            st = _lstat_at(dfd, p.name)
+            if st is None:
+                raise FileNotFoundError(f"cannot delete {path!r}: it does not exist")
+            if stat.S_ISDIR(st.st_mode):
+                try:
+                    os.rmdir(p.name, dir_fd=dfd)
+                except OSError as exc:
+                    raise IsADirectoryError(
+                        f"cannot delete {path!r}: it is a non-empty directory; delete its "
+                        "files first"
+                    ) from exc
+            else:
+                os.unlink(p.name, dir_fd=dfd)
+            _fsync_dir(dfd)
+
+    # ---- descriptor walk ----------------------------------------------------------------------
+    @contextmanager
+    def _parent_fd(self, path: str, target: Path, make: bool = False) -> Iterator[int]:
+        """A descriptor of ``target``'s directory, opened one component at a time from the
+        root with ``O_NOFOLLOW``: a directory swapped for a symlink after ``path`` was checked
+        fails here instead of redirecting the operation. ``make`` creates missing directories."""
+        parts = target.relative_to(self.root).parts[:-1]
+        fd = os.open(self.root, _DIR_FLAGS)
+        try:
+            for i, name in enumerate(parts):
+                try:
+                    if make:
+                        with suppress(FileExistsError):
+                            os.mkdir(name, dir_fd=fd)
+                    nxt = os.open(name, _DIR_FLAGS | os.O_NOFOLLOW, dir_fd=fd)
+                except OSError as exc:
+                    where = "/".join(parts[: i + 1])
+                    raise self._walk_error(path, where, fd, name, exc) from exc
+                os.close(fd)
+                fd = nxt
+            yield fd
+        finally:
+            os.close(fd)
+
+    def _walk_error(self, path: str, where: str, fd: int, name: str, exc: OSError) -> Exception:
+        st = _lstat_at(fd, name)
+        now_a_dir = st is not None and stat.S_ISDIR(st.st_mode)
+        if (
+            exc.errno == errno.ELOOP
+            or (st is not None and stat.S_ISLNK(st.st_mode))
+            or (exc.errno == errno.ENOTDIR and now_a_dir)  # swapped back since the open
+        ):
+            return UnsafePathError(
+                path,
+                f"its directory {where!r} is a symlink (or was swapped for one after the path "
+                "was checked) and sea-lsp does not follow it; check what replaces it and retry",
+                self.root,
+            )
+        if isinstance(exc, FileNotFoundError) or st is None:
+            return FileNotFoundError(
+                f"cannot reach {path!r}: its directory {where!r} does not exist (or vanished "
+                "while writing); create it first or retry"
+            )
+        if not now_a_dir:
+            return NotADirectoryError(f"cannot reach {path!r}: {where!r} is not a directory")
+        return OSError(exc.errno, f"cannot open directory {where!r} of {path!r}: {exc.strerror}")
+
+    def _write_at(self, dfd: int, name: str, path: str, text: str) -> None:
+        st = _lstat_at(dfd, name)
+        if st is not None and stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(f"cannot write text to {path!r}: it is a directory")
+        if st is not None and stat.S_ISLNK(st.st_mode):  # swapped in after the check
+            raise UnsafePathError(
+                path, "it became a symlink after it was checked; retry the write", self.root
+            )
+        old = _read_at(dfd, name, path, self.root) if st is not None else None
+        mode = stat.S_IMODE(st.st_mode) if st is not None else None
+        _atomic_write_at(dfd, name, encode_text(path, text, old), mode)
 
     # ---- whole changes ----------------------------------------------------------------------
     def apply(self, change: Change) -> list[str]:
@@ -246,30 +333,58 @@ def encode_text(path: str, text: str, old: bytes | None) -> bytes:
         ) from exc
 
 
-def _atomic_write(real: Path, data: bytes, mode: int | None) -> None:
-    fd, tmp = tempfile.mkstemp(dir=real.parent, prefix=f".{real.name}.", suffix=".sea-tmp")
+def _lstat_at(dfd: int, name: str) -> os.stat_result | None:
+    """``lstat`` of ``name`` in the directory ``dfd``, or None when it does not exist."""
+    try:
+        return os.stat(name, dir_fd=dfd, follow_symlinks=False)
+    except FileNotFoundError:
+        return None
+
+
+def _read_at(dfd: int, name: str, path: str, root: Path) -> bytes | None:
+    """Bytes of the regular file ``name`` in ``dfd`` (never through a symlink), or None."""
+    try:
+        fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, dir_fd=dfd)
+    except FileNotFoundError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        kind = os.fstat(f.fileno()).st_mode
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError(f"cannot read {path!r}: it is a directory")
+        if not stat.S_ISREG(kind):
+            raise UnsafePathError(path, "it is not a regular file", root)
+        return f.read()
+
+
+def _atomic_write_at(dfd: int, name: str, data: bytes, mode: int | None) -> None:
+    """Write ``name`` in ``dfd`` atomically: a short random temporary name (it fits in 255
+    bytes whatever ``name``'s length), fsync, ``os.replace``, fsync of the directory."""
+    if mode is None:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC
+    while True:
+        tmp = f"{TMP_PREFIX}{secrets.token_hex(6)}{TMP_SUFFIX}"
+        try:
+            fd = os.open(tmp, flags, 0o600, dir_fd=dfd)
+            break
+        except FileExistsError:
+            continue
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
+            os.fchmod(f.fileno(), mode)
             os.fsync(f.fileno())
-        if mode is None:
-            umask = os.umask(0)
-            os.umask(umask)
-            mode = 0o666 & ~umask
-        os.chmod(tmp, mode)
-        os.replace(tmp, real)
+        os.replace(tmp, name, src_dir_fd=dfd, dst_dir_fd=dfd)
     except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        with suppress(FileNotFoundError):
+            os.unlink(tmp, dir_fd=dfd)
         raise
-    try:
-        dfd = os.open(real.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
+    _fsync_dir(dfd)
+
+
+def _fsync_dir(dfd: int) -> None:
+    with suppress(OSError):
         os.fsync(dfd)
-    except OSError:
-        pass
-    finally:
-        os.close(dfd)

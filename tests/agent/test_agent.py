@@ -110,3 +110,42 @@ def test_untrusted_workspace_refuses_repair(example):
 def test_zero_budget_is_refused(example):
     with pytest.raises(TaskError, match="budget"):
         run(example, "fix the failing tests", settings=Settings(trusted=True, budget_evaluations=0))
+
+
+UNTRUSTED = Settings(trusted=False, budget_evaluations=120, budget_seconds=90.0)
+
+
+@pytest.mark.parametrize(
+    ("files", "text", "focus"),
+    [
+        (DOCS, "document scale", None),
+        (SYNTAX, "fix the syntax error", None),
+        (IMPORTS, "add missing imports", "paths.py"),
+    ],
+)
+def test_an_untrusted_workspace_is_never_called_verified(tmp_path, files, text, focus):
+    root = write_project(tmp_path, files)
+    result = run(root, text, settings=UNTRUSTED, focus_path=focus)
+    assert result.solved and result.diff, result.summary
+    assert result.tests_after is None and not result.verified_by_tests
+    assert result.summary.startswith(
+        "Not verified: the workspace is not trusted, so no test ran. Proposed: "
+    )
+    assert "Verified" not in result.summary
+    assert result.to_dict()["verified"] is False
+
+
+def test_a_trusted_workspace_without_tests_is_not_verified(tmp_path):
+    root = write_project(tmp_path, DOCS)  # no test files: the fresh run has no outcome
+    result = run(root, "document scale")
+    assert result.solved and not result.verified_by_tests, result.summary
+    assert result.summary.startswith("Not verified: no test ran. Proposed: ")
+    assert result.to_dict()["verified"] is False
+
+
+def test_verified_means_tests_ran_and_passed(tmp_path):
+    root = write_project(tmp_path, SYNTAX)
+    result = run(root, "fix the syntax error")
+    assert result.verified_by_tests and result.tests_after.all_passed, result.summary
+    assert result.summary.startswith("Verified: ") and "(1 test passes)" in result.summary
+    assert result.to_dict()["verified"] is True

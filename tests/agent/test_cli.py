@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.agent.conftest import snapshot
+from tests.agent.conftest import DOCS, SYNTAX, snapshot, write_project
 
 SEA = [sys.executable, "-m", "sea_lsp"]
 
@@ -61,6 +61,19 @@ def test_run_with_apply_writes_only_inside_the_workspace(example, tmp_path):
     # the applied fix really fixes the tests
     check = project_tests(example)
     assert check.returncode == 0, check.stdout
+
+
+def test_run_says_verified_only_when_tests_ran_and_passed(tmp_path):
+    untested = write_project(tmp_path / "docs", DOCS)  # no tests to run
+    proc = sea("run", "document scale", "-w", str(untested), "--json", "--budget", "60")
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout)
+    assert result["solved"] and result["verified"] is False
+    assert result["summary"].startswith("Not verified: no test ran. Proposed: ")
+    tested = write_project(tmp_path / "syntax", SYNTAX)
+    proc = sea("run", "fix the syntax error", "-w", str(tested), "--budget", "60")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("Verified: ") and "(1 test passes)" in proc.stdout
 
 
 def test_bad_input_exits_non_zero_with_a_message(tmp_path):

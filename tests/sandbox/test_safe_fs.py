@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
+import time
 from pathlib import Path
 
 import pytest
 
 from sea_lsp.workspace.changes import Change, ChangeError, FileOp, TextEdit
-from sea_lsp.workspace.safe_fs import UnsafePathError, WorkspaceFS
+from sea_lsp.workspace.safe_fs import TMP_PREFIX, UnsafePathError, WorkspaceFS
 
 
 @pytest.fixture
@@ -82,7 +84,7 @@ def test_write_keeps_crlf_bom_and_mode(ws: Path) -> None:
     fs.write_text("win.py", "a = 1\nb = 3\nc = 'é'\n")
     assert f.read_bytes() == "\ufeffa = 1\r\nb = 3\r\nc = 'é'\r\n".encode()
     assert stat.S_IMODE(f.stat().st_mode) == 0o750
-    assert not [p for p in ws.iterdir() if p.name.endswith(".sea-tmp")]
+    assert not [p for p in ws.iterdir() if p.name.startswith(TMP_PREFIX)]
 
 
 def test_write_keeps_a_coding_cookie(ws: Path) -> None:
@@ -146,3 +148,92 @@ def test_apply_runs_ops_then_edits(ws: Path) -> None:
     assert (ws / "pkg/renamed.py").read_text() == "x = 42\n"
     assert (ws / "tests/test_x.py").read_text() == "# t\ndef test(): pass\n"
     assert "pkg/mod.py" in touched and not (ws / "pkg/mod.py").exists()
+
+
+def test_a_255_byte_name_is_written(ws: Path) -> None:
+    name = "a" * 252 + ".py"  # the longest legal name: the temp name must not grow from it
+    fs = WorkspaceFS(ws)
+    fs.create(f"pkg/{name}", "x = 1\n")
+    fs.write_text(f"pkg/{name}", "x = 2\n")
+    assert (ws / "pkg" / name).read_text() == "x = 2\n"
+    long_dir = "d" * 255
+    fs.create(f"{long_dir}/{name}", "y = 1\n")
+    fs.rename(f"{long_dir}/{name}", f"pkg/{'b' * 252}.py")
+    assert (ws / "pkg" / f"{'b' * 252}.py").read_text() == "y = 1\n"
+    assert not [p for p in (ws / "pkg").iterdir() if p.name.startswith(TMP_PREFIX)]
+
+
+def test_a_symlinked_directory_component_is_refused(ws: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "victim.py").write_text("keep\n")
+    (ws / "pkg" / "out").symlink_to(outside)
+    fs = WorkspaceFS(ws)
+    attempts = [
+        lambda: fs.create("pkg/out/new.py", "x"),
+        lambda: fs.write_text("pkg/out/victim.py", "pwned"),
+        lambda: fs.rename("pkg/mod.py", "pkg/out/mod.py"),
+        lambda: fs.rename("pkg/out/victim.py", "pkg/v.py"),
+        lambda: fs.delete("pkg/out/victim.py"),
+    ]
+    for attempt in attempts:
+        with pytest.raises(UnsafePathError, match="symlink"):
+            attempt()
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.py"]
+    assert (outside / "victim.py").read_text() == "keep\n"
+
+
+def test_a_directory_swapped_after_the_check_is_not_followed(
+    ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    fs = WorkspaceFS(ws)
+    checked = fs.resolve
+
+    def check_then_swap(path: str) -> Path:
+        real = checked(path)  # the path is checked while pkg is a real directory ...
+        if (ws / "pkg").is_dir() and not (ws / "pkg").is_symlink():
+            (ws / "pkg").rename(tmp_path / "aside")  # ... then swapped for a symlink out
+            (ws / "pkg").symlink_to(outside)
+        return real
+
+    monkeypatch.setattr(fs, "resolve", check_then_swap)
+    with pytest.raises(UnsafePathError, match="'pkg' is a symlink"):
+        fs.write_text("pkg/mod.py", "pwned\n")
+    assert list(outside.iterdir()) == []
+
+
+def test_swapping_a_directory_during_writes_never_writes_outside(ws: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    sub, aside = ws / "pkg", tmp_path / "aside"
+    fs = WorkspaceFS(ws)
+    stop = threading.Event()
+    swaps = 0
+
+    def swapper() -> None:
+        nonlocal swaps
+        while not stop.is_set():
+            sub.rename(aside)
+            sub.symlink_to(outside)
+            sub.unlink()
+            aside.rename(sub)
+            swaps += 1
+            time.sleep(0)  # let the writer run
+
+    thread = threading.Thread(target=swapper)
+    thread.start()
+    written = refused = 0
+    try:
+        for i in range(3000):
+            try:
+                fs.write_text(f"pkg/f{i % 7}.py", f"x = {i}\n")
+                written += 1
+            except (UnsafePathError, FileNotFoundError):
+                refused += 1  # the swap was seen: refused, never followed
+    finally:
+        stop.set()
+        thread.join()
+    assert list(outside.iterdir()) == []
+    assert swaps > 0 and written > 0 and written + refused == 3000
