@@ -181,7 +181,8 @@ def _encode(view: pytree.FileView, start: int, line: int) -> list[int]:
     stmt = _statement(node) if node is not None else None
     lo, hi = (stmt.start_byte, stmt.end_byte) if stmt is not None else (None, None)
     fn = pytree.enclosing(node, pytree.FUNCTION_TYPES) if node is not None else None
-    name = pytree.text_of(fn.child_by_field_name("name")) if fn is not None else "module"
+    name_node = fn.child_by_field_name("name") if fn is not None else None  # None: a lambda
+    name = pytree.text_of(name_node) if name_node is not None else "module"
     stem = Path(view.path).stem
     return encode_state(
         StateInput(
