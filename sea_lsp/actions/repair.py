@@ -19,6 +19,7 @@ from tree_sitter import Node
 from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
 from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
+from sea_lsp.actions.repair_guard import GUARD_FAMILIES
 from sea_lsp.actions.repair_site import Mutation, Site
 from sea_lsp.actions.repair_stmt import STATEMENT_FAMILIES, is_statement
 from sea_lsp.workspace.changes import Change, TextEdit
@@ -60,6 +61,9 @@ FAMILY_ORDER = (
     "insert_control",
     "swap_stmt",
     "insert_far_copy",
+    "insert_guard",
+    "wrap_if",
+    "insert_update",
 )
 _RANK = {f: i for i, f in enumerate(FAMILY_ORDER)}
 LINE_POWER = 2.0  # P(line) ~ (score / top score) ** LINE_POWER
@@ -78,13 +82,15 @@ FAMILY_PRIOR = {
     "guard": 0.2, "insert_control": 0.2, "name_swap_call": 0.2, "swap_operands": 0.2,
     "call_to_assign": 0.15, "drop_condition": 0.15, "unwrap_call": 0.15, "wrap_two": 0.15,
     "insert_far_copy": 0.1, "operand_name": 0.1, "two_token": 0.1,
+    "insert_guard": 0.2, "wrap_if": 0.15, "insert_update": 0.15,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
 EDITOR_LIMIT = 24  # repair candidates per editor request: the menu shows 20 (MAX_OFFERED)
-# Families valid by construction (a token replaced by one of the same grammatical class, or a
-# one-line simple statement inserted at a line start with its indentation): the reparse is
-# skipped for them (it is most of the generation time otherwise).
+# Families valid by construction (a token replaced by one of the same grammatical class, or
+# simple statements (a guard: ``if`` and one simple statement) inserted at a line start with
+# its indentation): the reparse is skipped for them (it is most of the generation time
+# otherwise).
 TOKEN_FAMILIES = frozenset(
     {
         "compare_swap",
@@ -99,6 +105,8 @@ TOKEN_FAMILIES = frozenset(
         "insert_copy",
         "insert_template",
         "insert_control",
+        "insert_guard",
+        "insert_update",
     }
 )
 
@@ -183,8 +191,8 @@ def _change_key(site: Site, m: Mutation, editor: bool) -> tuple[tuple | None, by
         line = (
             m.new_text[1:]
             if m.new_text.startswith("\n")
-            else pytree.indent_of(site.data, m.start) + m.new_text.split("\n")[0]
-        )  # the inserted line, with its indentation
+            else pytree.indent_of(site.data, m.start) + m.new_text.rsplit("\n", 1)[0]
+        )  # the inserted lines, with their indentation
         return (site.path, row, line.rstrip().encode("utf-8")), None, None
     if m.family in TOKEN_FAMILIES:
         return (site.path, m.start, m.new_text.encode("utf-8")), None, None
@@ -210,9 +218,13 @@ def _nodes(site: Site, region: Region) -> Iterator[Node]:
     return pytree.walk(root)
 
 
-def mutations(site: Site, region: Region, full: set[str] | None = None) -> Iterator[Mutation]:
+def mutations(
+    site: Site, region: Region, full: set[str] | None = None, synthesis: bool = True
+) -> Iterator[Mutation]:
     """Every raw mutation (not yet validated) of the nodes that start inside ``region``;
-    a family named in ``full`` (which the caller may grow meanwhile) stops early at each node."""
+    a family named in ``full`` (which the caller may grow meanwhile) stops early at each node.
+    ``synthesis`` adds the synthesised guards and updates (``repair_guard``): dozens per
+    statement, for the search to test, too speculative for an editor's menu."""
     for node in _nodes(site, region):
         if node.type in ("comment", "ERROR") or node.is_missing or not region.holds(node):
             continue
@@ -221,6 +233,8 @@ def mutations(site: Site, region: Region, full: set[str] | None = None) -> Itera
         families = EXPRESSION_FAMILIES
         if is_statement(node) or node.type == "elif_clause":
             families = (*EXPRESSION_FAMILIES, *STATEMENT_FAMILIES)
+            if synthesis:
+                families += GUARD_FAMILIES
         for family in families:
             for m in family(node, site):
                 if full and m.family in full:
@@ -393,7 +407,7 @@ class RepairGenerator:
             editing = ctx.editor and region.start is not None and region.end is not None
             if editing and focus.error_near(site.tree, site.data, region.start, region.end):
                 continue  # the syntax fixes apply here; every mutation would fail
-            for m in mutations(site, region, full):
+            for m in mutations(site, region, full, synthesis=not ctx.editor):
                 if site.data[m.start : m.end] == m.new_text.encode("utf-8"):
                     continue
                 if not ctx.editor:  # two families making the same text are one candidate:

@@ -69,6 +69,7 @@ class Site:
     _attributes: list[str] | None = None
     _methods: list[str] | None = None
     _offsets: list[int] | None = None
+    memo: dict = field(default_factory=dict)  # per-file facts the families compute once
 
     def line_offsets(self) -> list[int]:
         """The start offset of every line, then one past the end (computed once)."""

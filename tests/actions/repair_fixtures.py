@@ -131,4 +131,22 @@ FIXTURES: list[tuple[str, str, str]] = [
         "            node = node.left\n        else:\n            print(key)\n    return node\n",
         "walk(type('N', (), {'k': 1, 'left': None, 'right': None})(), 2) is None",
     ),
+    (
+        "insert_guard",
+        "def recolour(grid, i, new):\n    old = grid[i]\n    grid[i] = new\n"
+        "    if grid[i] == old:\n        raise RuntimeError('no change')\n    return grid\n",
+        "recolour([1, 2], 0, 1) == [1, 2] and recolour([1, 2], 1, 5) == [1, 5]",
+    ),
+    (
+        "wrap_if",
+        "def pop_last(items, out):\n    last = items.pop()\n    items[0] = last\n    out.append(last)\n"
+        "    return out\n",
+        "pop_last([7], []) == [7] and pop_last([1, 2], []) == [2]",
+    ),
+    (
+        "insert_update",
+        "class Counter:\n    def __init__(self):\n        self.count = 0\n        self.items = []\n\n"
+        "    def add(self, x):\n        self.items.append(x)\n        return self.count\n",
+        "(lambda c: (c.add(1), c.add(2))[1] == 2)(Counter())",
+    ),
 ]

@@ -1,0 +1,355 @@
+"""Synthesised guards: the case a function forgot (``repair.insert_guard``, ``repair.wrap_if``).
+
+A missing case is the commonest bug no single token edit reaches: the early exit a function
+lacks (``if old == new: return grid``), the loop iteration it should skip (``if x == 0:
+continue``), the statements that must only run sometimes (``if items: items[0] = last``).
+The parts are taken from where the fix most likely gets them, nearest first:
+
+- **conditions**: the ones the function already tests (``if``/``elif``/``while`` conditions
+  and comparisons, as they are and negated), then the names the statement assigns or reads
+  against zero, ``None``, emptiness, 1, and against the other names in scope;
+- **exits**: the function's own ``return`` statements, ``return`` with a name the statement
+  touches, ``continue``/``break`` inside a loop, the file's own ``raise`` statements; and,
+  as a guarded body that is not an exit, a one-line call statement the function makes
+  elsewhere (``if n > 1: factors.append(n)``).
+
+Each statement gets a bounded number of guards (``MAX_GUARDS``, ``MAX_WRAPS``), most likely
+first, so a line's guards cost the search a known share of its budget.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from tree_sitter import Node
+
+from sea_lsp.actions import pytree
+from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.repair_site import Mutation, Site, short
+
+MAX_GUARDS = 48  # per insertion point (before / after a statement)
+MAX_WRAPS = 24  # per statement
+MAX_UPDATES = 32  # per insertion point
+MAX_CONDITION_CHARS = 60
+RETURN_CONSTANTS = ("None", "0", "[]", "-1", "False", "True", '""', "{}")
+LOOPS = ("for_statement", "while_statement")
+_COMPOUND_NEEDS_PARENS = ("boolean_operator", "conditional_expression", "lambda", "not_operator")
+
+
+def _starts_line(site: Site, node: Node) -> bool:
+    start = pytree.line_start(site.data, node.start_byte)
+    return not site.data[start : node.start_byte].strip()
+
+
+def _indent_unit(site: Site, node: Node) -> str:
+    """The indentation one block adds in this file (from the statement's own block)."""
+    block = node.parent
+    owner = block.parent if block is not None else None
+    if block is not None and block.type == "block" and owner is not None:
+        inner = pytree.indent_of(site.data, node.start_byte)
+        outer = pytree.indent_of(site.data, owner.start_byte)
+        if inner.startswith(outer) and len(inner) > len(outer):
+            return inner[len(outer) :]
+    return "\t" if pytree.indent_of(site.data, node.start_byte).startswith("\t") else "    "
+
+
+def _negated(cond: Node) -> str:
+    text = text_of(cond)
+    if cond.type == "not_operator":
+        inner = cond.child_by_field_name("argument")
+        return text_of(inner) if inner is not None else f"not ({text})"
+    if cond.type in _COMPOUND_NEEDS_PARENS or cond.type == "comparison_operator":
+        return f"not ({text})"
+    return f"not {text}"
+
+
+def mined_conditions(site: Site, fn: Node) -> list[str]:
+    """The conditions ``fn`` already tests, as they are and negated, in source order."""
+    memo = site.memo.get(("conditions", fn.id))
+    if memo is not None:
+        return memo
+    found: dict[str, None] = {}
+    for n in pytree.walk(fn):
+        cond = None
+        if n.type in ("if_statement", "elif_clause", "while_statement"):
+            cond = n.child_by_field_name("condition")
+        elif n.type == "comparison_operator" and n.parent is not None:
+            cond = n if n.parent.type not in ("if_statement", "elif_clause") else None
+        if cond is None or cond.start_point.row != cond.end_point.row:
+            continue
+        text = text_of(cond)
+        if len(text) <= MAX_CONDITION_CHARS:
+            found.setdefault(text, None)
+            found.setdefault(_negated(cond), None)
+    site.memo[("conditions", fn.id)] = out = list(found)
+    return out
+
+
+def _assigned(stmt: Node) -> list[str]:
+    """Names a simple assignment statement binds (``a = ...``, ``a, b = ...``, ``a += ...``)."""
+    inner = stmt.named_children[0] if stmt.type == "expression_statement" else None
+    if inner is None or inner.type not in ("assignment", "augmented_assignment"):
+        return []
+    out: list[str] = []
+    pytree._target_names(inner.child_by_field_name("left"), out)
+    return out
+
+
+def _unary(x: str) -> list[str]:
+    return [
+        f"not {x}", f"{x} is None", f"{x} == 0", f"{x} < 0", f"{x} <= 1", f"{x} > 1",
+        f"len({x}) <= 1", f"{x} < 1",
+    ]  # fmt: skip
+
+
+def focus_names(site: Site, stmt: Node, fn: Node) -> tuple[list[str], list[str]]:
+    """The names a guard near ``stmt`` most likely tests: what it assigns, then what it
+    reads and the function's parameters (at most five in all)."""
+    scope = set(site.value_names(stmt))
+    assigned = [n for n in _assigned(stmt) if n in scope]
+    out: dict[str, None] = dict.fromkeys(assigned)
+    for n in pytree.walk(stmt):
+        if n.type == "identifier" and text_of(n) in scope:
+            out.setdefault(text_of(n), None)
+    out.update(dict.fromkeys(pytree.parameter_names(fn.child_by_field_name("parameters"))))
+    out.pop("self", None)
+    return assigned, list(out)[:5]
+
+
+def guard_conditions(site: Site, stmt: Node, fn: Node) -> list[str]:
+    """Most likely first: the names ``stmt`` assigns tested alone and against the
+    parameters; the function's own conditions; the other focus names tested alone; the
+    first two focus names against the other names in scope."""
+    assigned, focus = focus_names(site, stmt, fn)
+    params = pytree.parameter_names(fn.child_by_field_name("parameters"))
+    out: dict[str, None] = {}
+    for x in assigned:
+        out.update(dict.fromkeys(_unary(x)))
+        out.update(dict.fromkeys(f"{x} == {p}" for p in params if p not in (x, "self")))
+    out.update(dict.fromkeys(mined_conditions(site, fn)))
+    for x in focus:
+        out.update(dict.fromkeys(_unary(x)))
+    others = site.value_names(stmt)[:6]
+    for x in focus[:2]:
+        for y in others:
+            if y != x:
+                out.update(dict.fromkeys((f"{x} == {y}", f"{x} > {y}", f"{x} not in {y}")))
+    return list(out)
+
+
+def _one_liners(site: Site, fn: Node, types: tuple[str, ...]) -> list[str]:
+    found: dict[str, None] = {}
+    for n in pytree.walk(fn):
+        if n.type in types and n.start_point.row == n.end_point.row and len(n.text or b"") < 80:
+            found.setdefault(text_of(n), None)
+    return list(found)
+
+
+def exits(site: Site, stmt: Node, fn: Node) -> list[str]:
+    """How a guard leaves: the function's own returns, ``continue``/``break`` in a loop,
+    ``return`` (with a focus name), the file's raises, then a call the function makes."""
+    out: dict[str, None] = {}
+    loop = pytree.enclosing(stmt, (*LOOPS, "function_definition"))
+    if loop is not None and loop.type in LOOPS:
+        out.update(dict.fromkeys(("continue", "break")))
+    returns = site.memo.get(("returns", fn.id))
+    if returns is None:
+        returns = site.memo[("returns", fn.id)] = _one_liners(site, fn, ("return_statement",))
+    out.update(dict.fromkeys(returns[:3]))
+    out.setdefault("return", None)
+    for x in focus_names(site, stmt, fn)[1][:2]:
+        out.setdefault(f"return {x}", None)
+    raises = site.memo.get("raises")
+    if raises is None:
+        raises = site.memo["raises"] = _one_liners(site, site.tree.root_node, ("raise_statement",))
+    out.update(dict.fromkeys(raises[:2]))
+    out.update(dict.fromkeys(f"return {c}" for c in RETURN_CONSTANTS))
+    out.update(dict.fromkeys(f"raise {e}" for e in _exception_types(raises)))
+    calls = [
+        s
+        for s in _one_liners(site, fn, ("expression_statement",))
+        if "(" in s and "=" not in s.split("(")[0]
+    ]
+    out.update(dict.fromkeys(calls[:3]))
+    return list(out)
+
+
+def _exception_types(raises: list[str]) -> list[str]:
+    """The exception classes the file raises, then ``ValueError``: a guard that raises one
+    (whatever its message) is what a test of an invalid input expects."""
+    out: dict[str, None] = {}
+    for r in raises:
+        name = r.removeprefix("raise").strip().split("(")[0].strip()
+        if name.isidentifier():
+            out.setdefault(name, None)
+    out.setdefault("ValueError", None)
+    return list(out)[:3]
+
+
+def _interleave(
+    conds: list[str], bodies: list, limit: int, stride: int = 4
+) -> list[tuple[str, Any]]:
+    """(condition, body) pairs, the i-th condition with the j-th body in order of
+    i + stride * j (both lists most likely first; the first bodies are by far the most
+    likely, so conditions advance faster), at most ``limit``."""
+    pairs = [(i + stride * j, i, j) for i in range(len(conds)) for j in range(len(bodies))]
+    pairs.sort()
+    return [(conds[i], bodies[j]) for _, i, j in pairs[:limit]]
+
+
+def insert_guard(node: Node, site: Site) -> Iterator[Mutation]:
+    """``if COND: EXIT`` inserted before and after a statement of a function body."""
+    if node.type == "elif_clause" or not _starts_line(site, node):
+        return
+    fn = pytree.enclosing(node, ("function_definition",))
+    if fn is None:
+        return
+    conds = guard_conditions(site, node, fn)
+    bodies = exits(site, node, fn)
+    indent = pytree.indent_of(site.data, node.start_byte)
+    unit = _indent_unit(site, node)
+    line = site.line(node)
+    end_line = site.line_of_offset(node.end_byte)
+    for cond, body in _interleave(conds, bodies, MAX_GUARDS):
+        guard = f"if {cond}:\n{indent}{unit}{body}"
+        shown = f"`if {short(cond, 30)}: {short(body, 20)}`"
+        yield Mutation(
+            "insert_guard",
+            node.start_byte,
+            node.start_byte,
+            f"{guard}\n{indent}",
+            f"Insert {shown} before line {line}",
+            node,
+        )
+        if node.type != "return_statement":
+            yield Mutation(
+                "insert_guard",
+                node.end_byte,
+                node.end_byte,
+                f"\n{indent}{guard}",
+                f"Insert {shown} after line {end_line}",
+                node,
+            )
+
+
+def wrap_conditions(site: Site, stmts: list[Node], fn: Node) -> list[str]:
+    """Conditions to run ``stmts`` under: the function's own, then the truth of what they read."""
+    out: dict[str, None] = dict.fromkeys(mined_conditions(site, fn))
+    scope = set(site.value_names(stmts[0]))
+    for stmt in stmts:
+        for n in pytree.walk(stmt):
+            if n.type == "identifier" and text_of(n) in scope:
+                x = text_of(n)
+                out.update(dict.fromkeys((x, f"{x} is not None")))
+    return list(out)
+
+
+def wrap_if(node: Node, site: Site) -> Iterator[Mutation]:
+    """Run a statement, or it and the one or two after it, only ``if COND``."""
+    if node.type == "elif_clause" or not _starts_line(site, node) or node.parent is None:
+        return
+    fn = pytree.enclosing(node, ("function_definition",))
+    if fn is None or node.parent.type != "block":
+        return
+    run = [node]
+    sibling = node.next_named_sibling
+    while sibling is not None and len(run) < 3 and sibling.type != "comment":
+        run.append(sibling)
+        sibling = sibling.next_named_sibling
+    indent = pytree.indent_of(site.data, node.start_byte)
+    unit = _indent_unit(site, node)
+    start = pytree.line_start(site.data, node.start_byte)
+    conds = wrap_conditions(site, run, fn)
+    counts = list(range(1, len(run) + 1))
+    for cond, count in _interleave(conds, counts, MAX_WRAPS):
+        stmts = run[:count]
+        end = stmts[-1].end_byte
+        body = site.data[start:end].decode("utf-8", errors="replace")
+        moved = "\n".join((unit + ln) if ln.strip() else ln for ln in body.split("\n"))
+        last = site.line_of_offset(end)
+        lines = f"line {site.line(node)}" if count == 1 else f"lines {site.line(node)}-{last}"
+        yield Mutation(
+            "wrap_if",
+            start,
+            end,
+            f"{indent}if {cond}:\n{moved}",
+            f"Run {lines} only `if {short(cond, 40)}`",
+            node,
+        )
+
+
+def class_attributes(site: Site, node: Node) -> list[str]:
+    """Attributes the enclosing class assigns on ``self`` (``self.size = 0``), in order."""
+    cls = pytree.enclosing(node, ("class_definition",))
+    if cls is None:
+        return []
+    memo = site.memo.get(("self_attrs", cls.id))
+    if memo is not None:
+        return memo
+    found: dict[str, None] = {}
+    for n in pytree.walk(cls):
+        if n.type not in ("assignment", "augmented_assignment"):
+            continue
+        left = n.child_by_field_name("left")
+        obj = left.child_by_field_name("object") if left is not None else None
+        if left is not None and left.type == "attribute" and obj is not None:
+            attr = left.child_by_field_name("attribute")
+            if text_of(obj) == "self" and attr is not None:
+                found.setdefault(text_of(attr), None)
+    site.memo[("self_attrs", cls.id)] = out = list(found)[:8]
+    return out
+
+
+NORMALISE = ("abs({x})", "sorted({x})", "list({x})", "{x}.lower()", "{x}.strip()", "int({x})")
+
+
+def updates(site: Site, node: Node, fn: Node) -> list[str]:
+    """Bookkeeping a method forgot (``self.size += 1``, ``self.head = node``), then a name
+    normalised before use (``x = abs(x)``, ``words = sorted(words)``)."""
+    attrs = class_attributes(site, node)
+    params = [
+        p for p in pytree.parameter_names(fn.child_by_field_name("parameters")) if p != "self"
+    ]
+    assigned, focus = focus_names(site, node, fn)
+    out: list[str] = []
+    for attr in attrs:
+        out += [f"self.{attr} += 1", f"self.{attr} -= 1"]
+    for attr in attrs:
+        out += [f"self.{attr} = {x}" for x in dict.fromkeys([*assigned, *params[:2]])]
+    for x in focus[:3]:
+        out += [f"{x} = {form.format(x=x)}" for form in NORMALISE]
+    return out[:MAX_UPDATES]
+
+
+def insert_update(node: Node, site: Site) -> Iterator[Mutation]:
+    """One bookkeeping or normalising statement before or after a statement of a function."""
+    if node.type == "elif_clause" or not _starts_line(site, node):
+        return
+    fn = pytree.enclosing(node, ("function_definition",))
+    if fn is None:
+        return
+    indent = pytree.indent_of(site.data, node.start_byte)
+    line, end_line = site.line(node), site.line_of_offset(node.end_byte)
+    for stmt in updates(site, node, fn):
+        shown = f"`{short(stmt, 40)}`"
+        yield Mutation(
+            "insert_update",
+            node.start_byte,
+            node.start_byte,
+            f"{stmt}\n{indent}",
+            f"Insert {shown} before line {line}",
+            node,
+        )
+        if node.type not in ("return_statement", "raise_statement"):
+            yield Mutation(
+                "insert_update",
+                node.end_byte,
+                node.end_byte,
+                f"\n{indent}{stmt}",
+                f"Insert {shown} after line {end_line}",
+                node,
+            )
+
+
+GUARD_FAMILIES = (insert_guard, wrap_if, insert_update)
