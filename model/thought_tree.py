@@ -18,6 +18,10 @@ import numpy as np
 
 from model.env import Environment, Predictor, is_solution
 
+# (parent state, its actions, their priors, the index of the child just entered, its state,
+# its reward) -> new priors for all the parent's children, or None to keep them
+Reprior = Callable[[Any, Sequence[Any], list[float], int, Any, float], Sequence[float] | None]
+
 
 @dataclass
 class SearchConfig:
@@ -117,11 +121,14 @@ class ThoughtTree:
         predictor: Predictor,
         config: SearchConfig | None = None,
         value_fn: Callable[[Any], float] | None = None,
+        reprior: Reprior | None = None,
     ):
         self.env = env
         self.predictor = predictor
         self.config = config or SearchConfig()
         self.value_fn = value_fn  # leaf value of a node entered but not yet expanded (lazy)
+        # after a child's first real reward: new priors for its siblings, or None to keep them
+        self.reprior = reprior
         self.rng = np.random.default_rng(self.config.seed)
         self.stats = MinMaxStats(self.config.min_q_span)
         self.predictions = 0
@@ -148,13 +155,16 @@ class ThoughtTree:
                 break
             if cfg.time_budget_s is not None and time.perf_counter() - start >= cfg.time_budget_s:
                 break
-            node, path, actions = root, [root], []
+            node, path, actions, index = root, [root], [], 0
             while node.expanded and node.children:
                 index = self._select(node)
                 actions.append(node.actions[index])
                 node = node.children[index]
                 path.append(node)
+            fresh = not node.entered
             value = self._enter(path[-2], node, actions[-1])
+            if fresh and self.reprior is not None:
+                self._reprior(path[-2], index)
             self._backup(path, value)
             if cfg.prune_exhausted:
                 self._mark_exhausted(path)
@@ -196,6 +206,21 @@ class ThoughtTree:
         if not node.expanded:
             return self._expand(node)
         return 0.0  # a terminal or dead-end node revisited: nothing more to earn
+
+    def _reprior(self, parent: Node, index: int) -> None:
+        """Let the caller re-weigh the siblings of ``parent.children[index]`` now that its
+        real reward is known (e.g. the candidates on the line of a partial fix go first)."""
+        child = parent.children[index]
+        priors = [c.prior for c in parent.children]
+        got = self.reprior(parent.state, parent.actions, priors, index, child.state, child.reward)
+        if got is None:
+            return
+        if len(got) != len(priors):
+            raise ValueError(f"reprior gave {len(got)} priors for {len(priors)} children")
+        total = float(sum(got))
+        if math.isfinite(total) and total > 0:
+            for c, p in zip(parent.children, got, strict=True):
+                c.prior = float(p) / total
 
     def _expand(self, node: Node) -> float:
         """Ask for candidates, priors and a value; returns the leaf value (0 if terminal)."""

@@ -8,6 +8,7 @@ same text are merged. Order: locality (suspicious rank) first, then family cheap
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from tree_sitter import Node
 from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
 from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
-from sea_lsp.actions.repair_guard import GUARD_FAMILIES
+from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_site import Mutation, Site
 from sea_lsp.actions.repair_stmt import STATEMENT_FAMILIES, is_statement
 from sea_lsp.workspace.changes import Change, TextEdit
@@ -64,6 +65,8 @@ FAMILY_ORDER = (
     "insert_guard",
     "wrap_if",
     "insert_update",
+    "qualify",
+    "unalias",
 )
 _RANK = {f: i for i, f in enumerate(FAMILY_ORDER)}
 LINE_POWER = 2.0  # P(line) ~ (score / top score) ** LINE_POWER
@@ -83,6 +86,7 @@ FAMILY_PRIOR = {
     "call_to_assign": 0.15, "drop_condition": 0.15, "unwrap_call": 0.15, "wrap_two": 0.15,
     "insert_far_copy": 0.1, "operand_name": 0.1, "two_token": 0.1,
     "insert_guard": 0.2, "wrap_if": 0.15, "insert_update": 0.15,
+    "qualify": 0.15, "unalias": 0.6,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
@@ -231,8 +235,10 @@ def mutations(
         if node.type in ("string_content", "escape_sequence", "interpolation", "string_start"):
             continue
         families = EXPRESSION_FAMILIES
+        if synthesis:
+            families += SEARCH_EXPRESSION_FAMILIES
         if is_statement(node) or node.type == "elif_clause":
-            families = (*EXPRESSION_FAMILIES, *STATEMENT_FAMILIES)
+            families = (*families, *STATEMENT_FAMILIES)
             if synthesis:
                 families += GUARD_FAMILIES
         for family in families:
@@ -290,10 +296,39 @@ def _stubs(stmt: Node, m: Mutation) -> list[tuple[int, int, bytes]]:
             if untouched(b):
                 out.append((b.start_byte, b.end_byte, b"pass"))
                 continue
-            for sibling in b.named_children:
-                if sibling.type != "comment" and untouched(sibling):
-                    out.append((sibling.start_byte, sibling.end_byte, b"pass"))
+            out += _stub_around(b, m)
     return out
+
+
+def _stub_around(block: Node, m: Mutation) -> list[tuple[int, int, bytes]]:
+    """The statements of ``block`` before and after those ``m`` touches, each run as one
+    ``pass`` (as good as one per statement for whether the edit parses). The touched
+    statements are found by binary search: the work is the same in a block of 20,000
+    statements as in one of ten."""
+    out = []
+    touched = focus.first_child_ending_at_or_after(block, m.start)
+    last_before = (
+        touched.prev_sibling if touched is not None else block.child(block.child_count - 1)
+    )
+    while touched is not None and touched.start_byte <= m.end:
+        touched = touched.next_sibling
+    first = _statement_from(block.child(0) if block.child_count else None, forward=True)
+    last = _statement_from(last_before, forward=False)
+    if first is not None and last is not None and first.start_byte <= last.start_byte:
+        out.append((first.start_byte, last.end_byte, b"pass"))
+    first = _statement_from(touched, forward=True)
+    last = _statement_from(block.child(block.child_count - 1), forward=False)
+    if first is not None and last is not None and first.start_byte <= last.start_byte:
+        out.append((first.start_byte, last.end_byte, b"pass"))
+    return out
+
+
+def _statement_from(node: Node | None, forward: bool) -> Node | None:
+    """``node`` or the nearest sibling in the direction given that is a statement (not a
+    comment, which may sit at any column and so must not become ``pass``)."""
+    while node is not None and (node.type == "comment" or not node.is_named):
+        node = node.next_sibling if forward else node.prev_sibling
+    return node
 
 
 def _local_segment(site: Site, m: Mutation) -> tuple[int, int, bytes, bytes]:
@@ -387,6 +422,12 @@ def _valid_round_robin(found: list[Found], limit: int) -> list[Found]:
     return [f for i, f in enumerate(found) if i in keep]
 
 
+def _past(deadline: float, found: int) -> bool:
+    """Whether ``deadline`` has passed, once something was found (an answer with nothing
+    in it would be no answer)."""
+    return found > 0 and time.perf_counter() >= deadline
+
+
 class RepairGenerator:
     """Single-edit mutations at suspicious nodes; see the module docstring."""
 
@@ -408,6 +449,8 @@ class RepairGenerator:
             if editing and focus.error_near(site.tree, site.data, region.start, region.end):
                 continue  # the syntax fixes apply here; every mutation would fail
             for m in mutations(site, region, full, synthesis=not ctx.editor):
+                if ctx.deadline is not None and _past(ctx.deadline, len(found)):
+                    break  # an editor request's deadline: what was found so far is the answer
                 if site.data[m.start : m.end] == m.new_text.encode("utf-8"):
                     continue
                 if not ctx.editor:  # two families making the same text are one candidate:

@@ -319,6 +319,9 @@ def updates(site: Site, node: Node, fn: Node) -> list[str]:
         out += [f"self.{attr} = {x}" for x in dict.fromkeys([*assigned, *params[:2]])]
     for x in focus[:3]:
         out += [f"{x} = {form.format(x=x)}" for form in NORMALISE]
+    if len(params) >= 2:  # both arguments normalised at once (``a, b = abs(a), abs(b)``)
+        a, b = params[:2]
+        out += [f"{a}, {b} = {f}({a}), {f}({b})" for f in ("abs", "int", "sorted")]
     return out[:MAX_UPDATES]
 
 
@@ -353,3 +356,63 @@ def insert_update(node: Node, site: Site) -> Iterator[Mutation]:
 
 
 GUARD_FAMILIES = (insert_guard, wrap_if, insert_update)
+
+_LOAD_PARENTS = frozenset(
+    {
+        "argument_list",
+        "binary_operator",
+        "comparison_operator",
+        "return_statement",
+        "subscript",
+        "boolean_operator",
+        "unary_operator",
+        "not_operator",
+        "tuple",
+        "list",
+        "slice",
+    }
+)
+_MUTABLE_DISPLAYS = frozenset({"list", "dictionary", "set", "list_comprehension", "call"})
+
+
+def qualify(node: Node, site: Site) -> Iterator[Mutation]:
+    """A name read where an object's attribute of that name was meant: ``key`` ->
+    ``successor.key``, ``size`` -> ``self.size`` (the attribute must occur in the file)."""
+    if node.type != "identifier" or node.parent is None:
+        return
+    parent = node.parent
+    loads = parent.type in _LOAD_PARENTS or (
+        parent.type == "assignment" and parent.child_by_field_name("right") == node
+    )
+    name = text_of(node)
+    if not loads or name not in site.file_attributes():
+        return
+    for obj in site.value_names(node):
+        if obj != name:
+            new = f"{obj}.{name}"
+            title = f"Change `{name}` to `{new}` in line {site.line(node)}"
+            yield Mutation("qualify", node.start_byte, node.end_byte, new, title, node)
+
+
+def unalias(node: Node, site: Site) -> Iterator[Mutation]:
+    """``[[0] * p] * n`` repeats one inner list n times (every row is the same object):
+    ``[[0] * p for _ in range(n)]`` makes n of them."""
+    if node.type != "binary_operator" or node.child_by_field_name("operator") is None:
+        return
+    if text_of(node.child_by_field_name("operator")) != "*":
+        return
+    left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
+    for display, count in ((left, right), (right, left)):
+        if display is None or count is None or display.type != "list":
+            continue
+        items = display.named_children
+        inner = items[0] if len(items) == 1 else None
+        if inner is not None and inner.type == "binary_operator":  # [[0] * p] * n
+            inner = inner if "list" in (c.type for c in inner.named_children) else None
+        if inner is not None and inner.type in (*_MUTABLE_DISPLAYS, "binary_operator"):
+            new = f"[{text_of(items[0])} for _ in range({text_of(count)})]"
+            title = f"Make `{short(text_of(node), 30)}` build separate objects"
+            yield Mutation("unalias", node.start_byte, node.end_byte, new, title, node)
+
+
+SEARCH_EXPRESSION_FAMILIES = (qualify, unalias)

@@ -42,12 +42,17 @@ from sea_lsp.workspace.workspace import Workspace
 
 # How the root's candidates are ordered: the policy; fault localisation (the environment's
 # own order: most suspicious lines first, ties by edit family); the generators' plain order
-# (file and line, no localisation); random.
-RANKINGS = ("policy", "fl", "generator", "random")
+# (file and line, no localisation); random. "policy-novalue" is the policy without the value
+# network's leaf estimates (an ablation: does the value network save test runs?).
+RANKINGS = ("policy", "fl", "generator", "random", "policy-novalue")
 # Fault localisation is a prior too: a candidate on the most suspicious line keeps its
 # policy prior, one on a line no failing test reached keeps a tenth of it.
 LOCALITY_FLOOR = 0.1
 VALUE_WEIGHT = 0.5  # the value network's estimate counts half as much as a real test run
+# The orders that learn from the search's own test runs: after a partial fix, the other
+# candidates on its line get this many times their prior (see _partial_fix_focus).
+FOCUSED = ("policy", "fl", "policy-novalue")
+PARTIAL_FIX_BOOST = 20.0
 
 
 def rank_priors(priors: Sequence[float]) -> list[float]:
@@ -285,6 +290,7 @@ def execute_task(
             _predictor(env, model, ranking, seed),
             _search_config(settings, env, seed),
             value_fn=_value_fn(env, model, ranking, root),
+            reprior=_partial_fix_focus() if ranking in FOCUSED else None,
         )
         best: list[SEState] = []  # the best state by level; a solved one ends the search
         watch = _watcher(env, settings, best, started, progress, cancel)
@@ -400,6 +406,38 @@ def _predictor(env: SoftwareEngineeringEnv, model: Any, ranking: str, seed: int)
         return mixed, value
 
     return evaluate
+
+
+def _line_of(candidate: Any) -> tuple[str, int] | None:
+    target, data = getattr(candidate, "target", None), getattr(candidate, "data", None) or {}
+    if target is None or "line" not in data:
+        return None
+    return target.path, data["line"]
+
+
+def _partial_fix_focus() -> Callable[..., list[float] | None]:
+    """Siblings of a partial fix (a change that made a failing test pass that its parent
+    state did not, whatever else it broke) on the same line go first: the bug is most likely on that line, and another
+    edit there may fix it whole. Each line is boosted once per parent state."""
+    boosted: set[tuple[int, tuple[str, int]]] = set()
+
+    def reprior(parent, actions, priors, index, state, reward) -> list[float] | None:
+        breakdown = state.details.get("reward") if state is not None else None
+        before = getattr(parent, "details", {}).get("reward")
+        line = _line_of(actions[index])
+        if breakdown is None or state.solved or line is None:
+            return None
+        if breakdown.fixed <= (before.fixed if before is not None else 0):
+            return None  # no failing test passes that did not pass before this edit
+        if (id(parent), line) in boosted:
+            return None
+        boosted.add((id(parent), line))
+        return [
+            p * PARTIAL_FIX_BOOST if _line_of(a) == line else p
+            for a, p in zip(actions, priors, strict=True)
+        ]
+
+    return reprior
 
 
 def _value_fn(env: SoftwareEngineeringEnv, model: Any, ranking: str, root: SEState):

@@ -192,7 +192,7 @@ def _judge(record, project, bug, buggy, result, last) -> None:
 
 
 def _load_model(args: argparse.Namespace, rankings: list[str]) -> tuple[Any, str]:
-    if "policy" not in rankings:
+    if not any(r.startswith("policy") for r in rankings):
         return None, "not used"
     from sea_lsp.config import Settings
     from sea_lsp.model_store import load_model

@@ -149,4 +149,15 @@ FIXTURES: list[tuple[str, str, str]] = [
         "    def add(self, x):\n        self.items.append(x)\n        return self.count\n",
         "(lambda c: (c.add(1), c.add(2))[1] == 2)(Counter())",
     ),
+    (
+        "qualify",
+        "class Node:\n    def __init__(self, key):\n        self.key = key\n\n\n"
+        "def replace(node, key):\n    successor = Node(key + 1)\n    return key\n",
+        "replace(Node(1), 1) == 2",
+    ),
+    (
+        "unalias",
+        "def grid(n, p):\n    rows = [[0] * p] * n\n    rows[0][0] = 1\n    return rows\n",
+        "grid(2, 2) == [[1, 0], [0, 0]]",
+    ),
 ]

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from sea_lsp.agent.search import _predictor, plain_order, rank_priors
+from sea_lsp.agent.search import (
+    PARTIAL_FIX_BOOST,
+    _partial_fix_focus,
+    _predictor,
+    _value_fn,
+    plain_order,
+    rank_priors,
+)
 
 
 def cand(path: str, start: int) -> SimpleNamespace:
@@ -34,3 +41,34 @@ def test_each_ranking_orders_by_its_own_key_even_without_a_model():
         tuple(order_of(_predictor(env, None, "random", s)(None, CANDIDATES)[0])) for s in range(8)
     }
     assert len(orders) > 1
+
+
+def test_the_value_network_is_used_only_by_the_policy_ranking():
+    """``policy-novalue`` is the ablation of the value network's leaf estimates."""
+    model = SimpleNamespace(value=lambda tokens: 0.25)
+    env = SimpleNamespace(state_input=lambda state: None)
+    assert _value_fn(env, model, "policy", None) is not None
+    for ranking in ("policy-novalue", "fl", "generator", "random"):
+        assert _value_fn(env, model, ranking, None) is None
+    assert _value_fn(env, None, "policy", None) is None
+
+
+def test_a_partial_fix_boosts_the_other_edits_on_its_line_once():
+    def edit(path: str, line: int) -> SimpleNamespace:
+        return SimpleNamespace(target=SimpleNamespace(path=path), data={"line": line})
+
+    actions = [edit("a.py", 3), edit("a.py", 7), edit("a.py", 3), edit("b.py", 3)]
+    priors = [0.4, 0.3, 0.2, 0.1]
+
+    def state(fixed: int, solved: bool = False) -> SimpleNamespace:
+        return SimpleNamespace(details={"reward": SimpleNamespace(fixed=fixed)}, solved=solved)
+
+    reprior = _partial_fix_focus()
+    assert reprior("root", actions, priors, 0, state(0), -0.01) is None  # nothing passed
+    assert reprior("root", actions, priors, 0, state(1, solved=True), 1.0) is None
+    got = reprior("root", actions, priors, 0, state(1), -0.5)  # fixed one, broke another
+    assert got == [0.4 * PARTIAL_FIX_BOOST, 0.3, 0.2 * PARTIAL_FIX_BOOST, 0.1]
+    assert reprior("root", actions, got, 2, state(1), 0.2) is None  # that line is done
+    after_one = state(1)  # a second step must pass more tests than its parent did
+    assert reprior(after_one, actions, priors, 1, state(1), 0.0) is None
+    assert reprior(after_one, actions, priors, 1, state(2), 0.5) is not None

@@ -222,3 +222,48 @@ def test_max_backup_keeps_a_partial_fix_worth_its_best_plan():
     )
     assert best.solved and best.best_found.actions == ["good", "fix"]
     assert not mean.solved
+
+
+class Lines:
+    """One step: 30 edits on 3 lines; ``b0`` fixes part of the bug, ``b9`` all of it."""
+
+    ACTIONS = [f"{line}{k}" for line in "ab" for k in range(10)] + [f"c{k}" for k in range(10)]
+
+    def candidates(self, state):
+        return self.ACTIONS if state == "root" else []
+
+    def transition(self, state, action):
+        return action
+
+    def reward_function(self, state):
+        return {"b0": 0.3, "b9": 1.0}.get(state, -0.01)
+
+    def is_terminal(self, state):
+        return state != "root"
+
+    def is_solution(self, state):
+        return state == "b9"
+
+    def observe(self, state, candidates):
+        raise AssertionError("not used")
+
+
+def test_reprior_turns_the_search_to_the_line_of_a_partial_fix():
+    order = ["a0", "b0"] + [a for a in Lines.ACTIONS if a not in ("a0", "b0")]
+
+    def by_order(state, candidates):
+        return [1.0 / (1 + order.index(c)) for c in candidates], 0.0
+
+    def same_line(parent, actions, priors, index, state, reward):
+        if reward <= 0:
+            return None
+        return [
+            p * 20 if a[0] == actions[index][0] else p for a, p in zip(actions, priors, strict=True)
+        ]
+
+    cfg = dict(num_simulations=100, max_transitions=12, c_puct=0.5, fpu=0.0, prune_exhausted=True)
+    plain = ThoughtTree(Lines(), by_order, SearchConfig(**cfg)).search("root")
+    focused = ThoughtTree(Lines(), by_order, SearchConfig(**cfg), reprior=same_line).search("root")
+    assert not plain.solved  # b9 is 20th in the prior order
+    assert focused.solved and focused.transitions <= 11
+    assert math.isclose(sum(c.prior for c in focused.root.children), 1.0)
