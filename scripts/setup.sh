@@ -24,3 +24,16 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     "$VPY" -m pip install "${quiet[@]}" -e ".${extra}"
     touch "$stamp"
 fi
+# --test: Emacs with eglot, the third real client of the end-to-end suite
+# (tests/editors/test_emacs.py skips with the reason when it is absent). Debian/Ubuntu
+# packages through apt; never fatal, so a machine without apt still sets up.
+if [ "${1:-}" = "--test" ] && ! command -v emacs >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+    sudo_=()
+    if [ "$(id -u)" != 0 ]; then sudo_=(sudo -n); fi
+    echo "sea-lsp setup: installing emacs-nox and elpa-eglot (apt) for the editor tests" >&2
+    if ! { "${sudo_[@]}" apt-get update -qq \
+        && DEBIAN_FRONTEND=noninteractive "${sudo_[@]}" apt-get install -y -qq \
+            --no-install-recommends emacs-nox elpa-eglot; } >&2; then
+        echo "sea-lsp setup: could not install Emacs (apt); the Emacs e2e test will skip" >&2
+    fi
+fi

@@ -39,6 +39,15 @@ class Settings:
     checkpoint: str | None = None  # None = newest published, else the embedded default
     log_level: str = "INFO"
     llm: LLMSettings = field(default_factory=LLMSettings)
+    lightbulb_max_entries: int = 5  # code actions shown (0: the whole ranked list, as before)
+    lightbulb_show_guesses: bool = True  # unverified guesses behind "More SEA suggestions…"
+    sandbox_require: bool = False  # refuse to run tests where the OS cannot isolate them
+    sandbox_network: bool = False  # let isolated tests reach the network
+    code_action_deadline_ms: float = 50.0  # answer with what is ready by then (0: wait for all)
+    # How a task's search orders its candidates: "fl" (fault localisation and edit-family
+    # priors) or "policy" (the learned policy). fl is the default because it fixes more of
+    # the repair benchmark's held-out bugs than the policy does (benchmarks/README.md).
+    search_ranking: str = "fl"
 
     def merged(self, raw: dict[str, Any] | None) -> Settings:
         """A copy with the camelCase or snake_case keys of ``raw`` applied (LSP clients send camelCase)."""
@@ -56,6 +65,12 @@ class Settings:
                     if sub:
                         changes[sub] = _coerce(sub, v, type(getattr(self, sub)))
                 continue
+            if name == "sandbox" and isinstance(value, dict):  # sandbox.require, sandbox.network
+                for k, v in value.items():
+                    sub = {"require": "sandbox_require", "network": "sandbox_network"}.get(k)
+                    if sub:
+                        changes[sub] = _coerce(f"sandbox.{k}", v, bool)
+                continue
             if name not in known or value is None and name not in _NULLABLE:
                 continue
             if name == "llm":
@@ -64,6 +79,11 @@ class Settings:
             current = getattr(self, name)
             expected = type(current) if current is not None else str
             changes[name] = None if value is None else _coerce(name, value, expected)
+            if name == "search_ranking" and value not in SEARCH_RANKINGS:
+                raise SettingsError(
+                    f"setting sea.searchRanking must be one of {', '.join(SEARCH_RANKINGS)}, "
+                    f"got {value!r}"
+                )
         return replace(self, **changes)
 
     def to_dict(self) -> dict[str, Any]:
@@ -71,6 +91,7 @@ class Settings:
 
 
 _NULLABLE = {"test_command", "feedback_path", "checkpoint"}
+SEARCH_RANKINGS = ("fl", "policy")
 
 
 def _snake(key: str) -> str:

@@ -63,6 +63,7 @@ class ActionContext:
     sandbox: Any = None  # sea_lsp.sandbox.sandbox.Sandbox when trusted
     limit: int | None = None  # soft cap on candidates per generator
     editor: bool = False  # an editor's code-action request: stay near the focus range, be quick
+    deadline: float | None = None  # time.perf_counter() after which to stop and give what's ready
 
 
 @dataclass

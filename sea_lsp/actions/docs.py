@@ -352,6 +352,22 @@ def docstring_edit(path: str, data: bytes, fn: Node, style: str) -> TextEdit | N
     return TextEdit(path, body.start_byte, body.start_byte, f"{text}\n{indent}")
 
 
+# An editor request offers a docstring for the function around the cursor; reading a
+# function's returns and raises is a walk of all of it, so one bigger than this (a
+# generated table, an exported notebook) is left to the agent's whole-file pass.
+EDITOR_MAX_DOCUMENTED_BYTES = 64_000
+
+
+def _edit(path: str, data: bytes, tree, node: Node, style: str) -> TextEdit | None:
+    """``docstring_edit``, once per document version, function and style (every line of
+    a function asks for the same one)."""
+    memo = focus.per_version("docs.edit", tree, dict)
+    key = (node.id, style)
+    if key not in memo:
+        memo[key] = docstring_edit(path, data, node, style)
+    return memo[key]
+
+
 class DocstringGenerator:
     """A docstring for each undocumented function/class in the focus range (or file)."""
 
@@ -382,7 +398,12 @@ class DocstringGenerator:
                 and not (node.start_byte <= hi and node.end_byte >= lo)
             ):
                 continue
-            edit = docstring_edit(path, data, node, style)
+            if ctx.editor and node.end_byte - node.start_byte > EDITOR_MAX_DOCUMENTED_BYTES:
+                continue  # its signature walk would cost more than the request's budget
+            if ctx.editor:
+                edit = _edit(path, data, tree, node, style)
+            else:
+                edit = docstring_edit(path, data, node, style)
             if edit is None:
                 continue
             name = text_of(node.child_by_field_name("name"))

@@ -96,8 +96,13 @@ class Site:
 
     def value_names(self, node: Node) -> list[str]:
         """Parameters and variables in scope, nearest scope first, at most ``max_names``."""
-        names = [n for n, k in self.scope(node).items() if k in ("param", "var")]
-        return names[: self.max_names]
+        scope = self.scope(node)
+        key = ("value_names", id(scope))  # the scope dict lives as long as the site
+        got = self.memo.get(key)
+        if got is None or got[0] is not scope:
+            names = [n for n, k in scope.items() if k in ("param", "var")][: self.max_names]
+            got = self.memo[key] = (scope, names)
+        return list(got[1])
 
     def callable_names(self, node: Node) -> list[str]:
         return [n for n, k in self.scope(node).items() if k in ("def", "class", "import")]

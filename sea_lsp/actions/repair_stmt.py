@@ -57,8 +57,7 @@ def delete(node: Node, site: Site) -> Iterator[Mutation]:
     if not _starts_line(site, node) or node.type == "pass_statement":
         return
     line = site.line(node)
-    siblings = [c for c in node.parent.named_children if c.type != "comment"]
-    if len(siblings) == 1 and node.parent.type == "block":
+    if node.parent.type == "block" and not _has_statement_sibling(node):
         yield Mutation(
             "delete_stmt", node.start_byte, node.end_byte, "pass", f"Delete line {line}", node
         )
@@ -66,6 +65,18 @@ def delete(node: Node, site: Site) -> Iterator[Mutation]:
     start = pytree.line_start(site.data, node.start_byte)
     end = min(pytree.line_end(site.data, node.end_byte) + 1, len(site.data))
     yield Mutation("delete_stmt", start, end, "", f"Delete line {line}", node)
+
+
+def _has_statement_sibling(node: Node) -> bool:
+    """Whether another statement (not a comment) shares ``node``'s block: found by sibling
+    links, at most the comments beside it visited."""
+    for step in ("prev_named_sibling", "next_named_sibling"):
+        n = getattr(node, step)
+        while n is not None and n.type == "comment":
+            n = getattr(n, step)
+        if n is not None:
+            return True
+    return False
 
 
 def _insertions(node: Node, site: Site, text: str) -> Iterator[tuple[int, str, str]]:
@@ -82,21 +93,41 @@ def _insertions(node: Node, site: Site, text: str) -> Iterator[tuple[int, str, s
 
 
 def copies(node: Node, site: Site, radius: int = 3) -> Iterator[Mutation]:
-    """Insert a copy of a nearby one-line statement, as is and with one name renamed."""
+    """Insert a copy of a nearby one-line statement, as is and with one name renamed.
+
+    The near statements are the ``radius`` siblings on each side, reached by sibling
+    links: the work is linear in that window, never in the block (a generated table of
+    20,000 statements is one block)."""
     if not _starts_line(site, node) or node.parent is None:
         return
-    block = node.parent
-    stmts = [c for c in block.named_children if c.type in SIMPLE_STATEMENTS and _one_line(c)]
-    index = next((i for i, c in enumerate(block.named_children) if c.id == node.id), 0)
     names = site.value_names(node)
-    for src in stmts:
-        src_index = next(i for i, c in enumerate(block.named_children) if c.id == src.id)
-        if abs(src_index - index) > radius or src.type == "pass_statement":
+    for src in _near(node, radius):
+        if src.type == "pass_statement" or not _copyable(src):
             continue
         idents = [i for i in pytree.walk(src) if i.type == "identifier" and text_of(i) in names]
         variants = _renamings(src, idents, names)
         yield from _insert_variants(node, site, variants, "insert_copy")
-    yield from _far_copies(node, site, {c.id for c in stmts})
+    yield from _far_copies(node, site)
+
+
+def _copyable(node: Node) -> bool:
+    return node.type in SIMPLE_STATEMENTS and _one_line(node)
+
+
+def _near(node: Node, radius: int) -> list[Node]:
+    """The named siblings at most ``radius`` places before and after ``node`` (itself
+    included), in source order."""
+    before: list[Node] = []
+    n = node.prev_named_sibling
+    while n is not None and len(before) < radius:
+        before.append(n)
+        n = n.prev_named_sibling
+    after: list[Node] = []
+    n = node.next_named_sibling
+    while n is not None and len(after) < radius:
+        after.append(n)
+        n = n.next_named_sibling
+    return [*reversed(before), node, *after]
 
 
 def _insert_variants(node: Node, site: Site, variants, family: str) -> Iterator[Mutation]:
@@ -107,28 +138,51 @@ def _insert_variants(node: Node, site: Site, variants, family: str) -> Iterator[
             yield Mutation(family, offset, offset, new_text, f"Insert {shown} {where}", node)
 
 
-def _far_copies(node: Node, site: Site, near: set[int]) -> Iterator[Mutation]:
+def _far_copies(node: Node, site: Site) -> Iterator[Mutation]:
     """Copies of one-line statements from elsewhere in the function (another branch, a
     sibling loop), as they are and with one attribute renamed to another the file uses
-    (``node = node.right`` -> ``node = node.left``): the statement a branch forgot."""
+    (``node = node.right`` -> ``node = node.left``): the statement a branch forgot.
+    Statements of ``node``'s own block are the near copies' business and are skipped."""
     fn = pytree.enclosing(node, ("function_definition",))
     if fn is None:
         return
     attrs = site.file_attributes()
-    for src in pytree.walk(fn):
-        if (
-            src.type not in ("expression_statement", "return_statement")
-            or src.id in near
-            or not _one_line(src)
-            or src.parent is None
-            or src.parent.type != "block"
-        ):
-            continue
-        fields = [
-            a.child_by_field_name("attribute") for a in pytree.walk(src) if a.type == "attribute"
-        ]
-        variants = _renamings(src, [f for f in fields if f is not None], attrs)
-        yield from _insert_variants(node, site, variants, "insert_far_copy")
+    own = node.parent.id if node.parent is not None else None
+    for block, sources in _far_sources(site, fn):
+        if block == own:
+            continue  # a whole run of the own block skipped at once
+        for src in sources:
+            fields = [
+                a.child_by_field_name("attribute")
+                for a in pytree.walk(src)
+                if a.type == "attribute"
+            ]
+            variants = _renamings(src, [f for f in fields if f is not None], attrs)
+            yield from _insert_variants(node, site, variants, "insert_far_copy")
+
+
+def _far_sources(site: Site, fn: Node) -> list[tuple[int, list[Node]]]:
+    """The one-line expression and return statements of ``fn`` in source order, as runs
+    of consecutive ones from the same block: ``(block id, statements)``. Walked once per
+    site (a document version in the editor) and function, not once per statement."""
+    memo = site.memo.setdefault("far_sources", {})
+    runs = memo.get(fn.id)
+    if runs is None:
+        runs = []
+        for src in pytree.walk(fn):
+            if (
+                src.type not in ("expression_statement", "return_statement")
+                or not _one_line(src)
+                or src.parent is None
+                or src.parent.type != "block"
+            ):
+                continue
+            if runs and runs[-1][0] == src.parent.id:
+                runs[-1][1].append(src)
+            else:
+                runs.append((src.parent.id, [src]))
+        memo[fn.id] = runs
+    return runs
 
 
 def _renamings(src: Node, spots: list[Node], names) -> list[tuple[str, str]]:

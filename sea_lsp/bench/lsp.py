@@ -155,16 +155,26 @@ def pct(values: list[float], q: float) -> float:
 
 
 def code_action_latencies(
-    client: Client, uri: str, text: str, n: int, seed: int, resolve: list[float] | None = None
+    client: Client,
+    uri: str,
+    text: str,
+    n: int,
+    seed: int,
+    resolve: list[float] | None = None,
+    at: int | None = None,
 ) -> list[float]:
-    """Milliseconds per code-action request on ``n`` random whole lines. With ``resolve``,
-    the first action of each answer is also resolved (as an editor does for the one the
-    user picks) and that request's milliseconds are appended there."""
+    """Milliseconds per code-action request on ``n`` random whole lines (within 50 lines
+    of line ``at`` when given). With ``resolve``, the first action of each answer is also
+    resolved (as an editor does for the one the user picks) and that request's
+    milliseconds are appended there."""
     lines = text.splitlines()
     rng = random.Random(seed)
     out = []
     for _ in range(n):
-        line = rng.randrange(len(lines))
+        if at is None:
+            line = rng.randrange(len(lines))
+        else:
+            line = min(len(lines) - 1, max(0, at + rng.randint(-50, 50)))
         rng_ = {
             "start": {"line": line, "character": 0},
             "end": {"line": line, "character": len(lines[line])},
@@ -251,9 +261,17 @@ def main(args: Any) -> int:
     p.add_argument("--starts", type=int, default=3)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--no-pylsp", action="store_true")
+    p.add_argument(
+        "--pathological",
+        action="store_true",
+        help="only the table of pathological files (long flat blocks, deep nesting, long "
+        "lines, a 1 MB module, CRLF + BOM, invalid UTF-8)",
+    )
     opts = p.parse_args(list(getattr(args, "rest", []) or []))
     tmp = Path(tempfile.mkdtemp(prefix="sea-bench-lsp-"))
     try:
+        if opts.pathological:
+            return _run_pathological(opts, tmp)
         return _run(opts, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -410,3 +428,54 @@ def _print_pylsp(bench: _Bench, opts: argparse.Namespace) -> None:
         other.close()
     elif not opts.no_pylsp:
         print("pylsp not installed beside this Python; skipped")
+
+
+PATHOLOGICAL_BUDGET_MS = 100.0  # p99 per file
+
+
+def _run_pathological(opts: argparse.Namespace, tmp: Path) -> int:
+    """Code actions on each generated pathological file (opened as an editor opens it):
+    the first answer, then p50/p99 of ``--requests`` on random lines; after each file an
+    ordinary request must still be answered. Exit 1 when a p99 is over budget."""
+    from sea_lsp.bench.pathological import generated
+
+    bench = _prepare(10, tmp)
+    files = generated()
+    for i, p in enumerate(files):
+        (bench.root / f"pathological_{i}.py").write_bytes(p.data)
+    client = Client(bench.sea_cmd, bench.env)
+    client.initialize(bench.root, bench.options, EDITOR_CAPABILITIES)
+    wait_ready(client)
+    rows = []
+    for i, p in enumerate(files):
+        uri = (bench.root / f"pathological_{i}.py").as_uri()
+        open_doc(client, uri, p.text)
+        first = code_action_latencies(client, uri, p.text, 1, opts.seed, at=p.line)
+        code_action_latencies(client, uri, p.text, 5, opts.seed + 1)  # warm-up
+        lat = code_action_latencies(client, uri, p.text, opts.requests, opts.seed)
+        lat += code_action_latencies(client, uri, p.text, 20, opts.seed + 2, at=p.line)
+        client.notify("textDocument/didClose", {"textDocument": {"uri": uri}})
+        _, alive = client.request(
+            "workspace/executeCommand", {"command": "sea.status", "arguments": [{}]}, timeout=30
+        )
+        rows.append((p, first[0], pct(lat, 0.5), pct(lat, 0.99), len(lat), alive * 1e3))
+    client.close()
+    return _print_pathological(rows)
+
+
+def _print_pathological(rows: list[tuple]) -> int:
+    print(
+        "| file | size | first answer (ms) | p50 (ms) | p99 (ms) | n | next ordinary request (ms) |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    over = []
+    for p, first, p50, p99, n, alive in rows:
+        mark = "" if p99 <= PATHOLOGICAL_BUDGET_MS else " (over budget)"
+        if mark:
+            over.append(p.name)
+        print(
+            f"| {p.name} | {len(p.data) / 1e3:,.0f} kB | {first:.1f} | {p50:.1f} | "
+            f"{p99:.1f}{mark} | {n} | {alive:.1f} |"
+        )
+    print(f"budget: p99 <= {PATHOLOGICAL_BUDGET_MS:.0f} ms per file; over: {over or 'none'}")
+    return 1 if over else 0

@@ -3,8 +3,11 @@
 Builds a small project (a module and ~10 tests) in a temporary directory and times the
 same candidates three ways: the warm evaluator (fork per candidate), a fresh sandboxed
 pytest per candidate (``Sandbox.run_tests``), and a bare ``python -m pytest`` of the same
-tests. Budget: >= 50 evaluations/s through the warm evaluator. ``--bugs N`` also times the
-repair benchmark's bugs (sea_lsp/bench/sandbox_bugs.py).
+tests. Budget: >= 50 evaluations/s through the warm evaluator. The warm evaluator and the
+fresh sandbox are timed with OS isolation (namespaces + Landlock, ``sandbox/isolation.py``)
+and without it, in alternating rounds of the same run, so the two rates share the machine's
+load; the goal is isolated >= 90 % of plain. ``--bugs N`` also times the repair benchmark's
+bugs (sea_lsp/bench/sandbox_bugs.py).
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import time
 from pathlib import Path
 from typing import NamedTuple
 
+from sea_lsp.sandbox import isolation
 from sea_lsp.sandbox.sandbox import Limits, Sandbox
 
 MODULE = """\
@@ -192,16 +196,60 @@ def _print_report(
     )
 
 
+ROUNDS = 2  # alternating plain/isolated rounds, so both see the same load
+
+
+def _time_isolation(root: Path, opts: argparse.Namespace) -> tuple[_WarmTiming, dict]:
+    """Warm and fresh rates with and without OS isolation, interleaved over ``ROUNDS``;
+    returns the isolated warm timing (for the detailed report) and the comparison."""
+    totals = {k: [0, 0.0] for k in ("warm_iso", "warm_plain", "fresh_iso", "fresh_plain")}
+    warm_iso, isolated = None, False
+    per_round = max(1, opts.evaluations // ROUNDS)
+    for _ in range(ROUNDS):
+        for iso in (False, True):
+            policy = isolation.Policy(isolate=iso)
+            sb = Sandbox(root, trusted=True, limits=Limits(timeout_s=60), isolation=policy)
+            warm = _time_warm(sb, per_round)
+            key = "iso" if iso else "plain"
+            totals[f"warm_{key}"][0] += warm.count
+            totals[f"warm_{key}"][1] += warm.seconds
+            fresh_s, _, fresh_n = _time_fresh(sb, max(1, opts.fresh // ROUNDS))
+            totals[f"fresh_{key}"][0] += fresh_n
+            totals[f"fresh_{key}"][1] += fresh_s * fresh_n
+            if iso:
+                warm_iso = warm if warm_iso is None else warm_iso
+                isolated = bool(sb.isolated)
+    rates = {k: n / s for k, (n, s) in totals.items() if s > 0}
+    return warm_iso, {**rates, "isolated": isolated}
+
+
+def _print_isolation(cmp: dict) -> None:
+    print(f"  {isolation.describe()}")
+    if not cmp["isolated"]:
+        print("  (no isolation here: both rows below ran the plain copy)")
+    ratio = cmp["warm_iso"] / cmp["warm_plain"]
+    print(
+        f"  warm evaluator with isolation: {cmp['warm_iso']:7.1f} evaluations/s, without: "
+        f"{cmp['warm_plain']:7.1f}/s = {100 * ratio:.0f} % (goal >= 90 %: "
+        f"{'met' if ratio >= 0.9 else 'NOT met'})"
+    )
+    print(
+        f"  fresh sandbox with isolation:  {cmp['fresh_iso']:7.2f} runs/s, without: "
+        f"{cmp['fresh_plain']:7.2f}/s = {100 * cmp['fresh_iso'] / cmp['fresh_plain']:.0f} %"
+    )
+
+
 def main(args: argparse.Namespace) -> int:
     opts = _parse_options(args)
     with tempfile.TemporaryDirectory(prefix="sea-bench-sandbox-") as d:
         root = Path(d) / "proj"
         _write_project(root)
+        warm, cmp = _time_isolation(root, opts)
         sb = Sandbox(root, trusted=True, limits=Limits(timeout_s=60))
-        warm = _time_warm(sb, opts.evaluations)
         fresh_s, fresh_passed, fresh_n = _time_fresh(sb, opts.fresh)
         bare_s = _time_bare(root, opts.fresh)
     _print_report(warm, fresh_s, fresh_passed, fresh_n, bare_s)
+    _print_isolation(cmp)
     if opts.bugs > 0:
         from sea_lsp.bench import sandbox_bugs
 

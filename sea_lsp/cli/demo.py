@@ -56,8 +56,13 @@ def main(args: Any) -> int:
             f"After the change (in the sandbox): {len(a.passed)} passed, {len(a.failed)} failed."
         )
     unchanged = tree_digest(EXAMPLE) == before
+    where = (
+        "the fix was verified in a sandbox copy"
+        if result.verified_by_tests
+        else "the change was made and tested only in a sandbox copy"
+    )
     out.print(
-        "The example project is unchanged (the fix was verified in a sandbox copy)."
+        f"The example project is unchanged ({where})."
         if unchanged
         else "[red]The example project changed, which the demo must never do.[/]"
     )

@@ -56,6 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--seed", type=int, default=0)
     d.set_defaults(handler="sea_lsp.cli.demo:main")
 
+    doc = sub.add_parser("doctor", help="check what this system allows (sandbox isolation)")
+    doc.set_defaults(handler="sea_lsp.cli.doctor:main")
+
     pt = sub.add_parser("pretrain", help="self-supervised break-it-fix-it pretraining")
     pt.set_defaults(handler="sea_lsp.training.pretrain:main")
     pt.add_argument("rest", nargs=argparse.REMAINDER)

@@ -1,7 +1,9 @@
 """The warm evaluator: many candidate patches tested fast through one forked worker.
 
 ``Evaluator`` copies the workspace once (with the base replacements), keeps a pristine
-copy beside it, and starts ``sandbox_worker`` there under the sandbox's limits. The worker
+copy beside it, and starts ``sandbox_worker`` there under the sandbox's limits and, on
+Linux, inside the jail's namespaces (``Sandbox.isolate``: the copy, the plugin directory and
+the private home are writable, the pristine copy is not), so every child forks there too. The worker
 configures pytest and collects once, then forks a child per candidate that re-imports only
 what the candidate made stale (``sandbox_warm``). The first evaluation (no patch) is the
 baseline: each test's timeout becomes 5x its baseline duration + 1 s, and tests that fail
@@ -42,6 +44,7 @@ class EvaluatorError(RuntimeError):
 
 TIMEOUT_FACTOR = 5.0  # a candidate's test may take this many times its baseline duration
 TIMEOUT_FLOOR_S = 0.25  # plus this (forks, re-imports, a busy machine)
+BACKSTOP_PROCESSES = 256  # the jail kills the warm worker's namespace past this many
 
 
 def candidate_timeouts(baseline: TestRun, per_test_cap: float | None) -> dict[str, float]:
@@ -107,8 +110,14 @@ class Evaluator:
         }
         self._log = open(self._tmp / "worker.log", "wb")  # noqa: SIM115 - lives with the worker
         try:
+            argv = [self.sandbox.python, str(sea / "sea_sandbox_worker.py"), json.dumps(cfg)]
+            # the fork-server lives inside the namespaces: its children fork there too. The
+            # worker stops a candidate past max_processes and goes on; the jail's own limit
+            # is only a backstop for a tree that outgrows the worker's polling
+            backstop = max(BACKSTOP_PROCESSES, 4 * self.limits.max_processes)
+            argv = self.sandbox.isolate(argv, sea, [ws, sea, self._tmp / "home"], backstop)
             self._proc = subprocess.Popen(
-                [self.sandbox.python, str(sea / "sea_sandbox_worker.py"), json.dumps(cfg)],
+                argv,
                 cwd=str(ws),
                 env=self.sandbox.env(self._tmp, ws, sea, self._mark),
                 stdin=subprocess.DEVNULL,

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from loguru import logger
 
-from sea_lsp.sandbox.in_copy.worker import kill_members, members, start_ticks
+from sea_lsp.sandbox.in_copy.worker import descendants, kill_members, members, start_ticks
 
 
 @dataclass
@@ -108,8 +108,11 @@ def run_guarded(
     max_processes: int,
     max_output_bytes: int,
     preexec: Callable[[], None],
+    isolated: bool = False,
 ) -> ProcessResult:
-    """Run ``argv`` contained; return when it and everything it started are gone."""
+    """Run ``argv`` contained; return when it and everything it started are gone. When
+    ``argv`` runs under the jail (``isolated``), every process of its PID namespace is a
+    descendant of it (orphans go to the namespace's init), ``setsid`` or not."""
     t0 = time.monotonic()
     try:
         proc = subprocess.Popen(
@@ -139,7 +142,9 @@ def run_guarded(
             timed_out = True
             error = f"the tests ran past the {timeout_s:g} s timeout and were killed"
             break
-        if len(members(sid=proc.pid)) > max_processes:
+        # under the jail: minus its outer process and the namespace's init
+        count = len(descendants(proc.pid)) - 1 if isolated else len(members(sid=proc.pid))
+        if count > max_processes:
             error = (
                 f"the tests started more than {max_processes} processes (max_processes); "
                 "all were killed"

@@ -4,6 +4,9 @@ Tests only run when the workspace is trusted. Each run copies the workspace (wit
 .git, virtual environments, caches and node_modules) into a temporary directory, writes the
 candidate's replaced files there, and runs pytest in its own session with resource limits,
 a scrubbed environment, a timeout and a kill of every process it started (``sandbox_proc``).
+On Linux the command runs under the jail (``isolation``, ``in_copy/jail.py``): its own user,
+mount, PID and network namespaces, a fresh /proc, and Landlock allowing writes only to the
+run's temporary directory; elsewhere it falls back (or is refused with ``sandbox.require``).
 Per-test outcomes, failing lines and optional line coverage come from a small pytest plugin
 (``pytest_report``). For search, ``Sandbox.evaluator()`` starts a warm fork-server
 (``sandbox_eval.Evaluator``) that evaluates hundreds of candidates per minute.
@@ -18,14 +21,22 @@ import sys
 import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from loguru import logger
 
 from sea_lsp.sandbox.copy import copy_tree, write_replacements
 from sea_lsp.sandbox.evaluator import Evaluator
-from sea_lsp.sandbox.process import preexec_limits, run_guarded
+from sea_lsp.sandbox.isolation import (
+    JAIL_FAILED,
+    JAIL_NAME,
+    IsolationRefused,
+    Policy,
+    current_policy,
+    wrap,
+)
+from sea_lsp.sandbox.process import ProcessResult, preexec_limits, run_guarded
 from sea_lsp.sandbox.results import TestRun, command_run, read_records, run_from_records
 
 PLUGIN = "sea_pytest_report"
@@ -35,12 +46,19 @@ IN_COPY = Path(__file__).parent / "in_copy"  # copied into every sandbox copy
 class ExecutionRefused(RuntimeError):
     """Code execution was asked for in a workspace that is not trusted."""
 
-    def __init__(self, root: Path) -> None:
-        super().__init__(
-            f"refused to run tests in {str(root)!r}: the workspace is not trusted. Trust it in "
-            "VS Code (Workspaces: Manage Workspace Trust), pass --workspace on the command line, "
-            "or set the sea.trusted setting to true"
+    def __init__(self, root: Path, message: str | None = None) -> None:
+        RuntimeError.__init__(
+            self,
+            message
+            or f"refused to run tests in {str(root)!r}: the workspace is not trusted. Trust it "
+            "in VS Code (Workspaces: Manage Workspace Trust), pass --workspace on the command "
+            "line, or set the sea.trusted setting to true",
         )
+
+
+class IsolationRequired(ExecutionRefused, IsolationRefused):
+    """``sandbox.require`` is set and this system cannot isolate the tests: refused like an
+    untrusted workspace (callers show the message to the user and go on)."""
 
 
 @dataclass
@@ -67,6 +85,7 @@ class Sandbox:
         test_command: str | None = None,
         python: str = sys.executable,
         editor_texts: Mapping[str, str] | None = None,
+        isolation: Policy | None = None,
     ) -> None:
         self.root = Path(os.path.realpath(root))
         self.trusted = trusted
@@ -76,6 +95,9 @@ class Sandbox:
         # documents open in the editor, unsaved edits included: every copy starts from
         # them, so the tests run the code the user sees (and the agent edits), not the disk
         self.editor_texts: dict[str, str] = dict(editor_texts or {})
+        # None: the process-wide policy (the server applies sandbox.require/sandbox.network)
+        self.isolation = isolation
+        self.isolated: bool | None = None  # whether the last run was OS-isolated
 
     def require_trust(self) -> None:
         if not self.trusted:
@@ -91,6 +113,7 @@ class Sandbox:
         shutil.copyfile(IN_COPY / "pytest_report.py", sea / f"{PLUGIN}.py")
         shutil.copyfile(IN_COPY / "worker.py", sea / "sea_sandbox_worker.py")
         shutil.copyfile(IN_COPY / "warm.py", sea / "sea_sandbox_warm.py")
+        shutil.copyfile(IN_COPY / "jail.py", sea / JAIL_NAME)
         (tmp / "home" / "tmp").mkdir(parents=True)
         write_replacements(ws, {**self.editor_texts, **replacements})
         return ws, sea
@@ -114,6 +137,40 @@ class Sandbox:
         }
         env.update(extra or {})
         return env
+
+    def isolate(
+        self,
+        argv: Sequence[str],
+        sea: Path,
+        writable: Sequence[Path],
+        max_processes: int | None = None,
+    ) -> list[str]:
+        """``argv`` under the jail (namespaces + Landlock, writes only to ``writable``, the
+        whole namespace killed past ``max_processes``, default the limits') where the kernel
+        allows it (``isolation.wrap``); sets ``self.isolated``."""
+        policy = self.isolation or current_policy()
+        limit = self.limits.max_processes if max_processes is None else max_processes
+        try:
+            out, self.isolated = wrap(argv, self.python, sea / JAIL_NAME, writable, limit, policy)
+        except IsolationRefused as exc:
+            raise IsolationRequired(self.root, str(exc)) from exc
+        return out
+
+    def _jail_error(self, res: ProcessResult) -> ProcessResult:
+        """The jail's own stop (too many processes) or failure, said as the run's error."""
+        tail = res.output_tail
+        if not self.isolated or res.error is not None or "sea-jail:" not in tail:
+            return res
+        line = tail[tail.rfind("sea-jail:") :].splitlines()[0]
+        if "max_processes" in line:
+            n = self.limits.max_processes
+            return replace(
+                res,
+                error=f"the tests started more than {n} processes (max_processes); all were killed",
+            )
+        if res.returncode == JAIL_FAILED:
+            return replace(res, error=f"the sandbox could not isolate the tests: {line}")
+        return res
 
     def preexec(self, cpu: bool = True):
         lim = self.limits
@@ -141,7 +198,7 @@ class Sandbox:
             if self.limits.per_test_timeout_s:
                 extra["SEA_TEST_TIMEOUT"] = str(self.limits.per_test_timeout_s)
             res = run_guarded(
-                argv,
+                self.isolate(argv, sea, [tmp]),
                 cwd=str(ws),
                 env=self.env(tmp, ws, sea, mark, extra),
                 mark=mark,
@@ -149,8 +206,10 @@ class Sandbox:
                 max_processes=self.limits.max_processes,
                 max_output_bytes=self.limits.max_output_bytes,
                 preexec=self.preexec(),
+                isolated=bool(self.isolated),
             )
             logger.debug("sandbox: {} exited {} in {:.2f}s", argv[0], res.returncode, res.duration)
+            res = self._jail_error(res)
             if not is_pytest:
                 return command_run(self.test_command or "", res)
             records = read_records(report)

@@ -4,17 +4,20 @@ requested range, rank them with the policy, log the list as an offer, return bes
 from __future__ import annotations
 
 import math
+import time
 from collections import OrderedDict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 
-from sea_lsp.actions.base import ActionContext, Candidate
+from sea_lsp.actions.base import ActionContext, Candidate, dedupe
 from sea_lsp.agent.ranking import one_thread, rank
 from sea_lsp.feedback.store import Offer
-from sea_lsp.server.documents import open_document
+from sea_lsp.server import lightbulb
+from sea_lsp.server.documents import open_document, too_big
 from sea_lsp.server.edits import workspace_edit
 from sea_lsp.server.state import PendingOffer
 
@@ -62,10 +65,17 @@ def state_for(ls: SeaServer, path: str, start: int, end: int, diagnostics: list[
 
 
 def candidates_for(
-    ls: SeaServer, path: str, start: int, end: int, diagnostics: list[str]
+    ls: SeaServer,
+    path: str,
+    start: int,
+    end: int,
+    diagnostics: list[str],
+    deadline: float | None = None,
 ) -> list[Candidate]:
-    """Cheap candidates for a range of an open document, encoded."""
-    from sea_lsp.actions.registry import generate_all
+    """Cheap candidates for a range of an open document, encoded. With ``deadline`` (a
+    ``time.perf_counter()`` value) the generators still to run once it has passed are left
+    for the next request on the same version and range (see ``_Partial``)."""
+    from sea_lsp.actions.registry import generate_until
     from sea_lsp.encoding.encoder import encode_candidates
 
     st = ls.state
@@ -78,19 +88,53 @@ def candidates_for(
         symbols=st.symbols,
         trusted=st.settings.trusted,
         editor=True,
+        deadline=deadline,
     )
-    candidates = [
+    doc = st.workspace.document(path)
+    key = (path, doc.version if doc else None, start, end, tuple(diagnostics), st.settings.trusted)
+    before = _PARTIAL.pop(id(ls), None) if deadline is not None else None
+    same = before is not None and before.key == key and before.document is doc
+    ready, first = (before.candidates, before.resume) if same and before else ([], 0)
+    produced, resume = generate_until(ctx, CHEAP_GENERATORS, first, deadline, len(ready))
+    fresh = [
         c
-        for c in generate_all(ctx, CHEAP_GENERATORS)
+        for c in produced
         if not c.change.is_empty() and (st.settings.trusted or not c.needs_execution)
     ]
-    encode_candidates(candidates, st.workspace)
+    encode_candidates(fresh, st.workspace)
+    candidates = dedupe([*ready, *fresh])
+    if resume is not None:
+        _PARTIAL[id(ls)] = _Partial(key, doc, candidates, resume)
+        logger.debug("code actions for {}: deadline passed; generator {} on waits", path, resume)
     return candidates
+
+
+@dataclass
+class _Partial:
+    """A code-action request's work cut short by its deadline: what was ready and the
+    generator to go on from. The next request for the same document version, range and
+    diagnostics goes on from there; any other request drops it."""
+
+    key: tuple
+    document: Any  # the open document itself: another server's (tests) never matches
+    candidates: list[Candidate]
+    resume: int
+
+
+_PARTIAL: dict[int, _Partial] = {}  # per server (its id): the latest request only
+
+
+def _deadline(ls: SeaServer) -> float | None:
+    ms = ls.state.settings.code_action_deadline_ms
+    return time.perf_counter() + ms / 1e3 if ms > 0 else None
 
 
 def code_action(ls: SeaServer, params: lsp.CodeActionParams) -> list[lsp.CodeAction]:
     st = ls.state
+    deadline = _deadline(ls)
     path, doc = open_document(ls, params.text_document.uri)
+    if too_big(ls, path, doc):
+        return []
     enc = st.position_encoding
     rng = params.range
     start = doc.index.position_to_byte(rng.start.line, rng.start.character, enc)
@@ -102,7 +146,7 @@ def code_action(ls: SeaServer, params: lsp.CodeActionParams) -> list[lsp.CodeAct
         wanted = [str(k) for k in params.context.only]
     else:
         wanted = []
-    candidates = candidates_for(ls, path, start, end, diagnostics)
+    candidates = candidates_for(ls, path, start, end, diagnostics, deadline)
     if wanted:
         candidates = [c for c in candidates if any(_lsp_kind(c).startswith(w) for w in wanted)]
     if not candidates:
@@ -128,7 +172,9 @@ def code_action(ls: SeaServer, params: lsp.CodeActionParams) -> list[lsp.CodeAct
     )
     offer_id = _record(ls, offer)
     st.remember(PendingOffer(offer_id, path, doc.version, offered))
-    return [_to_code_action(ls, offer_id, i, c) for i, c in enumerate(offered)]
+    actions = [_to_code_action(ls, offer_id, i, c) for i, c in enumerate(offered)]
+    # the whole list is logged; the lightbulb shows proven fixes first, guesses behind More
+    return lightbulb.shape(ls, offer_id, offered, actions)
 
 
 _RANK_MEMO: OrderedDict[tuple, tuple[Any, list[float | None]]] = OrderedDict()

@@ -1,4 +1,5 @@
-"""``sea.accept``, ``sea.reject``, ``sea.status`` and ``sea.train``."""
+"""``sea.accept``, ``sea.reject``, ``sea.status``, ``sea.train``, and the lightbulb's
+``sea.moreSuggestions`` / ``sea.applySuggestion``."""
 
 from __future__ import annotations
 
@@ -9,9 +10,12 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from loguru import logger
+from lsprotocol import types as lsp
 
 from sea_lsp.paths import logs_dir
+from sea_lsp.server import lightbulb
 from sea_lsp.server.args import bad, optional_int, optional_str, required_str
+from sea_lsp.server.edits import workspace_edit
 from sea_lsp.server.status import notify_status, status
 
 if TYPE_CHECKING:
@@ -75,12 +79,15 @@ def train(ls: SeaServer, arg: dict[str, Any]) -> dict[str, Any]:
     log = directory / f"train-{time.strftime('%Y%m%d-%H%M%S')}.log"
     env = dict(os.environ)
     with log.open("ab") as out:
+        # -I (no PYTHON* variables, no user site, no script or working directory on
+        # sys.path) and a working directory outside the workspace: a workspace's own
+        # `loguru.py` or `torch/` is never imported in place of ours, trusted or not
         proc = subprocess.Popen(
-            [sys.executable, "-m", "sea_lsp", "train"],
+            [sys.executable, "-I", "-m", "sea_lsp", "train"],
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
-            cwd=str(ls.state.workspace.root) if ls.state.workspace else None,
+            cwd=str(directory),
             env=env,
             start_new_session=True,
         )
@@ -88,3 +95,57 @@ def train(ls: SeaServer, arg: dict[str, Any]) -> dict[str, Any]:
     ls.state.train_log = str(log)
     logger.info("started sea-lsp train (pid {}), log {}", proc.pid, log)
     return {"started": True, "pid": proc.pid, "log": str(log)}
+
+
+MAX_PICK = 9  # entries a generic client's message-request picker shows
+
+
+async def more_suggestions(ls: SeaServer, arg: dict[str, Any]) -> dict[str, Any]:
+    """What "More SEA suggestions…" stands for. VS Code and Neovim call it with
+    ``list: true`` and show their own picker; a client that runs the entry itself is asked
+    with a message request, and the chosen one is applied as ``sea.applySuggestion``."""
+    offer_id = required_str(arg, "offer")
+    items = lightbulb.rest_of(ls, offer_id)
+    if items is None:
+        raise bad("these suggestions are out of date; request code actions again")
+    out: dict[str, Any] = {"offer": offer_id, "items": items}
+    if arg.get("list") is True or not items:
+        return out
+    titles = [item["title"] for item in items[:MAX_PICK]]
+    choice = await ls.window_show_message_request_async(
+        lsp.ShowMessageRequestParams(
+            type=lsp.MessageType.Info,
+            message="sea: more suggestions (not verified by the tests)",
+            actions=[lsp.MessageActionItem(title=t) for t in titles],
+        )
+    )
+    if choice is None or choice.title not in titles:
+        return {**out, "applied": False}
+    index = items[titles.index(choice.title)]["index"]
+    return {**out, **await apply_suggestion(ls, {"offer": offer_id, "index": index})}
+
+
+async def apply_suggestion(ls: SeaServer, arg: dict[str, Any]) -> dict[str, Any]:
+    """Apply entry ``index`` of an offer (picked from "More SEA suggestions…") through
+    ``workspace/applyEdit``; once the editor applied it, it is recorded as the acceptance."""
+    offer_id = required_str(arg, "offer")
+    index = optional_int(arg, "index")
+    pending = ls.state.offers.get(offer_id)
+    if pending is None or index is None or not 0 <= index < len(pending.candidates):
+        raise bad("this suggestion is out of date; request code actions again")
+    ws = ls.state.workspace
+    doc = ws.document(pending.path) if pending.path else None
+    if pending.path is not None and (doc is None or doc.version != pending.version):
+        raise bad(
+            "the document changed after this suggestion was offered; request code actions again"
+        )
+    candidate = pending.candidates[index]
+    answer = await ls.workspace_apply_edit_async(
+        lsp.ApplyWorkspaceEditParams(
+            edit=workspace_edit(ls, candidate.change), label=f"sea: {candidate.title}"
+        )
+    )
+    if answer is None or not answer.applied:
+        reason = getattr(answer, "failure_reason", None) or "the editor refused the edit"
+        return {"applied": False, "recorded": False, "reason": reason}
+    return {"applied": True, **_decide(ls, "record_accept", offer_id, index)}

@@ -10,6 +10,7 @@ from lsprotocol import types as lsp
 
 from sea_lsp.sandbox.results import TestRun
 from sea_lsp.sandbox.sandbox import ExecutionRefused, Limits, Sandbox
+from sea_lsp.server import code_actions, lightbulb
 from sea_lsp.server.args import optional_str, require_trusted
 from sea_lsp.server.documents import workspace_path
 
@@ -110,4 +111,5 @@ async def run_tests(ls: SeaServer, arg: dict[str, Any]) -> dict[str, Any]:
         except ExecutionRefused as exc:
             raise ls.user_error(str(exc)) from exc
     publish_test_diagnostics(ls, run)
+    lightbulb.after_test_run(ls, run, code_actions)  # proofs for the lightbulb, in background
     return _summary(run)

@@ -3,7 +3,8 @@ offers made on an older version of a changed document are recorded as superseded
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from loguru import logger
@@ -63,12 +64,41 @@ def open_document(ls: SeaServer, uri: str) -> tuple[str, Document]:
     return path, doc
 
 
+def valid_text(text: str, uri: str) -> str:
+    """``text`` with lone surrogates (bytes that were not UTF-8, forwarded by a client as
+    ``surrogateescape`` does, or a JSON ``\\udcXX``) replaced by U+FFFD: one UTF-16 unit
+    for one, so the client's positions still hold."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        logger.info("{}: characters that are not valid Unicode replaced by U+FFFD", uri)
+        return _SURROGATE.sub("\ufffd", text)
+    return text
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def too_big(ls: SeaServer, path: str, doc: Document | None) -> bool:
+    """True when the open document is over ``maxFileBytes``: no generator and no parse
+    for it; the user is told once per file what to change."""
+    limit = ls.state.settings.max_file_bytes
+    if doc is None or len(doc.data) <= limit:
+        return False
+    ls.show_once(
+        f"{path} is over sea.maxFileBytes ({limit:,} bytes): SEA offers no code actions "
+        "for it. Raise sea.maxFileBytes to include it."
+    )
+    return True
+
+
 def did_open(ls: SeaServer, params: lsp.DidOpenTextDocumentParams) -> None:
     item = params.text_document
     path = _path(ls, item.uri)
     if path is not None:
-        ls.state.workspace.open(path, item.text, item.version)
+        doc = ls.state.workspace.open(path, valid_text(item.text, item.uri), item.version)
         ls.state.symbols.update(path)
+        too_big(ls, path, doc)
 
 
 def did_change(ls: SeaServer, params: lsp.DidChangeTextDocumentParams) -> None:
@@ -76,9 +106,12 @@ def did_change(ls: SeaServer, params: lsp.DidChangeTextDocumentParams) -> None:
     path = _path(ls, doc_id.uri)
     if path is None:
         return
-    ls.state.workspace.change(
-        path, params.content_changes, doc_id.version, ls.state.position_encoding
-    )
+    changes: list[Any] = list(params.content_changes)
+    for i, change in enumerate(changes):
+        text = valid_text(change.text, doc_id.uri)
+        if text is not change.text:
+            changes[i] = (getattr(change, "range", None), text)
+    ls.state.workspace.change(path, changes, doc_id.version, ls.state.position_encoding)
     ls.state.symbols.update(path)
     ls.state.mark_stale(path, doc_id.version)
     flush_superseded(ls)

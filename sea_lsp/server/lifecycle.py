@@ -9,35 +9,31 @@ starts on ``initialized``. Settings come from initializationOptions, then from t
 from __future__ import annotations
 
 import asyncio
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlparse
 
 from loguru import logger
 from lsprotocol import types as lsp
 
 from sea_lsp.config import Settings, SettingsError
 from sea_lsp.model_store import LoadedModel, ModelHolder
+from sea_lsp.sandbox import isolation
 from sea_lsp.server.status import notify_status
 from sea_lsp.server.warmup import load_and_warm
+from sea_lsp.workspace.folders import Folder, FolderSet, path_of_uri
 
 if TYPE_CHECKING:
     from sea_lsp.server.app import SeaServer
 
 
-def _root(params: lsp.InitializeParams) -> Path:
-    uri = None
-    if params.workspace_folders:
-        uri = params.workspace_folders[0].uri
-    uri = uri or params.root_uri
-    if uri:
-        parsed = urlparse(uri)
-        if parsed.scheme == "file":
-            return Path(unquote(parsed.path))
-    if params.root_path:
-        return Path(params.root_path)
-    return Path(os.getcwd())
+def _roots(params: lsp.InitializeParams) -> list[Path]:
+    """Every local workspace folder the client names (else its rootUri or rootPath); an
+    empty list for a session with no root, whose files are served in single-file mode."""
+    uris = [f.uri for f in params.workspace_folders or ()] or [params.root_uri]
+    roots = [path for path in map(path_of_uri, uris) if path is not None]
+    if not roots and params.root_path:
+        roots = [Path(params.root_path)]
+    return roots
 
 
 def _capability(obj: Any, *names: str) -> Any:
@@ -49,9 +45,6 @@ def _capability(obj: Any, *names: str) -> Any:
 
 
 def initialize(ls: SeaServer, params: lsp.InitializeParams) -> None:
-    from sea_lsp.workspace.symbols import SymbolIndex
-    from sea_lsp.workspace.workspace import Workspace
-
     st = ls.state
     ls.loop = asyncio.get_running_loop()
     caps = params.capabilities
@@ -69,10 +62,13 @@ def initialize(ls: SeaServer, params: lsp.InitializeParams) -> None:
         st.settings = Settings().merged(ls.init_options)
     except SettingsError as exc:
         ls.pending_messages.append(f"sea-lsp: invalid initializationOptions: {exc}")
-    root = _root(params)
-    st.workspace = Workspace(root, st.settings.max_file_bytes)
-    st.workspace.position_encoding = st.position_encoding
-    st.symbols = SymbolIndex(st.workspace)
+    message = apply_sandbox_settings(st.settings)
+    if message:
+        ls.pending_messages.append(message)
+    st.folders = FolderSet(st.settings.max_file_bytes, st.position_encoding)
+    roots = _roots(params)
+    for root in roots:
+        st.folders.add(root)
     message = st.open_feedback()
     if message:
         ls.pending_messages.append(message)
@@ -81,7 +77,7 @@ def initialize(ls: SeaServer, params: lsp.InitializeParams) -> None:
     )
     logger.info(
         "sea-lsp serving {} (positions {}, trusted={})",
-        root,
+        ", ".join(map(str, roots)) or "no root: every file in single-file mode",
         st.position_encoding,
         st.settings.trusted,
     )
@@ -104,17 +100,60 @@ async def initialized(ls: SeaServer, params: lsp.InitializedParams) -> None:
 
 
 async def pull_configuration(ls: SeaServer) -> None:
+    """Ask for the ``sea`` section: the session's, then each folder's own (scoped to its
+    URI: VS Code answers per-folder settings and trust there)."""
     if not ls.state.supports_configuration:
         return
+    folders = list(ls.state.folders)
+    items = [lsp.ConfigurationItem(section="sea")]
+    items += [lsp.ConfigurationItem(scope_uri=f.uri, section="sea") for f in folders]
     try:
-        result = await ls.workspace_configuration_async(
-            lsp.ConfigurationParams(items=[lsp.ConfigurationItem(section="sea")])
-        )
+        result = await ls.workspace_configuration_async(lsp.ConfigurationParams(items=items))
     except Exception as exc:  # noqa: BLE001 - a client that cannot answer keeps init options
         logger.info("workspace/configuration failed: {}", exc)
         return
-    raw = result[0] if result else None
-    apply_settings(ls, raw)
+    result = list(result or [])
+    apply_settings(ls, result[0] if result else None)
+    # a client that answers fewer items leaves the rest on the session's settings
+    for folder, raw in zip(folders, result[1:], strict=False):
+        apply_folder_settings(ls, folder, raw)
+
+
+def apply_folder_settings(ls: SeaServer, folder: Folder, raw: Any) -> None:
+    """``folder``'s own settings: the session's overlaid with what the client answered for
+    that folder; None (the session's) where they are the same or the answer is unusable."""
+    st = ls.state
+    own = None
+    if isinstance(raw, dict):
+        try:
+            new = st.base_settings.merged({k: v for k, v in raw.items() if v is not None})
+        except SettingsError as exc:
+            ls.show(f"sea-lsp: settings of {folder.root}: {exc}; using the session's", warning=True)
+        else:
+            own = None if new == st.base_settings else new
+    if own != folder.settings:
+        trusted = (own or st.base_settings).trusted
+        logger.info("settings of folder {} changed (trusted={})", folder.root, trusted)
+    folder.settings = own
+
+
+async def did_change_workspace_folders(
+    ls: SeaServer, params: lsp.DidChangeWorkspaceFoldersParams
+) -> None:
+    """Serve the folders the client added, stop serving those it removed."""
+    st = ls.state
+    for removed in params.event.removed or ():
+        path = path_of_uri(removed.uri)
+        if path is not None:
+            st.folders.remove(path)
+    for added in params.event.added or ():
+        path = path_of_uri(added.uri)
+        if path is None:
+            logger.info("not serving workspace folder {}: not a file:// URI", added.uri)
+            continue
+        st.folders.add(path)
+    await pull_configuration(ls)
+    notify_status(ls)
 
 
 def apply_settings(ls: SeaServer, raw: Any) -> None:
@@ -131,19 +170,31 @@ def apply_settings(ls: SeaServer, raw: Any) -> None:
     except SettingsError as exc:
         ls.show(f"sea-lsp: {exc}; keeping the previous settings", warning=True)
         return
-    if new == st.settings:
+    if new == st.base_settings:
         return
-    old = st.settings
-    st.settings = new
-    st.workspace.max_file_bytes = new.max_file_bytes
+    old = st.base_settings
+    st.base_settings = new
+    st.folders.set_limits(new.max_file_bytes)
     message = st.open_feedback()
     if message:
         ls.show_once(message)
     st.models.set_settings(new)
+    message = apply_sandbox_settings(new)
+    if message:
+        ls.show_once(message)
     if new.log_level != old.log_level:
         logger.info("log level setting is now {} (applies on restart)", new.log_level)
     logger.info("settings changed (trusted={})", new.trusted)
     notify_status(ls)
+
+
+def apply_sandbox_settings(settings: Settings) -> str | None:
+    """``sandbox.require``/``sandbox.network`` for every test run; where tests may run
+    (trusted) but the OS cannot isolate them, the line to show once."""
+    isolation.set_policy(settings.sandbox_require, settings.sandbox_network)
+    if settings.trusted and not isolation.support().available:
+        return f"sea-lsp: {isolation.describe()} (see `sea-lsp doctor`)"
+    return None
 
 
 async def did_change_configuration(ls: SeaServer, params: lsp.DidChangeConfigurationParams) -> None:

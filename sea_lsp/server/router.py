@@ -9,7 +9,8 @@ no handler repeats that and no request takes the server down.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,8 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 
 from sea_lsp.server import code_actions, commands, diagnostics, documents, lifecycle, run_task
-from sea_lsp.server.args import one_object
+from sea_lsp.server.args import bad, one_object
+from sea_lsp.workspace.folders import Folder, path_of_uri
 
 if TYPE_CHECKING:
     from sea_lsp.server.app import SeaServer
@@ -42,6 +44,7 @@ ROUTES = (
     Route(lsp.INITIALIZE, lifecycle.initialize),
     Route(lsp.INITIALIZED, lifecycle.initialized),
     Route(lsp.WORKSPACE_DID_CHANGE_CONFIGURATION, lifecycle.did_change_configuration),
+    Route(lsp.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS, lifecycle.did_change_workspace_folders),
     Route(lsp.SHUTDOWN, lifecycle.shutdown),
     Route(lsp.EXIT, lifecycle.exit_),
     Route(lsp.TEXT_DOCUMENT_DID_OPEN, documents.did_open),
@@ -58,6 +61,8 @@ ROUTES = (
     Route("sea.reject", commands.reject, command=True),
     Route("sea.status", commands.sea_status, command=True),
     Route("sea.train", commands.train, command=True),
+    Route("sea.moreSuggestions", commands.more_suggestions, command=True),
+    Route("sea.applySuggestion", commands.apply_suggestion, command=True),
     Route("sea.runTests", diagnostics.run_tests, command=True),
     Route("sea.runTask", run_task.run_task, command=True),
     Route("sea.fixFailingTests", run_task.fix_failing_tests, command=True),
@@ -76,6 +81,63 @@ def failure(ls: SeaServer, method: str, exc: BaseException) -> JsonRpcException:
     )
 
 
+# commands that work in a folder, and cannot without one
+NEEDS_FOLDER = frozenset({"sea.runTests", "sea.runTask", "sea.fixFailingTests"})
+
+
+def folder_of(ls: SeaServer, method: str, params: Any) -> Folder | None:
+    """The folder a request works in: that of its document (``textDocument.uri``, a
+    command's ``uri``), of the offer it decides, or the ``folder`` a command names. A file
+    outside every folder gets its single-file folder. None: the primary folder."""
+    st = ls.state
+    if method in (lsp.INITIALIZE, lsp.INITIALIZED, lsp.SHUTDOWN, lsp.EXIT):
+        return None
+    data = params if isinstance(params, dict) else getattr(params, "data", None)
+    offer = data.get("offer") if isinstance(data, dict) else None
+    if isinstance(offer, str) and offer in st.offer_folders:
+        return st.offer_folders[offer]
+    if isinstance(params, dict):
+        folder = params.get("folder")
+        if isinstance(folder, str):
+            return _named_folder(ls, folder)
+        uri = params.get("uri")
+    else:
+        uri = getattr(getattr(params, "text_document", None), "uri", None)
+    if not isinstance(uri, str):
+        return None
+    try:
+        return st.folder_for_uri(uri, create=method != lsp.TEXT_DOCUMENT_DID_CLOSE)
+    except (OSError, ValueError) as exc:  # a URI no file system takes: the handler says so
+        logger.info("no folder for {!r}: {}", uri, exc)
+        return None
+
+
+def _named_folder(ls: SeaServer, uri: str) -> Folder:
+    path = path_of_uri(uri)
+    folder = ls.state.folders.get(path) if path is not None else None
+    if folder is None:
+        served = ", ".join(f.uri for f in ls.state.folders) or "none"
+        raise bad(f"'folder' {uri!r} is not a folder this session serves (served: {served})")
+    return folder
+
+
+@contextmanager
+def working_in(ls: SeaServer, route: Route, params: Any) -> Iterator[None]:
+    """Run a request in its folder; a folder new to the session gets its settings pulled."""
+    st = ls.state
+    before = len(st.folders)
+    folder = folder_of(ls, route.method, params)
+    if folder is None and route.method in NEEDS_FOLDER and st.folder is None:
+        raise ls.user_error(
+            f"{route.method}: sea-lsp serves no folder yet; open a file of the project, or "
+            "pass its 'uri' (or a workspace 'folder')"
+        )
+    if len(st.folders) > before and st.supports_configuration and ls.loop is not None:
+        ls.loop.create_task(lifecycle.pull_configuration(ls))
+    with st.active(folder):
+        yield
+
+
 def guarded(route: Route) -> Callable[..., Any]:
     """``route.handler`` wrapped so that its failures are answered by ``failure``."""
     handler = route.handler
@@ -87,7 +149,9 @@ def guarded(route: Route) -> Callable[..., Any]:
 
         async def run_async(ls, *args):  # unannotated: pygls resolves a handler's hints
             try:
-                return await handler(ls, params_of(args))
+                params = params_of(args)
+                with working_in(ls, route, params):
+                    return await handler(ls, params)
             except Exception as exc:  # noqa: BLE001 - the one place requests fail
                 raise failure(ls, route.method, exc) from exc
 
@@ -96,10 +160,12 @@ def guarded(route: Route) -> Callable[..., Any]:
 
     def run(ls, *args):
         try:
-            if route.latency_sensitive:
-                with ls.collector_deferred():
-                    return handler(ls, params_of(args))
-            return handler(ls, params_of(args))
+            params = params_of(args)
+            with working_in(ls, route, params):
+                if route.latency_sensitive:
+                    with ls.collector_deferred():
+                        return handler(ls, params)
+                return handler(ls, params)
         except Exception as exc:  # noqa: BLE001 - the one place requests fail
             raise failure(ls, route.method, exc) from exc
 

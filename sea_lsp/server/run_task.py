@@ -179,7 +179,11 @@ async def preview(
     """Ask Apply / Show diff / Reject until the user decides; True when applied. ``read``
     holds the texts the result was computed on: Apply refuses once one of them changed."""
     actions = [lsp.MessageActionItem(title=t) for t in (APPLY, SHOW_DIFF, REJECT)]
-    verdict = "solved" if result.solved else "not verified"
+    verdict = (
+        "verified by the tests"
+        if getattr(result, "verified_by_tests", False)
+        else ("done, not verified by tests" if result.solved else "not verified")
+    )
     message = f"sea ({verdict}): {result.summary}"
     while True:
         choice = await ls.window_show_message_request_async(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sea_lsp import __version__
+from sea_lsp.sandbox import isolation
 
 if TYPE_CHECKING:
     from sea_lsp.server.app import SeaServer
@@ -33,6 +34,7 @@ def status(ls: SeaServer) -> dict[str, Any]:
         "modelSource": loaded.source if loaded else None,
         "modelMessages": list(loaded.messages) if loaded else [],
         "trusted": st.settings.trusted,
+        "sandbox": isolation.describe(),  # OS isolation of test runs, or why not
         "taskRunning": st.task_running,
         "feedbackDb": str(st.feedback.path) if st.feedback else st.feedback_error,
         **counts,

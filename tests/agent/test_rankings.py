@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from sea_lsp.agent.search import (
     PARTIAL_FIX_BOOST,
     _partial_fix_focus,
@@ -43,14 +45,15 @@ def test_each_ranking_orders_by_its_own_key_even_without_a_model():
     assert len(orders) > 1
 
 
-def test_the_value_network_is_used_only_by_the_policy_ranking():
-    """``policy-novalue`` is the ablation of the value network's leaf estimates."""
+def test_the_value_network_is_used_only_by_the_policy_value_ranking():
+    """Measured not to save test runs, the value network's leaf estimates are left out of
+    the search except in the ``policy-value`` variant kept to measure it."""
     model = SimpleNamespace(value=lambda tokens: 0.25)
     env = SimpleNamespace(state_input=lambda state: None)
-    assert _value_fn(env, model, "policy", None) is not None
-    for ranking in ("policy-novalue", "fl", "generator", "random"):
+    assert _value_fn(env, model, "policy-value", None) is not None
+    for ranking in ("policy", "fl", "generator", "random"):
         assert _value_fn(env, model, ranking, None) is None
-    assert _value_fn(env, None, "policy", None) is None
+    assert _value_fn(env, None, "policy-value", None) is None
 
 
 def test_a_partial_fix_boosts_the_other_edits_on_its_line_once():
@@ -66,9 +69,20 @@ def test_a_partial_fix_boosts_the_other_edits_on_its_line_once():
     reprior = _partial_fix_focus()
     assert reprior("root", actions, priors, 0, state(0), -0.01) is None  # nothing passed
     assert reprior("root", actions, priors, 0, state(1, solved=True), 1.0) is None
-    got = reprior("root", actions, priors, 0, state(1), -0.5)  # fixed one, broke another
+    assert reprior("root", actions, priors, 0, state(1), -0.5) is None  # fixed one, broke one
+    got = reprior("root", actions, priors, 0, state(1), 0.32)  # one of three fixed
     assert got == [0.4 * PARTIAL_FIX_BOOST, 0.3, 0.2 * PARTIAL_FIX_BOOST, 0.1]
-    assert reprior("root", actions, got, 2, state(1), 0.2) is None  # that line is done
+    assert reprior("root", actions, got, 3, state(1), 0.32) is None  # no better than followed
+    assert reprior("root", actions, got, 3, state(2), 0.65) is not None  # two of three: better
     after_one = state(1)  # a second step must pass more tests than its parent did
-    assert reprior(after_one, actions, priors, 1, state(1), 0.0) is None
+    assert reprior(after_one, actions, priors, 1, state(1), 0.3) is None
     assert reprior(after_one, actions, priors, 1, state(2), 0.5) is not None
+
+
+def test_the_search_ranking_is_a_setting_checked_when_read():
+    from sea_lsp.config import Settings, SettingsError
+
+    assert Settings().search_ranking == "fl"
+    assert Settings().merged({"searchRanking": "policy"}).search_ranking == "policy"
+    with pytest.raises(SettingsError, match="searchRanking must be one of fl, policy"):
+        Settings().merged({"searchRanking": "best"})

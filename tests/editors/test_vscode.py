@@ -89,7 +89,11 @@ def test_vsix_manifest_declares_commands_settings_and_trust(vsix: Path) -> None:
         "SEA: Train on My Feedback",
         "SEA: Show Agent Log",
         "SEA: Restart Server",
+        "SEA: Apply Proposal",
+        "SEA: Reject Proposal",
     }
+    for cid in ("sea.ui.applyProposal", "sea.ui.rejectProposal"):  # while a diff is reviewed
+        assert commands[cid]["enablement"] == "sea.reviewingProposal"
     for cid in ("sea.ui.runTask", "sea.ui.fixFailingTests", "sea.ui.runTests"):
         assert commands[cid]["enablement"] == "isWorkspaceTrusted"
     for cid in ("sea.ui.train", "sea.ui.showLog", "sea.ui.restartServer"):
@@ -101,6 +105,7 @@ def test_vsix_manifest_declares_commands_settings_and_trust(vsix: Path) -> None:
         "sea.testCommand", "sea.testTimeoutS", "sea.testCaseTimeoutS", "sea.maxFileBytes",
         "sea.feedbackPath", "sea.storeSourceText", "sea.checkpoint", "sea.logLevel", "sea.llm.baseUrl",
         "sea.llm.model", "sea.llm.apiKeyEnv", "sea.llm.timeoutS",
+        "sea.lightbulbMaxEntries", "sea.lightbulbShowGuesses", "sea.searchRanking",
     }  # fmt: skip
     assert set(props) == expected
     assert all(p.get("description") or p.get("markdownDescription") for p in props.values())
@@ -117,7 +122,7 @@ def test_vsix_manifest_declares_commands_settings_and_trust(vsix: Path) -> None:
 
 def test_settings_defaults_match_the_server() -> None:
     """The contributed defaults are the server's own (sea_lsp.config.Settings)."""
-    from sea_lsp.config import LLMSettings, Settings
+    from sea_lsp.config import SEARCH_RANKINGS, LLMSettings, Settings
 
     props = json.loads((EXT / "package.json").read_text())["contributes"]["configuration"][
         "properties"
@@ -132,9 +137,13 @@ def test_settings_defaults_match_the_server() -> None:
     assert props["sea.testCommand"]["default"] == s.test_command
     assert props["sea.feedbackPath"]["default"] == s.feedback_path
     assert props["sea.checkpoint"]["default"] == s.checkpoint
+    assert props["sea.searchRanking"]["default"] == s.search_ranking
+    assert tuple(props["sea.searchRanking"]["enum"]) == SEARCH_RANKINGS
     assert props["sea.llm.baseUrl"]["default"] == llm.base_url
     assert props["sea.llm.apiKeyEnv"]["default"] == llm.api_key_env
     assert props["sea.llm.timeoutS"]["default"] == llm.timeout_s
+    assert props["sea.lightbulbMaxEntries"]["default"] == s.lightbulb_max_entries
+    assert props["sea.lightbulbShowGuesses"]["default"] == s.lightbulb_show_guesses
 
 
 @pytest.mark.e2e

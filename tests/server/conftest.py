@@ -65,7 +65,9 @@ async def start_client(
     )
     client = await config.start()
     fix_code_action_results(client)
-    init = {"feedbackPath": str(tmp_path / "feedback.sqlite3"), **options}
+    # every generator's answer, however loaded the machine (the deadline has its own tests)
+    init = {"feedbackPath": str(tmp_path / "feedback.sqlite3"), "codeActionDeadlineMs": 0}
+    init.update(options)
     await client.initialize_session(
         lsp.InitializeParams(
             capabilities=capabilities or client_capabilities(client_name),
@@ -90,7 +92,8 @@ def spawn_server(tmp_path: Path) -> subprocess.Popen:
 
 @pytest_asyncio.fixture(params=["visual-studio-code", "neovim"])
 async def client(request, tmp_path: Path, project: Path):
-    c = await start_client(tmp_path, project, request.param)
+    # the whole ranked list (the lightbulb's shape is tested in test_lightbulb.py)
+    c = await start_client(tmp_path, project, request.param, lightbulbMaxEntries=0)
     yield c
     await c.shutdown_session()
 

@@ -81,7 +81,7 @@ async def test_code_actions_ranked_applied_and_accept_logged(client, project, tm
 async def test_a_client_that_cannot_resolve_gets_edits_in_the_list(tmp_path, project):
     caps = client_capabilities("neovim")
     caps.text_document.code_action.resolve_support = None
-    client = await start_client(tmp_path, project, capabilities=caps)
+    client = await start_client(tmp_path, project, capabilities=caps, lightbulbMaxEntries=0)
     try:
         await wait_model(client)
         uri = open_doc(client, project, "stats.py")

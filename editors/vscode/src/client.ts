@@ -13,12 +13,19 @@ import {
   ExecuteCommandRequest,
   LanguageClient,
   type LanguageClientOptions,
+  ResponseError,
+  type MessageActionItem,
+  MessageType,
   type ServerOptions,
+  ShowMessageRequest,
+  type ShowMessageRequestParams,
   State,
 } from "vscode-languageclient/node";
 import { SERVER_COMMANDS } from "./commandArgs";
 import { systemProbe } from "./probe";
+import { isProposalDiffPath, isProposalPreview, MORE_COMMAND } from "./proposal";
 import { RestartPolicy } from "./restartPolicy";
+import { ProposalReview } from "./review";
 import { resolveServerCommand } from "./serverCommand";
 import { affectsServerCommand, affectsServerOptions, buildServerOptions } from "./settings";
 import { type ClientPhase, formatStatus, parseStatus, type ServerStatus } from "./status";
@@ -33,14 +40,17 @@ export class SeaClient implements vscode.Disposable {
   private status: ServerStatus | undefined;
   private phase: ClientPhase = "stopped";
   private restarting = false;
+  private readonly review: ProposalReview;
 
   constructor(readonly output: vscode.OutputChannel) {
+    this.review = new ProposalReview(output);
     this.statusItem = vscode.window.createStatusBarItem("sea.status", vscode.StatusBarAlignment.Right, 100);
     this.statusItem.name = "SEA Agent";
     this.statusItem.command = "sea.ui.showLog";
     this.render();
     this.statusItem.show();
     this.disposables.push(
+      this.review,
       this.statusItem,
       vscode.workspace.onDidChangeConfiguration((e) => void this.onConfigurationChanged(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.pushSettings("workspace trust granted")),
@@ -89,6 +99,7 @@ export class SeaClient implements vscode.Disposable {
     };
     const client = new LanguageClient("sea", "SEA Agent", server, this.clientOptions());
     client.onNotification(STATUS_NOTIFICATION, (payload: unknown) => this.onStatus(payload));
+    client.onRequest(ShowMessageRequest.type, (params) => this.onMessageRequest(params));
     client.onDidChangeState((e) => {
       if (e.newState === State.Running) this.restarting = false;
       if (e.newState === State.Running) this.setPhase("running");
@@ -172,6 +183,19 @@ export class SeaClient implements vscode.Disposable {
       initializationOptions: () => this.serverOptions(),
       errorHandler: this.errorHandler(),
       middleware: {
+        window: {
+          // a proposal's diff opens in the diff editor, not as a raw .diff file
+          showDocument: async (params, next) => {
+            const uri = vscode.Uri.parse(params.uri);
+            if (uri.scheme === "file" && isProposalDiffPath(uri.fsPath) && (await this.review.showDiffFile(uri.fsPath))) {
+              return { success: true };
+            }
+            const shown = await next(params, new vscode.CancellationTokenSource().token);
+            return shown instanceof ResponseError ? { success: false } : shown;
+          },
+        },
+        executeCommand: (command, args, next) =>
+          command === MORE_COMMAND ? this.review.moreSuggestions(args, (c, a) => next(c, a)) : next(command, args),
         workspace: {
           configuration: async (params, token, next) => {
             const answers = await next(params, token);
@@ -181,6 +205,19 @@ export class SeaClient implements vscode.Disposable {
         },
       },
     };
+  }
+
+  /** The server's questions: a proposal preview goes through the diff review, others are
+   * shown as the client would. */
+  private async onMessageRequest(params: ShowMessageRequestParams): Promise<MessageActionItem | null> {
+    if (isProposalPreview(params.actions)) return this.review.onPreview(params);
+    const show =
+      params.type === MessageType.Error
+        ? vscode.window.showErrorMessage
+        : params.type === MessageType.Warning
+          ? vscode.window.showWarningMessage
+          : vscode.window.showInformationMessage;
+    return (await show(params.message, ...(params.actions ?? []))) ?? null;
   }
 
   private errorHandler(): ErrorHandler {

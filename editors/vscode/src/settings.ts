@@ -26,6 +26,9 @@ export interface ServerOptions {
   storeSourceText?: boolean;
   checkpoint?: string | null;
   logLevel?: string;
+  lightbulbMaxEntries?: number;
+  lightbulbShowGuesses?: boolean;
+  searchRanking?: string;
   llm: Partial<LlmOptions>;
 }
 
@@ -53,6 +56,9 @@ const FIELDS: ReadonlyArray<[key: string, kind: Kind]> = [
   ["storeSourceText", "flag"],
   ["checkpoint", "optionalText"],
   ["logLevel", "logLevel"],
+  ["lightbulbMaxEntries", "count"],
+  ["lightbulbShowGuesses", "flag"],
+  ["searchRanking", "text"],
   ["llm.baseUrl", "optionalText"],
   ["llm.model", "text"],
   ["llm.apiKeyEnv", "text"],

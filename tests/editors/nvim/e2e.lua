@@ -9,7 +9,7 @@ vim.cmd("filetype on")
 vim.o.swapfile = false
 vim.o.more = false
 
-local results = { steps = {}, notifications = {}, prompts = {} }
+local results = { steps = {}, notifications = {}, prompts = {}, review_windows = {} }
 local out_path = vim.env.SEA_TEST_OUT
 local project = vim.env.SEA_TEST_PROJECT
 local source_file = project .. "/stats_kit/stats.py"
@@ -43,6 +43,15 @@ vim.ui.select = function(items, opts, on_choice)
     titles[i] = opts.format_item and opts.format_item(item) or tostring(item)
   end
   table.insert(results.prompts, { prompt = opts.prompt, kind = opts.kind, items = titles })
+  if opts.kind == "lsp_message" then -- what the user sees beside the prompt: the review split
+    for _, win in ipairs(vim.api.nvim_tabpage_list_wins(0)) do
+      local b = vim.api.nvim_win_get_buf(win)
+      table.insert(results.review_windows, {
+        name = vim.api.nvim_buf_get_name(b),
+        diff = vim.wo[win].diff,
+      })
+    end
+  end
   for i, item in ipairs(items) do
     local action = type(item) == "table" and item.action
     if opts.kind == "codeaction" and action and action.command then
@@ -168,18 +177,27 @@ if attached then
       diagnostics = vim.lsp.diagnostic.from(vim.diagnostic.get(buf, { lnum = line - 1 })),
       triggerKind = 1,
     }
-    local replies = vim.lsp.buf_request_sync(buf, "textDocument/codeAction", params, 15000) or {}
-    local reply = replies[client.id] or {}
-    r.err = reply.err
-    r.titles = {}
-    for _, action in ipairs(reply.result or {}) do
-      table.insert(r.titles, {
-        title = action.title,
-        kind = action.kind,
-        command = type(action.command) == "table" and action.command.command or action.command,
-        arguments = type(action.command) == "table" and action.command.arguments or nil,
-      })
-    end
+    -- the tests ran: the server proves its top candidates in the background, and the
+    -- lightbulb shows the proven fix first once it has ("✓ fixes N failing tests")
+    local deadline = vim.uv.now() + 60000
+    repeat
+      local replies = vim.lsp.buf_request_sync(buf, "textDocument/codeAction", params, 15000) or {}
+      local reply = replies[client.id] or {}
+      r.err = reply.err
+      r.titles = {}
+      for _, action in ipairs(reply.result or {}) do
+        table.insert(r.titles, {
+          title = action.title,
+          kind = action.kind,
+          command = type(action.command) == "table" and action.command.command or action.command,
+          arguments = type(action.command) == "table" and action.command.arguments or nil,
+        })
+      end
+      local proven = r.titles[1] and r.titles[1].title:find("✓ fixes", 1, true) == 1
+      if not proven then
+        vim.wait(500)
+      end
+    until proven or vim.uv.now() > deadline
     assert(#r.titles > 0, "the server offered no code actions at line " .. line)
     local before = buffer_text(buf)
     local accepted_before = (sea.status() or {}).accepted or 0

@@ -121,12 +121,22 @@ local function on_status(_, result, ctx)
   vim.api.nvim_exec_autocmds("User", { pattern = "SeaStatus", data = result, modeline = false })
 end
 
---- `window/showDocument` for the task preview's "Show diff": the diff opens in a split so
---- the code stays in view; anything else goes to Neovim's default handler.
+--- `window/showDocument` for the task preview's "Show diff": the proposal opens as a diff
+--- split (sea.review; the raw diff in a split if that fails); anything else goes to
+--- Neovim's default handler.
 local function on_show_document(err, params, ctx)
   local uri = type(params) == "table" and params.uri or ""
   if params.external or not uri:match("^file:") or not uri:match("%.diff$") then
     return vim.lsp.handlers["window/showDocument"](err, params, ctx)
+  end
+  local client = vim.lsp.get_client_by_id(ctx.client_id)
+  local root = client and client.root_dir
+  if root then
+    local shown, why = require("sea.review").show_diff_file(vim.uri_to_fname(uri), root)
+    if shown then
+      return { success = true }
+    end
+    vim.notify("sea-lsp: showing the raw diff: " .. tostring(why), vim.log.levels.WARN)
   end
   local previous = vim.api.nvim_get_current_win()
   vim.cmd("belowright split " .. vim.fn.fnameescape(vim.uri_to_fname(uri)))
@@ -225,7 +235,13 @@ local function lsp_config()
     root_markers = opts.root_markers,
     init_options = M.server_settings(nil),
     settings = { sea = M.server_settings(nil) },
-    handlers = { ["sea/status"] = on_status, ["window/showDocument"] = on_show_document },
+    handlers = {
+      ["sea/status"] = on_status,
+      ["window/showDocument"] = on_show_document,
+      ["window/showMessageRequest"] = function(err, params, ctx)
+        return require("sea.review").on_message_request(err, params, ctx)
+      end,
+    },
     before_init = function(params, config)
       -- trust is decided per project, once its root is known; config.settings is
       -- the table the client answers workspace/configuration from, so update it in place
@@ -253,6 +269,7 @@ function M.setup(opts)
   end
   M.configured = true
   require("sea.commands").create()
+  require("sea.review").setup()
   local cmd = M.resolve_cmd(M.options)
   M.missing_reason = M.missing_cmd_message(cmd)
   if M.missing_reason then
