@@ -208,9 +208,11 @@ async def did_change_configuration(ls: SeaServer, params: lsp.DidChangeConfigura
 
 def shutdown(ls: SeaServer, params: Any) -> None:
     from sea_lsp.server.documents import flush_superseded
+    from sea_lsp.server.lightbulb import stop_all
 
     ls.state.shutdown_requested = True
     flush_superseded(ls)
+    stop_all(ls)  # background proofs end, and close their sandbox workers, before exit
     proc = ls.state.train_process
     if proc is not None and proc.poll() is None:
         logger.info("sea-lsp train (pid {}) keeps running after shutdown", proc.pid)

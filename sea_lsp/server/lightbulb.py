@@ -188,6 +188,20 @@ class Verifier:
         """Wait until the queue is drained (tests and benchmarks)."""
         return self._idle.wait(timeout)
 
+    def stop(self, timeout: float = 5.0) -> bool:
+        """Drop the queued work and wait up to ``timeout`` s for the thread to finish the job
+        in hand and close its warm worker (shutdown: no sandbox process is left behind).
+        True when no thread is left."""
+        with self._lock:
+            self._generation += 1
+            self.failing = ()
+            self._jobs.clear()
+            thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+            return not thread.is_alive()
+        return True
+
     def _next(self, generation: int) -> _Job | None:
         with self._lock:
             if generation != self._generation:  # a newer test run: its own thread serves it
@@ -277,6 +291,18 @@ def _of(ls: SeaServer) -> _ServerLightbulb:
     if found is None:
         found = _SERVERS[ls] = _ServerLightbulb()
     return found
+
+
+def stop_all(ls: SeaServer) -> None:
+    """Stop every verifier of ``ls`` (on ``shutdown``)."""
+    per = _SERVERS.get(ls)
+    if per is None:
+        return
+    with per.lock:
+        verifiers = list(per.verifiers.values())
+    for v in verifiers:
+        if not v.stop():
+            logger.warning("lightbulb: a background verification did not stop in time")
 
 
 def verifier(ls: SeaServer) -> Verifier:

@@ -107,3 +107,28 @@ def test_crash_sites_are_the_innermost_frames_outside_the_test_file() -> None:
         }
     )
     assert lightbulb.crash_sites(run) == [("pkg/m.py", 9)]
+
+
+def test_stop_drops_the_queue_and_closes_the_warm_worker() -> None:
+    """On shutdown the background proofs end and their sandbox worker is closed."""
+    import threading
+    import time
+
+    v = lightbulb.Verifier(failing=("t::a",))
+    v.max_evaluations, v.started = 1000, time.monotonic()
+    closed, proved = [], []
+    v._evaluator = lambda job: SimpleNamespace(close=lambda: closed.append(True))
+
+    def slow(evaluator, job, generation):
+        proved.append(job.key)
+        time.sleep(0.05)
+
+    v._prove = slow
+    for i in range(40):
+        v._jobs.append(lightbulb._Job(("fp", i), "fp", f"c{i}", {}, {}))
+    v._idle.clear()
+    v._thread = threading.Thread(target=v._work, daemon=True)
+    v._thread.start()
+    time.sleep(0.1)
+    assert v.stop(timeout=5.0)
+    assert closed == [True] and len(proved) < 40 and not v._jobs and not v.active
