@@ -29,7 +29,8 @@ from typing import Any
 import cattrs
 from cattrs.v import format_exception
 from loguru import logger
-from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams
+from lsprotocol.types import METHOD_TO_TYPES
+from pygls.exceptions import JsonRpcException, JsonRpcInvalidParams, JsonRpcInvalidRequest
 from pygls.protocol import JsonRPCProtocol
 
 MAX_HEADER_BYTES = 1 << 16  # a header line longer than this is not LSP
@@ -137,7 +138,10 @@ def dispatch(
     protocol: JsonRPCProtocol, body: bytes, error_handler: Callable[[Exception, Any], Any]
 ) -> None:
     """Structure ``body`` and hand it to ``protocol``; a request whose params do not fit
-    its method is answered with InvalidParams."""
+    its method is answered with InvalidParams, a notification sent with an id (which pygls
+    would run and never answer) with InvalidRequest."""
+    if _notification_with_id(protocol, body):
+        return
     try:
         message = json.loads(body, object_hook=protocol.structure_message)
     except JsonRpcException as exc:
@@ -151,6 +155,25 @@ def dispatch(
     except Exception as exc:  # noqa: BLE001 - pygls' own loop reports and goes on
         logger.opt(exception=exc).error("unable to handle a message")
         error_handler(exc, JsonRpcException)
+
+
+def _notification_with_id(protocol: JsonRPCProtocol, body: bytes) -> bool:
+    """Answer (with InvalidRequest) a message that names a notification method but has an
+    id: its sender waits for an answer a notification never gets. True when answered."""
+    try:
+        raw = json.loads(body)
+    except ValueError:
+        return False
+    if not isinstance(raw, dict) or "id" not in raw or not isinstance(raw.get("method"), str):
+        return False
+    types = METHOD_TO_TYPES.get(raw["method"])
+    if types is None or types[1] is not None or not types[0].__name__.endswith("Notification"):
+        return False
+    message = f"{raw['method']} is a notification: send it without an id"
+    logger.error("request {!r}: {}", raw["id"], message)
+    error = JsonRpcInvalidRequest(message=message).to_response_error()
+    protocol._send_response(raw["id"], error=error)  # noqa: SLF001 - pygls' one sender
+    return True
 
 
 def answer_unstructurable(protocol: JsonRPCProtocol, body: bytes, exc: JsonRpcException) -> None:

@@ -136,6 +136,21 @@ def test_missing_range_is_answered_with_invalid_params(server: Server) -> None:
     server.still_serves()
 
 
+@pytest.mark.e2e
+def test_a_notification_sent_with_an_id_is_answered(server: Server) -> None:
+    """Found by the JSON-RPC fuzz: ``didChange`` with an id (a bad uri, positions past the
+    end) ran as a notification, and the client waited for an answer forever."""
+    change = {"range": {"start": {"line": 9, "character": 99}, "end": {"line": 9, "character": 99}}}
+    params = {
+        "textDocument": {"uri": 364, "version": 2},
+        "contentChanges": [change | {"text": "x"}],
+    }
+    server.send({"id": "notif", "method": "textDocument/didChange", "params": params})
+    error = server.answer("notif")["error"]
+    assert error["code"] == -32600 and "is a notification" in error["message"]
+    server.still_serves()
+
+
 # --- 2. a URI that names no file ------------------------------------------------------
 
 
