@@ -27,6 +27,7 @@ from tree_sitter import Node
 from sea_lsp.actions import pytree
 from sea_lsp.actions.pytree import text_of
 from sea_lsp.actions.repair_site import Mutation, Site, short
+from sea_lsp.actions.repair_stmt import insertions, starts_line
 
 MAX_GUARDS = 48  # per insertion point (before / after a statement)
 MAX_WRAPS = 24  # per statement
@@ -37,9 +38,35 @@ LOOPS = ("for_statement", "while_statement")
 _COMPOUND_NEEDS_PARENS = ("boolean_operator", "conditional_expression", "lambda", "not_operator")
 
 
-def _starts_line(site: Site, node: Node) -> bool:
-    start = pytree.line_start(site.data, node.start_byte)
-    return not site.data[start : node.start_byte].strip()
+def _function_of(node: Node, site: Site) -> Node | None:
+    """The function whose body holds statement ``node`` (which must start its line and not
+    be an ``elif``): where a guard or an update may go; None elsewhere."""
+    if node.type == "elif_clause" or not starts_line(site, node):
+        return None
+    return pytree.enclosing(node, ("function_definition",))
+
+
+def _around(
+    node: Node, site: Site, family: str, text: str, shown: str, after: bool
+) -> Iterator[Mutation]:
+    """``text`` inserted before ``node``, and after it unless ``after`` is false."""
+    for offset, new_text, where in insertions(node, site, text):
+        if after or where.startswith("before"):
+            yield Mutation(family, offset, offset, new_text, f"Insert {shown} {where}", node)
+
+
+def _one_liners(site: Site, scope: Node, types: tuple[str, ...]) -> list[str]:
+    """The distinct one-line statements of ``types`` under ``scope`` (under 80 bytes), in
+    source order; computed once per scope and types."""
+    key = ("one_liners", scope.id, types)
+    found = site.memo.get(key)
+    if found is None:
+        seen: dict[str, None] = {}
+        for n in pytree.walk(scope):
+            if n.type in types and n.start_point.row == n.end_point.row and len(n.text or b"") < 80:
+                seen.setdefault(text_of(n), None)
+        found = site.memo[key] = list(seen)
+    return found
 
 
 def _indent_unit(site: Site, node: Node) -> str:
@@ -138,14 +165,6 @@ def guard_conditions(site: Site, stmt: Node, fn: Node) -> list[str]:
     return list(out)
 
 
-def _one_liners(site: Site, fn: Node, types: tuple[str, ...]) -> list[str]:
-    found: dict[str, None] = {}
-    for n in pytree.walk(fn):
-        if n.type in types and n.start_point.row == n.end_point.row and len(n.text or b"") < 80:
-            found.setdefault(text_of(n), None)
-    return list(found)
-
-
 def exits(site: Site, stmt: Node, fn: Node) -> list[str]:
     """How a guard leaves: the function's own returns, ``continue``/``break`` in a loop,
     ``return`` (with a focus name), the file's raises, then a call the function makes."""
@@ -153,16 +172,11 @@ def exits(site: Site, stmt: Node, fn: Node) -> list[str]:
     loop = pytree.enclosing(stmt, (*LOOPS, "function_definition"))
     if loop is not None and loop.type in LOOPS:
         out.update(dict.fromkeys(("continue", "break")))
-    returns = site.memo.get(("returns", fn.id))
-    if returns is None:
-        returns = site.memo[("returns", fn.id)] = _one_liners(site, fn, ("return_statement",))
-    out.update(dict.fromkeys(returns[:3]))
+    out.update(dict.fromkeys(_one_liners(site, fn, ("return_statement",))[:3]))
     out.setdefault("return", None)
     for x in focus_names(site, stmt, fn)[1][:2]:
         out.setdefault(f"return {x}", None)
-    raises = site.memo.get("raises")
-    if raises is None:
-        raises = site.memo["raises"] = _one_liners(site, site.tree.root_node, ("raise_statement",))
+    raises = _one_liners(site, site.tree.root_node, ("raise_statement",))
     out.update(dict.fromkeys(raises[:2]))
     out.update(dict.fromkeys(f"return {c}" for c in RETURN_CONSTANTS))
     out.update(dict.fromkeys(f"raise {e}" for e in _exception_types(raises)))
@@ -200,37 +214,16 @@ def _interleave(
 
 def insert_guard(node: Node, site: Site) -> Iterator[Mutation]:
     """``if COND: EXIT`` inserted before and after a statement of a function body."""
-    if node.type == "elif_clause" or not _starts_line(site, node):
-        return
-    fn = pytree.enclosing(node, ("function_definition",))
+    fn = _function_of(node, site)
     if fn is None:
         return
     conds = guard_conditions(site, node, fn)
     bodies = exits(site, node, fn)
-    indent = pytree.indent_of(site.data, node.start_byte)
-    unit = _indent_unit(site, node)
-    line = site.line(node)
-    end_line = site.line_of_offset(node.end_byte)
+    indent = pytree.indent_of(site.data, node.start_byte) + _indent_unit(site, node)
+    after = node.type != "return_statement"
     for cond, body in _interleave(conds, bodies, MAX_GUARDS):
-        guard = f"if {cond}:\n{indent}{unit}{body}"
         shown = f"`if {short(cond, 30)}: {short(body, 20)}`"
-        yield Mutation(
-            "insert_guard",
-            node.start_byte,
-            node.start_byte,
-            f"{guard}\n{indent}",
-            f"Insert {shown} before line {line}",
-            node,
-        )
-        if node.type != "return_statement":
-            yield Mutation(
-                "insert_guard",
-                node.end_byte,
-                node.end_byte,
-                f"\n{indent}{guard}",
-                f"Insert {shown} after line {end_line}",
-                node,
-            )
+        yield from _around(node, site, "insert_guard", f"if {cond}:\n{indent}{body}", shown, after)
 
 
 def wrap_conditions(site: Site, stmts: list[Node], fn: Node) -> list[str]:
@@ -247,10 +240,8 @@ def wrap_conditions(site: Site, stmts: list[Node], fn: Node) -> list[str]:
 
 def wrap_if(node: Node, site: Site) -> Iterator[Mutation]:
     """Run a statement, or it and the one or two after it, only ``if COND``."""
-    if node.type == "elif_clause" or not _starts_line(site, node) or node.parent is None:
-        return
-    fn = pytree.enclosing(node, ("function_definition",))
-    if fn is None or node.parent.type != "block":
+    fn = _function_of(node, site)
+    if fn is None or node.parent is None or node.parent.type != "block":
         return
     run = [node]
     sibling = node.next_named_sibling
@@ -327,32 +318,12 @@ def updates(site: Site, node: Node, fn: Node) -> list[str]:
 
 def insert_update(node: Node, site: Site) -> Iterator[Mutation]:
     """One bookkeeping or normalising statement before or after a statement of a function."""
-    if node.type == "elif_clause" or not _starts_line(site, node):
-        return
-    fn = pytree.enclosing(node, ("function_definition",))
+    fn = _function_of(node, site)
     if fn is None:
         return
-    indent = pytree.indent_of(site.data, node.start_byte)
-    line, end_line = site.line(node), site.line_of_offset(node.end_byte)
+    after = node.type not in ("return_statement", "raise_statement")
     for stmt in updates(site, node, fn):
-        shown = f"`{short(stmt, 40)}`"
-        yield Mutation(
-            "insert_update",
-            node.start_byte,
-            node.start_byte,
-            f"{stmt}\n{indent}",
-            f"Insert {shown} before line {line}",
-            node,
-        )
-        if node.type not in ("return_statement", "raise_statement"):
-            yield Mutation(
-                "insert_update",
-                node.end_byte,
-                node.end_byte,
-                f"\n{indent}{stmt}",
-                f"Insert {shown} after line {end_line}",
-                node,
-            )
+        yield from _around(node, site, "insert_update", stmt, f"`{short(stmt, 40)}`", after)
 
 
 GUARD_FAMILIES = (insert_guard, wrap_if, insert_update)

@@ -35,7 +35,7 @@ def is_statement(node: Node) -> bool:
     )
 
 
-def _starts_line(site: Site, node: Node) -> bool:
+def starts_line(site: Site, node: Node) -> bool:
     start = pytree.line_start(site.data, node.start_byte)
     return not site.data[start : node.start_byte].strip()
 
@@ -54,7 +54,7 @@ def _reindent(text: str, old: str, new: str) -> str:
 
 def delete(node: Node, site: Site) -> Iterator[Mutation]:
     """Delete the statement's lines (or replace the only statement of a block with ``pass``)."""
-    if not _starts_line(site, node) or node.type == "pass_statement":
+    if not starts_line(site, node) or node.type == "pass_statement":
         return
     line = site.line(node)
     if node.parent.type == "block" and not _has_statement_sibling(node):
@@ -79,9 +79,10 @@ def _has_statement_sibling(node: Node) -> bool:
     return False
 
 
-def _insertions(node: Node, site: Site, text: str) -> Iterator[tuple[int, str, str]]:
-    """(offset, new_text, where) inserting one line ``text`` before and after ``node``;
-    none around an ``elif`` clause, where a statement would break the ``if``."""
+def insertions(node: Node, site: Site, text: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, new_text, where) inserting ``text`` (one statement; any later lines already
+    indented, as a guard's body is) before and after ``node``; none around an ``elif``
+    clause, where a statement would break the ``if``."""
     if node.type == "elif_clause":
         return
     indent = pytree.indent_of(site.data, node.start_byte)
@@ -98,7 +99,7 @@ def copies(node: Node, site: Site, radius: int = 3) -> Iterator[Mutation]:
     The near statements are the ``radius`` siblings on each side, reached by sibling
     links: the work is linear in that window, never in the block (a generated table of
     20,000 statements is one block)."""
-    if not _starts_line(site, node) or node.parent is None:
+    if not starts_line(site, node) or node.parent is None:
         return
     names = site.value_names(node)
     for src in _near(node, radius):
@@ -132,7 +133,7 @@ def _near(node: Node, radius: int) -> list[Node]:
 
 def _insert_variants(node: Node, site: Site, variants, family: str) -> Iterator[Mutation]:
     for new_stmt, shown in variants:
-        for offset, new_text, where in _insertions(node, site, new_stmt):
+        for offset, new_text, where in insertions(node, site, new_stmt):
             if new_stmt == text_of(node) and where.startswith("before"):
                 continue  # the same text as inserting it after
             yield Mutation(family, offset, offset, new_text, f"Insert {shown} {where}", node)
@@ -202,7 +203,7 @@ def _renamings(src: Node, spots: list[Node], names) -> list[tuple[str, str]]:
 
 def templates(node: Node, site: Site) -> Iterator[Mutation]:
     """Insert ``a.append(b)``, ``a.add(b)``, ``a = b`` or ``return a`` over in-scope names."""
-    if not _starts_line(site, node) or pytree.enclosing(node, ("function_definition",)) is None:
+    if not starts_line(site, node) or pytree.enclosing(node, ("function_definition",)) is None:
         return
     names = site.value_names(node)[:8]
     stmts: list[str] = [f"return {a}" for a in names]
@@ -212,7 +213,7 @@ def templates(node: Node, site: Site) -> Iterator[Mutation]:
             if a != b:
                 stmts += [f"{a}.append({b})", f"{a} = {b}", f"{a}.add({b})", f"{a} += {b}"]
     for stmt in stmts:
-        for offset, new_text, where in _insertions(node, site, stmt):
+        for offset, new_text, where in insertions(node, site, stmt):
             title = f"Insert `{stmt}` {where}"
             yield Mutation("insert_template", offset, offset, new_text, title, node)
 
@@ -264,7 +265,7 @@ def _drop_if(node: Node, site: Site) -> Iterator[Mutation]:
     if node.type != "if_statement" or node.child_by_field_name("alternative") is not None:
         return
     body = node.child_by_field_name("consequence")
-    if body is None or not _starts_line(site, node) or body.start_point.row == node.start_point.row:
+    if body is None or not starts_line(site, node) or body.start_point.row == node.start_point.row:
         return
     if_indent = pytree.indent_of(site.data, node.start_byte)
     body_indent = pytree.indent_of(site.data, body.start_byte)
@@ -279,7 +280,7 @@ LOOP_TYPES = ("for_statement", "while_statement")
 def control(node: Node, site: Site) -> Iterator[Mutation]:
     """Insert ``break``/``continue`` (in a loop) or ``return``/``return name`` (in a
     function) before or after a statement: a forgotten early exit."""
-    if not _starts_line(site, node):
+    if not starts_line(site, node):
         return
     stmts: list[str] = []
     inner = pytree.enclosing(node, (*LOOP_TYPES, "function_definition"))
@@ -288,7 +289,7 @@ def control(node: Node, site: Site) -> Iterator[Mutation]:
     if pytree.enclosing(node, ("function_definition",)) is not None:
         stmts += ["return"] + [f"return {a}" for a in site.value_names(node)[:6]]
     for stmt in stmts:
-        for offset, new_text, where in _insertions(node, site, stmt):
+        for offset, new_text, where in insertions(node, site, stmt):
             yield Mutation(
                 "insert_control", offset, offset, new_text, f"Insert `{stmt}` {where}", node
             )
@@ -299,7 +300,7 @@ def swap_next(node: Node, site: Site) -> Iterator[Mutation]:
     nxt = node.next_named_sibling
     while nxt is not None and nxt.type == "comment":
         nxt = nxt.next_named_sibling
-    if nxt is None or not (_one_line(node) and _one_line(nxt) and _starts_line(site, node)):
+    if nxt is None or not (_one_line(node) and _one_line(nxt) and starts_line(site, node)):
         return
     if nxt.start_point.row != node.end_point.row + 1:
         return

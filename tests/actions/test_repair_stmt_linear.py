@@ -19,8 +19,8 @@ from sea_lsp.actions.repair_stmt import (
     _insert_variants,
     _one_line,
     _renamings,
-    _starts_line,
     is_statement,
+    starts_line,
 )
 from sea_lsp.bench.pathological import flat_block, nested
 from sea_lsp.workspace.workspace import Workspace
@@ -29,7 +29,7 @@ from sea_lsp.workspace.workspace import Workspace
 def reference_copies(node: Node, site: Site, radius: int = 3):
     """The block-scanning ``copies()`` as it was before (quadratic in the block): the
     definition of which candidates the linear one must produce."""
-    if not _starts_line(site, node) or node.parent is None:
+    if not starts_line(site, node) or node.parent is None:
         return
     block = node.parent
     stmts = [c for c in block.named_children if c.type in SIMPLE_STATEMENTS and _one_line(c)]
