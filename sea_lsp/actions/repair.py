@@ -21,12 +21,15 @@ from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
 from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMILIES
+from sea_lsp.actions.repair_loop import insert_progress
 from sea_lsp.actions.repair_site import Mutation, Site
 from sea_lsp.actions.repair_stmt import STATEMENT_FAMILIES, is_statement
 from sea_lsp.workspace.changes import Change, TextEdit
 
-# Cheapest / most local first; the policy does the real ranking.
+# Cheapest / most local first; the policy does the real ranking. A family backed by evidence
+# (a loop that cannot progress) comes first: when two families make the same text, it names it.
 FAMILY_ORDER = (
+    "insert_progress",
     "compare_swap",
     "bool_swap",
     "arith_swap",
@@ -86,7 +89,7 @@ FAMILY_PRIOR = {
     "call_to_assign": 0.15, "drop_condition": 0.15, "unwrap_call": 0.15, "wrap_two": 0.15,
     "insert_far_copy": 0.1, "operand_name": 0.1, "two_token": 0.1,
     "insert_guard": 0.2, "wrap_if": 0.15, "insert_update": 0.15,
-    "qualify": 0.15, "unalias": 0.6,
+    "qualify": 0.15, "unalias": 0.6, "insert_progress": 1.0,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
@@ -111,6 +114,7 @@ TOKEN_FAMILIES = frozenset(
         "insert_control",
         "insert_guard",
         "insert_update",
+        "insert_progress",
     }
 )
 
@@ -240,7 +244,7 @@ def mutations(
         if is_statement(node) or node.type == "elif_clause":
             families = (*families, *STATEMENT_FAMILIES)
             if synthesis:
-                families += GUARD_FAMILIES
+                families += (*GUARD_FAMILIES, insert_progress)
         for family in families:
             for m in family(node, site):
                 if full and m.family in full:

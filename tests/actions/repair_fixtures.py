@@ -150,6 +150,20 @@ FIXTURES: list[tuple[str, str, str]] = [
         "(lambda c: (c.add(1), c.add(2))[1] == 2)(Counter())",
     ),
     (
+        "insert_progress",
+        "def common_prefix(a, b):\n    n = 0\n    while n < min(len(a), len(b)):\n"
+        "        if a[n] != b[n]:\n            break\n    return a[:n]\n",
+        "common_prefix('abc', 'abd') == 'ab' and common_prefix('x', 'y') == ''",
+    ),
+    (
+        "insert_progress",
+        "def last_left(node):\n    while True:\n        if node.left is None:\n"
+        "            return node.key\n        if node.left.key < 0:\n            node = node.right\n"
+        "        else:\n            if node.left.left is None:\n                return node.left.key\n",
+        "last_left(type('N', (), {'key': 1, 'right': None, 'left': type('N', (), "
+        "{'key': 2, 'right': None, 'left': type('N', (), {'key': 3, 'left': None})})})) == 3",
+    ),
+    (
         "qualify",
         "class Node:\n    def __init__(self, key):\n        self.key = key\n\n\n"
         "def replace(node, key):\n    successor = Node(key + 1)\n    return key\n",
