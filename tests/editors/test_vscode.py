@@ -146,27 +146,60 @@ def test_settings_defaults_match_the_server() -> None:
     assert props["sea.lightbulbShowGuesses"]["default"] == s.lightbulb_show_guesses
 
 
-@pytest.mark.e2e
-def test_extension_in_real_vscode(vsix: Path) -> None:
-    """Installs the .vsix into code-server and drives it with Chromium (see e2e/run.js)."""
+@pytest.fixture(scope="module")
+def real_vscode(vsix: Path) -> dict[str, str]:
+    """What e2e/run.js needs: code-server and Chromium (installed by e2e/setup.sh, once),
+    the .vsix and the server. Skips, saying why, where they cannot be installed."""
     setup = subprocess.run(
         ["bash", str(E2E / "setup.sh")], capture_output=True, text=True, timeout=1200
     )
     if setup.returncode == 3:
         pytest.skip(f"chromium cannot be installed on this machine:\n{setup.stderr[-1500:]}")
+    if setup.returncode == 4:
+        pytest.skip(
+            "code-server 4.100.3 is missing and could not be installed (npm registry "
+            f"unreachable?):\n{setup.stderr[-1500:]}"
+        )
     assert setup.returncode == 0, f"e2e/setup.sh failed:\n{setup.stderr[-4000:]}"
     paths = dict(line.split("=", 1) for line in setup.stdout.splitlines() if "=" in line)
     server = Path(sys.executable).with_name("sea-lsp")
     assert server.exists(), f"{server} is missing: pip install -e . into this interpreter's venv"
+    return {"code_server": paths["CODE_SERVER"], "vsix": str(vsix), "server": str(server)}
+
+
+def _run_e2e(real_vscode: dict[str, str], *args: str, artifacts: Path) -> None:
     proc = subprocess.run(
-        ["node", str(E2E / "run.js"), "--vsix", str(vsix), "--server", str(server)],
+        ["node", str(E2E / "run.js"), "--vsix", real_vscode["vsix"]]
+        + ["--server", real_vscode["server"], "--artifacts", str(artifacts), *args],
         capture_output=True,
         text=True,
         timeout=900,
-        env={**os.environ, "CODE_SERVER": paths["CODE_SERVER"]},
+        env={**os.environ, "CODE_SERVER": real_vscode["code_server"]},
     )
-    report = REPO / "test-artifacts" / "vscode" / "results.json"
+    report = artifacts / "results.json"
     assert proc.returncode == 0, (
-        f"the e2e run failed (screenshots and {report.relative_to(REPO)} in test-artifacts/vscode):\n"
+        f"the e2e run failed (screenshots and {report.relative_to(REPO)}):\n"
         f"{proc.stdout[-6000:]}\n{proc.stderr[-3000:]}"
     )
+
+
+@pytest.mark.e2e
+def test_extension_in_real_vscode(real_vscode: dict[str, str]) -> None:
+    """Installs the .vsix into code-server and drives it with Chromium (see e2e/run.js):
+    one folder, trusted, then in Restricted Mode."""
+    _run_e2e(
+        real_vscode, "--only", "trusted,restricted", artifacts=REPO / "test-artifacts" / "vscode"
+    )
+
+
+@pytest.mark.e2e
+def test_two_folder_workspace_in_real_vscode(real_vscode: dict[str, str]) -> None:
+    """A .code-workspace of two folders (e2e/multiroot.js): tests, a proven quick fix and a
+    task in the SECOND folder; that folder's own .vscode/settings.json hides the guesses
+    while the first folder keeps the window's settings."""
+    artifacts = REPO / "test-artifacts" / "vscode" / "multiroot"
+    _run_e2e(real_vscode, "--only", "multiroot", artifacts=artifacts)
+    results = json.loads((artifacts / "results.json").read_text())["results"]
+    steps = {r["step"] for r in results if r["ok"]}
+    assert {"multiroot-proven-fix-second-folder", "multiroot-task-second-folder"} <= steps
+    assert any(r["screenshot"] for r in results)

@@ -3,6 +3,7 @@
 //
 //   editors/vscode/e2e/setup.sh            # once: chromium, code-server, playwright-core
 //   node editors/vscode/e2e/run.js [--vsix FILE] [--server PATH] [--project DIR] [--artifacts DIR]
+//                                  [--only trusted,multiroot,restricted]
 //
 // Steps (each saves a screenshot under test-artifacts/vscode/ and a line in results.json):
 //   trusted workspace: the extension starts the server; "SEA: Run Tests in File" shows the
@@ -10,6 +11,9 @@
 //   entry is a fix proven by the tests ("✓ fixes N failing tests"), applied; "SEA: Fix Failing
 //   Tests" opens the proposal in the diff editor, Apply in the editor title applies it; a task's
 //   proposal opens in the diff editor too and Apply in the notification applies it.
+//   A .code-workspace of two folders (multiroot.js): in the SECOND folder the tests run, the
+//   lightbulb offers a proven fix (and, by that folder's own settings, no guesses), and a task's
+//   proposal is applied there; the first folder keeps the window's settings.
 //   Restricted Mode: the execution commands are not offered and the server is told so.
 // Exit status 0 only when every step passed.
 "use strict";
@@ -18,9 +22,11 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { parseArgs } = require("node:util");
+const { multiRootPhase } = require("./multiroot");
+const steps = require("./steps");
 const vs = require("./vscode");
 
-const REPO = path.resolve(__dirname, "..", "..", "..");
+const { REPO } = steps;
 const EXT_DIR = path.resolve(__dirname, "..");
 const DEFAULT_CODE_SERVER = path.join(
   process.env.SEA_E2E_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache"), "sea-lsp-e2e"),
@@ -35,91 +41,21 @@ const { values: opts } = parseArgs({
     artifacts: { type: "string", default: path.join(REPO, "test-artifacts", "vscode") },
     "code-server": { type: "string", default: process.env.CODE_SERVER || DEFAULT_CODE_SERVER },
     "task-timeout": { type: "string", default: "150" },
+    // comma-separated phases to run: trusted, multiroot, restricted (default: all)
     only: { type: "string", default: "" },
   },
 });
 
-const results = [];
-let shot = 0;
-
-function record(step, ok, detail, screenshot) {
-  results.push({ step, ok, detail, screenshot });
-  console.log(`${ok ? "PASS" : "FAIL"} ${step}: ${detail}`);
-}
-
-async function screenshot(page, name) {
-  shot += 1;
-  const file = path.join(opts.artifacts, `${String(shot).padStart(2, "0")}-${name}.png`);
-  await page.screenshot({ path: file }).catch((e) => console.log(`screenshot ${name} failed: ${e.message}`));
-  return path.relative(REPO, file);
-}
-
-/** Runs one step; a thrown error fails the step (with a screenshot) and the run goes on. */
-async function step(page, name, body) {
-  try {
-    const { ok, detail } = await body();
-    record(name, ok, detail, await screenshot(page, name));
-    return ok;
-  } catch (error) {
-    record(name, false, `error: ${error.message.split("\n")[0]}`, await screenshot(page, `${name}-error`));
-    return false;
-  }
-}
-
-/** A copy of the example project (or a tiny one with an off-by-one bug) the run may modify. */
-function prepareProject(root) {
-  const dest = path.join(root, "project");
-  if (fs.existsSync(path.join(opts.project, "tests"))) {
-    fs.cpSync(opts.project, dest, {
-      recursive: true,
-      filter: (src) => !/(__pycache__|\.pytest_cache|\.egg-info)$/.test(src),
-    });
-    return {
-      dir: dest,
-      source: "stats_kit/stats.py",
-      test: "tests/test_stats.py",
-      buggyLine: "range(len(values) - window)",
-      task: "add a test for median",
-      taskCreates: "tests/test_stats_generated.py",
-    };
-  }
-  fs.mkdirSync(path.join(dest, "tests"), { recursive: true });
-  fs.writeFileSync(
-    path.join(dest, "window.py"),
-    'def pairs(values):\n    """Every pair of neighbouring values."""\n    out = []\n    for i in range(len(values) - 2):\n        out.append((values[i], values[i + 1]))\n    return out\n',
-  );
-  fs.writeFileSync(
-    path.join(dest, "tests", "test_window.py"),
-    "from window import pairs\n\n\ndef test_pairs():\n    assert pairs([1, 2, 3]) == [(1, 2), (2, 3)]\n",
-  );
-  fs.writeFileSync(path.join(dest, "pyproject.toml"), '[tool.pytest.ini_options]\npythonpath = ["."]\n');
-  return {
-    dir: dest,
-    source: "window.py",
-    test: "tests/test_window.py",
-    buggyLine: "range(len(values) - 2)",
-    task: "add a test for pairs",
-    taskCreates: "tests/test_window_generated.py",
-  };
-}
-
-function lineOf(file, needle) {
-  const lines = fs.readFileSync(file, "utf8").split("\n");
-  const index = lines.findIndex((l) => l.includes(needle));
-  if (index < 0) throw new Error(`"${needle}" not found in ${file}`);
-  return index + 1;
-}
+const PHASES = ["trusted", "multiroot", "restricted"];
+const rec = new steps.Recorder(opts.artifacts);
+const record = rec.record.bind(rec);
+const screenshot = rec.screenshot.bind(rec);
+const step = rec.step.bind(rec);
+const { clickPromptButton, lineOf, waitForServer } = steps;
 
 /** Waits for the server's Apply / Show diff / Reject prompt (or the task's end without one). */
-async function waitForPrompt(page, shotName) {
-  const toast = await vs.waitForToast(page, /Apply|SEA task|failed:/, Number(opts["task-timeout"]) * 1000);
-  const text = (await toast.innerText()).replace(/\s+/g, " ");
-  if (!/Apply/.test(text)) return { ok: false, detail: `no Apply prompt; the task ended with "${text}"` };
-  const buttons = (await toast.locator(".monaco-button").allInnerTexts()).map((b) => b.trim());
-  const message = (await toast.locator(".notification-list-item-message").innerText()).replace(/\s+/g, " ");
-  const ok = ["Apply", "Show diff", "Reject"].every((b) => buttons.includes(b));
-  if (shotName) await screenshot(page, shotName);
-  return { ok, detail: `prompt "${message}" with buttons ${JSON.stringify(buttons)}` };
+function waitForPrompt(page, shotName) {
+  return steps.waitForPrompt(rec, page, Number(opts["task-timeout"]) * 1000, shotName);
 }
 
 /** The right-hand (proposed) side of the active diff editor, one string per line. */
@@ -146,25 +82,6 @@ async function diffReview(page) {
     ok: sides > 0 && apply > 0 && reject > 0,
     detail: `diff tab "${(await tab.innerText()).trim()}" (diff editor: ${sides > 0}; title buttons Apply ${apply > 0}, Reject ${reject > 0})`,
   };
-}
-
-async function clickPromptButton(page, title) {
-  const toast = page.locator(".notifications-toasts .notification-toast", { hasText: /Apply/ }).first();
-  await toast.locator(".monaco-button", { hasText: new RegExp(`^${title}$`) }).click();
-}
-
-/** Waits until the SEA status bar item shows a running server (not the starting spinner). */
-async function waitForServer(page, timeout) {
-  const item = page.locator(".statusbar-item", { hasText: "SEA" }).first();
-  await item.waitFor({ timeout });
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    const html = await item.innerHTML();
-    if (/codicon-(beaker|shield|sync)/.test(html) && /SEA: (model|loading)/.test(await item.innerText())) return item;
-    if (/codicon-error/.test(html)) throw new Error("the SEA status bar shows a failed server");
-    await vs.sleep(300);
-  }
-  throw new Error(`the SEA status bar did not show a running server: "${await item.innerText()}"`);
 }
 
 async function trustedPhase(browser, codeServer, iso, project, logDir) {
@@ -343,11 +260,13 @@ async function main() {
   for (const [name, file] of [["--vsix", opts.vsix], ["--server", opts.server], ["--code-server", opts["code-server"]]]) {
     if (!fs.existsSync(file)) throw new Error(`${name} ${file} does not exist (build with npm run package; install with e2e/setup.sh)`);
   }
+  const phases = opts.only ? opts.only.split(",").map((p) => p.trim()) : PHASES;
+  const unknown = phases.filter((p) => !PHASES.includes(p));
+  if (unknown.length) throw new Error(`--only ${unknown.join(",")}: the phases are ${PHASES.join(", ")}`);
   const { chromium } = require("playwright-core");
-  fs.rmSync(opts.artifacts, { recursive: true, force: true });
-  fs.mkdirSync(opts.artifacts, { recursive: true });
+  rec.clean();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "sea-vscode-e2e-"));
-  const project = prepareProject(root);
+  const project = steps.prepareProject(root, opts.project);
   const iso = vs.isolatedEnv(path.join(root, "vscode"));
   const settings = {
     "sea.serverPath": opts.server,
@@ -367,8 +286,12 @@ async function main() {
   console.log(installed.trim().split("\n").pop());
   const browser = await vs.launchBrowser(chromium);
   try {
-    if (opts.only !== "restricted") await trustedPhase(browser, opts["code-server"], iso, project, opts.artifacts);
-    if (opts.only !== "trusted") await restrictedPhase(browser, opts["code-server"], iso, project, opts.artifacts);
+    if (phases.includes("trusted")) await trustedPhase(browser, opts["code-server"], iso, project, opts.artifacts);
+    if (phases.includes("multiroot")) {
+      const taskTimeoutMs = Number(opts["task-timeout"]) * 1000;
+      await multiRootPhase({ rec, browser, codeServer: opts["code-server"], iso, root, source: opts.project, taskTimeoutMs });
+    }
+    if (phases.includes("restricted")) await restrictedPhase(browser, opts["code-server"], iso, project, opts.artifacts);
   } finally {
     await browser.close();
     const logs = path.join(iso.dirs.userData, "logs");
@@ -376,11 +299,9 @@ async function main() {
     fs.rmSync(root, { recursive: true, force: true });
   }
   const seconds = (Date.now() - started) / 1000;
-  fs.writeFileSync(path.join(opts.artifacts, "results.json"), JSON.stringify({ seconds, results }, null, 2));
-  const passed = results.filter((r) => r.ok).length;
-  console.log(`${passed} passed, ${results.length - passed} failed`);
+  const allPassed = rec.finish(seconds);
   console.log(`e2e took ${seconds.toFixed(1)} s; screenshots in ${path.relative(REPO, opts.artifacts)}`);
-  return passed === results.length ? 0 : 1;
+  return allPassed && rec.results.length > 0 ? 0 : 1;
 }
 
 main().then(

@@ -117,11 +117,12 @@ async function launchBrowser(chromium) {
   return chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
 }
 
-/** Opens the workbench on `folder` and waits until it is ready. */
+/** Opens the workbench on `folder` (or a `.code-workspace` file) and waits until it is ready. */
 async function openWorkbench(browser, url, folder) {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
-  await page.goto(`${url}/?folder=${encodeURIComponent(folder)}`);
+  const query = folder.endsWith(".code-workspace") ? "workspace" : "folder";
+  await page.goto(`${url}/?${query}=${encodeURIComponent(folder)}`);
   await page.waitForSelector(".monaco-workbench", { timeout: 60_000 });
   await page.waitForSelector(".statusbar", { timeout: 60_000 });
   return page;

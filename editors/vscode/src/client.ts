@@ -22,12 +22,13 @@ import {
   State,
 } from "vscode-languageclient/node";
 import { SERVER_COMMANDS } from "./commandArgs";
+import { answerConfiguration, SEA_SECTION } from "./configuration";
 import { systemProbe } from "./probe";
 import { isProposalDiffPath, isProposalPreview, MORE_COMMAND } from "./proposal";
 import { RestartPolicy } from "./restartPolicy";
 import { ProposalReview } from "./review";
 import { resolveServerCommand } from "./serverCommand";
-import { affectsServerCommand, affectsServerOptions, buildServerOptions } from "./settings";
+import { affectsServerCommand, affectsServerOptions, buildServerOptions, type SettingReader } from "./settings";
 import { type ClientPhase, formatStatus, parseStatus, type ServerStatus } from "./status";
 
 export const STATUS_NOTIFICATION = "sea/status";
@@ -62,12 +63,19 @@ export class SeaClient implements vscode.Disposable {
     return this.client?.state === State.Running ? this.client : undefined;
   }
 
-  /** The server options of now: the `sea.*` settings plus workspace trust. */
+  /** The server options of now: the window's `sea.*` settings plus workspace trust. */
   serverOptions(): object {
-    const config = vscode.workspace.getConfiguration("sea");
-    const { options, problems } = buildServerOptions((key) => config.get(key), vscode.workspace.isTrusted);
+    const { options, problems } = buildServerOptions(this.settingsOf(undefined), vscode.workspace.isTrusted);
     for (const problem of problems) this.output.appendLine(`[sea] ${problem}`);
     return options;
+  }
+
+  /** The `sea.*` settings of a scope (a folder's URI in protocol form), else the window's. */
+  private settingsOf(scopeUri: string | undefined): SettingReader {
+    const p2c = this.client?.protocol2CodeConverter;
+    const scope = scopeUri === undefined ? undefined : p2c ? p2c.asUri(scopeUri) : vscode.Uri.parse(scopeUri);
+    const config = vscode.workspace.getConfiguration(SEA_SECTION, scope);
+    return (key) => config.get(key);
   }
 
   async start(): Promise<void> {
@@ -197,10 +205,14 @@ export class SeaClient implements vscode.Disposable {
         executeCommand: (command, args, next) =>
           command === MORE_COMMAND ? this.review.moreSuggestions(args, (c, a) => next(c, a)) : next(command, args),
         workspace: {
+          // each folder's own settings (its .vscode/settings.json), not the window's
           configuration: async (params, token, next) => {
-            const answers = await next(params, token);
-            if (!Array.isArray(answers)) return answers;
-            return params.items.map((item, i) => (item.section === "sea" ? this.serverOptions() : answers[i]));
+            const defaults = await next(params, token);
+            if (!Array.isArray(defaults)) return defaults;
+            const scoped = (uri: string | undefined) => this.settingsOf(uri);
+            const { answers, problems } = answerConfiguration(params.items, defaults, scoped, vscode.workspace.isTrusted);
+            for (const problem of problems) this.output.appendLine(`[sea] ${problem}`);
+            return answers;
           },
         },
       },

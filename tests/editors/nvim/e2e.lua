@@ -4,35 +4,16 @@
 -- Environment: SEA_NVIM_PLUGIN (editors/nvim), SEA_TEST_PROJECT (a copy of the example
 -- project), SEA_TEST_CMD (JSON list: the server command), SEA_TEST_OUT (results JSON).
 -- Every wait has a timeout, so a broken server fails a step instead of hanging.
-vim.opt.runtimepath:prepend(vim.env.SEA_NVIM_PLUGIN)
-vim.cmd("filetype on")
-vim.o.swapfile = false
-vim.o.more = false
+local h = dofile(vim.fs.dirname(debug.getinfo(1, "S").source:sub(2)) .. "/helper.lua")
+h.setup({ filetype = true })
 
-local results = { steps = {}, notifications = {}, prompts = {}, review_windows = {} }
-local out_path = vim.env.SEA_TEST_OUT
+local results, write_results = h.results({ steps = {}, prompts = {}, review_windows = {} })
 local project = vim.env.SEA_TEST_PROJECT
 local source_file = project .. "/stats_kit/stats.py"
 local BUG = "range(len(values) - window)"
 
-local function write_results()
-  local f = assert(io.open(out_path, "w"))
-  f:write(vim.json.encode(results))
-  f:close()
-end
-
--- a watchdog in case a blocking call never returns
-vim.defer_fn(function()
-  results.watchdog = true
-  write_results()
-  os.exit(3)
-end, 150000)
-
-local real_notify = vim.notify
-vim.notify = function(msg, level, opts)
-  table.insert(results.notifications, { msg = tostring(msg), level = level })
-  return real_notify(msg, level, opts)
-end
+h.watchdog(results, write_results, 150000)
+h.capture_notify(results, true)
 
 -- the user's choices: the top sea action for code actions; for a task result first
 -- "Show diff", then "Apply"
@@ -67,13 +48,7 @@ vim.ui.select = function(items, opts, on_choice)
   on_choice(nil, nil)
 end
 
-local done = {}
-vim.api.nvim_create_autocmd("User", {
-  pattern = "SeaCommandDone",
-  callback = function(ev)
-    done[ev.data.command] = ev.data
-  end,
-})
+local done = h.command_done()
 
 local function step(name, fn)
   local record = { ok = false }
@@ -125,13 +100,8 @@ local attached = step("attach", function(r)
     r.commands[name] = vim.fn.exists(":" .. name) == 2
   end
   r.filetype = vim.bo[buf].filetype
-  assert(
-    vim.wait(20000, function()
-      client = sea.clients(buf)[1]
-      return client ~= nil and client.initialized
-    end, 50),
-    "no sea client attached to " .. source_file .. " within 20 s"
-  )
+  client = h.wait_attached(sea, buf, 20000)
+  assert(client, "no sea client attached to " .. source_file .. " within 20 s")
   r.client = client.name
   r.root_dir = client.root_dir
   r.init_trusted = client.config.settings.sea.trusted

@@ -3,29 +3,12 @@
 --   nvim --headless --clean -u loose.lua
 -- Environment: SEA_NVIM_PLUGIN, SEA_TEST_FILE (the loose file), SEA_TEST_CMD (JSON list:
 -- the server command), SEA_TEST_OUT (results JSON).
-vim.opt.runtimepath:prepend(vim.env.SEA_NVIM_PLUGIN)
-vim.cmd("filetype on")
-vim.o.swapfile = false
-vim.o.more = false
+local h = dofile(vim.fs.dirname(debug.getinfo(1, "S").source:sub(2)) .. "/helper.lua")
+h.setup({ filetype = true })
 
-local results = { notifications = {} }
-local function write_results()
-  local f = assert(io.open(vim.env.SEA_TEST_OUT, "w"))
-  f:write(vim.json.encode(results))
-  f:close()
-end
-
-vim.defer_fn(function()
-  results.watchdog = true
-  write_results()
-  os.exit(3)
-end, 90000)
-
-local real_notify = vim.notify
-vim.notify = function(msg, level, opts)
-  table.insert(results.notifications, { msg = tostring(msg), level = level })
-  return real_notify(msg, level, opts)
-end
+local results, write_results = h.results()
+h.watchdog(results, write_results, 90000)
+h.capture_notify(results, true)
 
 local sea = require("sea")
 sea.setup({ cmd = vim.json.decode(vim.env.SEA_TEST_CMD) })
@@ -33,12 +16,9 @@ sea.setup({ cmd = vim.json.decode(vim.env.SEA_TEST_CMD) })
 local ok, err = xpcall(function()
   vim.cmd.edit(vim.fn.fnameescape(vim.env.SEA_TEST_FILE))
   local buf = vim.api.nvim_get_current_buf()
-  local client
-  results.attached = vim.wait(20000, function()
-    client = sea.clients(buf)[1]
-    return client ~= nil and client.initialized
-  end, 50)
-  assert(results.attached, "no sea client attached to the loose file within 20 s")
+  local client = h.wait_attached(sea, buf, 20000)
+  results.attached = client ~= nil
+  assert(client, "no sea client attached to the loose file within 20 s")
   results.root_dir = client.root_dir or vim.NIL
   results.workspace_folders = client.workspace_folders or vim.NIL
   -- code actions on every line with code, as a user asks for them

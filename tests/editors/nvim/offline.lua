@@ -1,12 +1,10 @@
 -- sea.nvim without a server: setup() with a command that does not exist, option
 -- handling and :checkhealth. Driven by tests/editors/test_nvim.py; writes JSON to SEA_TEST_OUT.
-vim.opt.runtimepath:prepend(vim.env.SEA_NVIM_PLUGIN)
-vim.o.more = false
+local h = dofile(vim.fs.dirname(debug.getinfo(1, "S").source:sub(2)) .. "/helper.lua")
+h.setup()
 
-local results = { notifications = {} }
-vim.notify = function(msg, level)
-  table.insert(results.notifications, { msg = tostring(msg), level = level })
-end
+local results, write_results = h.results()
+h.capture_notify(results)
 
 local function capture(fn)
   local ok, err = pcall(fn)
@@ -86,7 +84,5 @@ vim.cmd("tabclose")
 vim.cmd("checkhealth sea")
 results.health = vim.api.nvim_buf_get_lines(0, 0, -1, false)
 
-local f = assert(io.open(vim.env.SEA_TEST_OUT, "w"))
-f:write(vim.json.encode(results))
-f:close()
+write_results()
 vim.cmd("qall!")

@@ -1,13 +1,11 @@
 -- sea.review without a server: the proposal preview opens a diff split, :SeaApply and
 -- :SeaReject answer the waiting request. Driven by tests/editors/test_nvim_review.py;
 -- writes JSON to SEA_TEST_OUT.
-vim.opt.runtimepath:prepend(vim.env.SEA_NVIM_PLUGIN)
-vim.o.more = false
+local h = dofile(vim.fs.dirname(debug.getinfo(1, "S").source:sub(2)) .. "/helper.lua")
+h.setup()
 
-local results = { notifications = {}, rounds = {} }
-vim.notify = function(msg, level)
-  table.insert(results.notifications, { msg = tostring(msg), level = level })
-end
+local results, write_results = h.results({ rounds = {} })
+h.capture_notify(results)
 
 -- the prompt shown beside the split: recorded, then dismissed (the review stays open)
 results.prompts = {}
@@ -84,7 +82,5 @@ results.created = review.apply_patch({}, results.parsed[1])
 results.commands = { SeaApply = vim.fn.exists(":SeaApply") == 2, SeaReject = vim.fn.exists(":SeaReject") == 2 }
 results.more_registered = type(vim.lsp.commands["sea.moreSuggestions"]) == "function"
 
-local out = assert(io.open(vim.env.SEA_TEST_OUT, "w"))
-out:write(vim.json.encode(results))
-out:close()
+write_results()
 vim.cmd("qa!")

@@ -1,38 +1,19 @@
 -- sea.nvim's diff review against a real `sea-lsp serve`: :SeaFixTests opens the proposal as
 -- a diff split; :SeaReject, then (a second run) :SeaApply answer it. Driven by
 -- tests/editors/test_nvim_review.py; writes JSON to SEA_TEST_OUT.
-vim.opt.runtimepath:prepend(vim.env.SEA_NVIM_PLUGIN)
-vim.cmd("filetype on")
-vim.o.swapfile = false
-vim.o.more = false
+local h = dofile(vim.fs.dirname(debug.getinfo(1, "S").source:sub(2)) .. "/helper.lua")
+h.setup({ filetype = true })
 
-local results = { rounds = {}, notifications = {}, prompts = {} }
-local function write_results()
-  local f = assert(io.open(vim.env.SEA_TEST_OUT, "w"))
-  f:write(vim.json.encode(results))
-  f:close()
-end
-vim.defer_fn(function()
-  results.watchdog = true
-  write_results()
-  os.exit(3)
-end, 170000)
-vim.notify = function(msg, level)
-  table.insert(results.notifications, { msg = tostring(msg), level = level })
-end
+local results, write_results = h.results({ rounds = {}, prompts = {} })
+h.watchdog(results, write_results, 170000)
+h.capture_notify(results)
 -- the prompt beside the split is dismissed: the user decides with :SeaApply / :SeaReject
 vim.ui.select = function(items, opts, on_choice)
   table.insert(results.prompts, { kind = opts.kind, n = #items })
   on_choice(nil, nil)
 end
 
-local done = {}
-vim.api.nvim_create_autocmd("User", {
-  pattern = "SeaCommandDone",
-  callback = function(ev)
-    done[ev.data.command] = ev.data
-  end,
-})
+local done = h.command_done()
 
 local sea = require("sea")
 local review = require("sea.review")
@@ -44,10 +25,7 @@ sea.setup({
 local source = vim.env.SEA_TEST_PROJECT .. "/stats_kit/stats.py"
 vim.cmd.edit(vim.fn.fnameescape(source))
 local buf = vim.api.nvim_get_current_buf()
-results.attached = vim.wait(20000, function()
-  local c = sea.clients(buf)[1]
-  return c ~= nil and c.initialized
-end, 50)
+results.attached = h.wait_attached(sea, buf, 20000) ~= nil
 
 local function round(command)
   local r = { command = command }
