@@ -518,7 +518,7 @@ def _summary(plan: str, after, verdict: str, solved: bool, tested: bool, trusted
         return f"Not verified: {why}. Proposed: {plan}."
     counts = _tests(len(after.passed), "pass")
     if after.failed:  # verify found no regression: none of these passed before the change
-        counts += f"; {_tests(len(after.failed), 'fail')} that did not pass before"
+        counts += f"; {_tests(len(after.failed), 'still fail')}, as before the change"
     return f"Verified: {plan} ({counts})."
 
 

@@ -86,3 +86,18 @@ def test_the_search_ranking_is_a_setting_checked_when_read():
     assert Settings().merged({"searchRanking": "policy"}).search_ranking == "policy"
     with pytest.raises(SettingsError, match="searchRanking must be one of fl, policy"):
         Settings().merged({"searchRanking": "best"})
+
+
+def test_the_verdict_says_failing_tests_were_failing_before_not_that_they_regressed() -> None:
+    from sea_lsp.agent.search import _summary
+    from sea_lsp.sandbox.results import TestOutcome, TestRun
+
+    after = TestRun(
+        {
+            "t::a": TestOutcome("t::a", "passed"),
+            "t::b": TestOutcome("t::b", "failed"),
+            "t::c": TestOutcome("t::c", "failed"),
+        }
+    )
+    text = _summary("Add a test", after, "verified", True, True, True)
+    assert text == "Verified: Add a test (1 test passes; 2 tests still fail, as before the change)."
