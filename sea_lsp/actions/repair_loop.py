@@ -1,4 +1,5 @@
-"""A loop that cannot progress: the update a ``while`` loop forgot (``repair.insert_progress``).
+"""Loop data flow: the update a ``while`` loop forgot (``repair.insert_progress``) and the
+restart an accumulator forgot (``repair.insert_reset``).
 
 A ``while`` loop ends when its condition turns false or when it leaves by ``break``,
 ``return`` or ``raise``. A path through its body that leaves by none of these and changes
@@ -15,6 +16,11 @@ alone, and the update it lacks is built from what the loop does elsewhere:
 
 Each is inserted as the last statement of the stuck block. The family fires only on that
 evidence, so it is rare, its candidates are few, and they come early in the order.
+
+An accumulator a loop grows (``digits += ch``) and hands on (``out.append(int(digits))``)
+but never starts again carries every earlier item into the next one: its initialiser
+(``digits = ""``) is inserted after the statement that hands it on. Worklists (``while
+todo:``, ``todo.pop()``) are not accumulators.
 """
 
 from __future__ import annotations
@@ -272,3 +278,128 @@ def insert_progress(node: Node, site: Site) -> Iterator[Mutation]:
             yield Mutation(
                 "insert_progress", last.end_byte, last.end_byte, f"\n{indent}{text}", title, node
             )
+
+
+_EMPTY = frozenset({"string", "list", "dictionary", "set", "tuple"})
+_EMITS = frozenset({"append", "extend", "add", "update", "write", "put", "insert"})
+
+
+def _initialisers(fn: Node, loop: Node) -> dict[str, Node]:
+    """Names the function sets to a literal (``digits = ""``, ``run = []``) before ``loop``
+    in the same block chain: what an accumulator starts from."""
+    out: dict[str, Node] = {}
+    for n in _walk_local(fn):
+        if n.start_byte >= loop.start_byte:
+            break
+        if n.type != "assignment" or n.parent is None or n.parent.type != "expression_statement":
+            continue
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        literal = right is not None and (
+            right.type in _EMPTY or text_of(right) in ("list()", "dict()", "set()")
+        )
+        if left is not None and left.type == "identifier" and literal:
+            out[text_of(left)] = n.parent
+    return out
+
+
+def _root(target: Node) -> str:
+    """The name an assignment target starts from (``total`` of ``total[k].x``)."""
+    while target.type in ("attribute", "subscript"):
+        target = target.child_by_field_name("object" if target.type == "attribute" else "value")
+    return text_of(target)
+
+
+def _emits(stmt: Node, name: str) -> bool:
+    """Whether ``stmt`` hands ``name``'s value on to something else: ``out.append(f(name))``,
+    ``total[k] = name``, ``yield name``."""
+    reads = any(i.type == "identifier" and text_of(i) == name for i in _walk_local(stmt))
+    if not reads or stmt.type != "expression_statement" or not stmt.named_children:
+        return False
+    inner = stmt.named_children[0]
+    if inner.type == "call":
+        fn = inner.child_by_field_name("function")
+        attr = (
+            fn.child_by_field_name("attribute")
+            if fn is not None and fn.type == "attribute"
+            else None
+        )
+        obj = fn.child_by_field_name("object") if attr is not None else None
+        return (
+            attr is not None
+            and text_of(attr) in _EMITS
+            and obj is not None
+            and text_of(obj) != name
+        )
+    if inner.type == "yield":
+        return True
+    if inner.type in _ASSIGNMENTS:
+        left = inner.child_by_field_name("left")
+        right = inner.child_by_field_name("right")
+        return (
+            left is not None
+            and right is not None
+            and _root(left) != name
+            and any(i.type == "identifier" and text_of(i) == name for i in _walk_local(right))
+        )
+    return False
+
+
+def _resets(site: Site, loop: Node) -> list[tuple[Node, str]]:
+    """(statement, initialiser) for each accumulator the loop grows, hands on, and never
+    starts again: after the statement that hands it on, it should begin anew."""
+    key = ("resets", loop.id)
+    found = site.memo.get(key)
+    if found is not None:
+        return found
+    found = []
+    fn = pytree.enclosing(loop, ("function_definition",))
+    body = loop.child_by_field_name("body")
+    inits = _initialisers(fn, loop) if fn is not None and body is not None else {}
+    for name, init in inits.items():
+        grows = rebinds = False
+        for n in _walk_local(body):
+            left = n.child_by_field_name("left") if n.type in _ASSIGNMENTS else None
+            if left is not None and left.type == "identifier" and text_of(left) == name:
+                grows |= n.type == "augmented_assignment"
+                rebinds |= n.type == "assignment"
+            if n.type == "call":
+                f = n.child_by_field_name("function")
+                obj = (
+                    f.child_by_field_name("object")
+                    if f is not None and f.type == "attribute"
+                    else None
+                )
+                if obj is not None and text_of(obj) == name:
+                    method = text_of(f.child_by_field_name("attribute") or f)
+                    grows |= method in _EMITS
+                    rebinds |= method in ("pop", "popleft", "clear")  # a worklist, emptied
+        cond = loop.child_by_field_name("condition")
+        if cond is not None and any(text_of(i) == name for i in _walk_local(cond)):
+            continue  # ``while todo:``: a worklist, not an accumulator
+        if not grows or rebinds:
+            continue
+        for n in _walk_local(body):
+            if n.type == "expression_statement" and _emits(n, name):
+                found.append((n, text_of(init)))
+    site.memo[key] = found
+    return found
+
+
+def insert_reset(node: Node, site: Site) -> Iterator[Mutation]:
+    """An accumulator the loop holding ``node`` grows and hands on (``out.append(int(digits))``)
+    but never starts again: its initialiser inserted after the statement that hands it on."""
+    loop = None
+    n = node
+    while n is not None and n.type not in _SCOPES:
+        if n.type in ("for_statement", "while_statement"):
+            loop = n
+            break
+        n = n.parent
+    if loop is None:
+        return
+    for stmt, init in _resets(site, loop):
+        indent = pytree.indent_of(site.data, stmt.start_byte)
+        title = f"Insert `{short(init, 40)}` after line {site.line(stmt)} (start it again)"
+        yield Mutation(
+            "insert_reset", stmt.end_byte, stmt.end_byte, f"\n{indent}{init}", title, node
+        )

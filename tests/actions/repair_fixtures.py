@@ -164,6 +164,13 @@ FIXTURES: list[tuple[str, str, str]] = [
         "{'key': 2, 'right': None, 'left': type('N', (), {'key': 3, 'left': None})})})) == 3",
     ),
     (
+        "insert_reset",
+        "def runs(text):\n    out = []\n    word = ''\n    for ch in text:\n"
+        "        if ch == ' ':\n            out.append(word)\n        else:\n"
+        "            word += ch\n    return out\n",
+        "runs('ab cd ') == ['ab', 'cd']",
+    ),
+    (
         "qualify",
         "class Node:\n    def __init__(self, key):\n        self.key = key\n\n\n"
         "def replace(node, key):\n    successor = Node(key + 1)\n    return key\n",

@@ -100,3 +100,62 @@ def test_few_loops_of_ordinary_code_are_flagged() -> None:
             flagged += bool(row)
     assert loops >= 100
     assert flagged / loops < 0.05
+
+
+def _reset_rows(source: str) -> list[tuple[int, str]]:
+    from sea_lsp.actions.repair_loop import _resets
+    from sea_lsp.actions.repair_site import Site
+
+    data = source.encode()
+    tree = pytree.parse(data)
+    site = Site(path="m.py", data=data, tree=tree, symbols=None)
+    loops = [
+        n for n in pytree.walk(tree.root_node) if n.type in ("for_statement", "while_statement")
+    ]
+    return [(s.start_point.row + 1, init) for loop in loops for s, init in _resets(site, loop)]
+
+
+def test_an_accumulator_handed_on_and_never_started_again_gets_its_initialiser() -> None:
+    buggy = (
+        "def decode(text):\n"
+        "    out = []\n"
+        "    digits = ''\n"
+        "    for ch in text:\n"
+        "        if ch.isdigit():\n"
+        "            digits += ch\n"
+        "        else:\n"
+        "            out.append(ch * int(digits))\n"
+        "    return out\n"
+    )
+    assert _reset_rows(buggy) == [(8, "digits = ''")]
+    fixed = buggy.replace("int(digits))\n", "int(digits))\n            digits = ''\n")
+    worklist = (
+        "def walk(start):\n"
+        "    todo = [start]\n"
+        "    seen = set()\n"
+        "    while todo:\n"
+        "        x = todo.pop()\n"
+        "        seen.add(x)\n"
+        "        todo.extend(x.children)\n"
+        "    return seen\n"
+    )
+    assert _reset_rows(fixed) == [] and _reset_rows(worklist) == []
+
+
+def test_few_loops_of_ordinary_code_have_an_accumulator_never_started_again() -> None:
+    """On the standard library's modules, at most one loop in 40 (1 % of 3,452 when this
+    was written, over the whole library)."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    loops = flagged = 0
+    for path in sorted(stdlib.glob("*.py"))[:120]:
+        try:
+            source = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        tree = pytree.parse(source)
+        loops += sum(
+            n.type in ("for_statement", "while_statement") for n in pytree.walk(tree.root_node)
+        )
+        flagged += len({r for r, _ in _reset_rows(source)})
+    assert loops >= 300
+    assert flagged / loops < 0.025
