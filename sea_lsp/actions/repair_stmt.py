@@ -201,17 +201,82 @@ def _renamings(src: Node, spots: list[Node], names) -> list[tuple[str, str]]:
     return variants
 
 
-def templates(node: Node, site: Site) -> Iterator[Mutation]:
-    """Insert ``a.append(b)``, ``a.add(b)``, ``a = b`` or ``return a`` over in-scope names."""
-    if not starts_line(site, node) or pytree.enclosing(node, ("function_definition",)) is None:
-        return
-    names = site.value_names(node)[:8]
+_LITERAL_KINDS = {
+    "integer": "num", "float": "num", "string": "str", "concatenated_string": "str",
+    "list": "list", "list_comprehension": "list", "set": "set", "set_comprehension": "set",
+    "dictionary": "dict", "dictionary_comprehension": "dict",
+}  # fmt: skip
+_METHOD_KINDS = {"append": "list", "extend": "list", "add": "set"}
+
+
+def name_kinds(site: Site, fn: Node) -> dict[str, str]:
+    """What the function's own names hold, where its code says so: ``num``, ``str``,
+    ``list``, ``set``, ``dict`` (``n = 0``, ``n += 1``, ``out = []``, ``seen.add(x)``);
+    its other local names (parameters, loop targets) are ``?``. Names it does not bind
+    (module constants, globals) are absent."""
+    key = ("name_kinds", fn.id)
+    got = site.memo.get(key)
+    if got is not None:
+        return got
+    kinds = dict.fromkeys(pytree.bound_names(fn), "?")
+    for n in pytree.walk(fn):
+        left = (
+            n.child_by_field_name("left")
+            if n.type in ("assignment", "augmented_assignment")
+            else None
+        )
+        if left is not None and left.type == "identifier" and text_of(left) in kinds:
+            right = n.child_by_field_name("right")
+            kind = _LITERAL_KINDS.get(right.type) if right is not None else None
+            if n.type == "augmented_assignment" and right is not None and right.type == "integer":
+                kind = "num"
+            if kind and kinds[text_of(left)] == "?":
+                kinds[text_of(left)] = kind
+        elif n.type == "call":
+            f = n.child_by_field_name("function")
+            obj = (
+                f.child_by_field_name("object") if f is not None and f.type == "attribute" else None
+            )
+            attr = f.child_by_field_name("attribute") if obj is not None else None
+            kind = _METHOD_KINDS.get(text_of(attr)) if attr is not None else None
+            if kind and obj.type == "identifier" and kinds.get(text_of(obj)) == "?":
+                kinds[text_of(obj)] = kind
+    site.memo[key] = kinds
+    return kinds
+
+
+def _typed_templates(names: list[str], kinds: dict[str, str]) -> list[str]:
+    """The template statements over ``names`` that the names' kinds allow: only the
+    function's own names are rebound or incremented (``LIMIT += 1`` or ``PAIRS = word``
+    would make a module name local), a module constant is not changed, ``+= 1`` only on
+    what may be a number, ``append`` on what may be a list, ``add`` on what may be a set."""
     stmts: list[str] = [f"return {a}" for a in names]
-    stmts += [f"{a} {op} 1" for a in names for op in ("+=", "-=")]
+    stmts += [f"{a} {op} 1" for a in names if kinds.get(a) in ("?", "num") for op in ("+=", "-=")]
     for a in names:
+        kind = kinds.get(a)
+        if kind is None and a.isupper():
+            continue  # a module constant (``LIMIT``) is read, not changed
         for b in names:
-            if a != b:
-                stmts += [f"{a}.append({b})", f"{a} = {b}", f"{a}.add({b})", f"{a} += {b}"]
+            if a == b:
+                continue
+            if kind in (None, "?", "list"):
+                stmts.append(f"{a}.append({b})")
+            if kind is not None:
+                stmts.append(f"{a} = {b}")
+            if kind in (None, "?", "set"):
+                stmts.append(f"{a}.add({b})")
+            if kind is not None:
+                stmts.append(f"{a} += {b}")
+    return stmts
+
+
+def templates(node: Node, site: Site) -> Iterator[Mutation]:
+    """Insert ``a.append(b)``, ``a.add(b)``, ``a = b`` or ``return a`` over in-scope names,
+    as far as what the names hold allows (``name_kinds``)."""
+    fn = pytree.enclosing(node, ("function_definition",))
+    if not starts_line(site, node) or fn is None:
+        return
+    stmts = _typed_templates(site.value_names(node)[:8], name_kinds(site, fn))
     for stmt in stmts:
         for offset, new_text, where in insertions(node, site, stmt):
             title = f"Insert `{stmt}` {where}"
