@@ -8,6 +8,7 @@ same text are merged. Order: locality (suspicious rank) first, then family cheap
 
 from __future__ import annotations
 
+import itertools
 import time
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
@@ -175,11 +176,17 @@ def line_weights(ctx: ActionContext, count: int) -> list[float]:
     return [(scores[i] / top) ** LINE_POWER if i < len(scores) else 0.0 for i in range(count)]
 
 
-def order(found: list[Found], weights: list[float]) -> list[Found]:
+HANG_FAMILIES = frozenset({"insert_progress"})  # a stuck loop's update: a hang confirms it
+HANG_BOOST = 10.0
+
+
+def order(found: list[Found], weights: list[float], hangs: bool = False) -> list[Found]:
     """Most probable fix first: P(line) x P(family) / sqrt(the family's candidates there).
     Lines localisation cannot tell apart are interleaved by family instead of taken whole
     in path and line order; a family that offers dozens of variants on a line (names,
-    templates) spreads its share over them."""
+    templates) spreads its share over them. When a failing test hangs, the update a stuck
+    loop lacks is the likeliest fix wherever the loop's lines rank: a timeout stops the
+    test at whatever line the loop was on, so localisation hardly tells its lines apart."""
     counts: dict[tuple[int, str], int] = {}
     for f in found:
         key = (f.region, f.mutation.family)
@@ -187,6 +194,8 @@ def order(found: list[Found], weights: list[float]) -> list[Found]:
 
     def score(f: Found) -> float:
         w = weights[f.region] if f.region < len(weights) else 0.0
+        if hangs and f.mutation.family in HANG_FAMILIES:
+            w = max(w, 1.0) * HANG_BOOST
         prior = FAMILY_PRIOR.get(f.mutation.family, 0.2)
         return w * prior / counts[(f.region, f.mutation.family)] ** COUNT_POWER
 
@@ -447,6 +456,7 @@ class RepairGenerator:
         made: dict[tuple, int] = {}  # the edited text -> its candidate in ``found``
         limit = ctx.limit or EDITOR_LIMIT
         per_family: dict[str, int] = {}
+        tick = itertools.count()  # generation order, the last tie-breaker
         full: set[str] = set()  # editor: token families that already have ``limit`` candidates
         where = regions(ctx)
         for r_index, region in enumerate(where):
@@ -466,7 +476,9 @@ class RepairGenerator:
                     at = made.get(same)
                     if at is not None:
                         if _RANK.get(m.family, 99) < found[at].rank:
-                            found[at] = found[at]._replace(mutation=m, rank=_RANK.get(m.family, 99))
+                            found[at] = found[at]._replace(  # in the new family's order
+                                mutation=m, rank=_RANK.get(m.family, 99), seq=next(tick)
+                            )
                         continue
                 key, segment, lazy = _change_key(site, m, ctx.editor)
                 if key is not None:
@@ -476,7 +488,7 @@ class RepairGenerator:
                 rank = _RANK.get(m.family, len(_RANK))
                 if not ctx.editor:
                     made[same] = len(found)
-                found.append(Found(r_index, rank, len(found), site.path, m, segment, lazy))
+                found.append(Found(r_index, rank, next(tick), site.path, m, segment, lazy))
                 if ctx.editor:
                     # a family gives at most ``limit``; a lazy one may turn out invalid or a
                     # duplicate when looked at, so twice that many are kept for it
@@ -486,7 +498,7 @@ class RepairGenerator:
         if ctx.editor:
             found.sort(key=lambda f: (f.region, f.rank, f.seq))
             return [_candidate(f) for f in _valid_round_robin(found, limit)]
-        ranked = order(found, line_weights(ctx, len(where)))
+        ranked = order(found, line_weights(ctx, len(where)), hangs=ctx.hangs)
         out = [
             _candidate(f) for f in ranked if f.segment is None or pytree.parses_cleanly(f.segment)
         ]

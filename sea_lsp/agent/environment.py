@@ -218,7 +218,9 @@ class SoftwareEngineeringEnv:
 
     def _generate(self, state: SEState) -> list[Candidate]:
         task = self.task
-        failing = list((state.run or self.baseline).failed) if (state.run or self.baseline) else []
+        run = state.run or self.baseline
+        failing = list(run.failed) if run else []
+        hangs = run is not None and any(run.outcomes[t].timed_out for t in failing)
         ctx = ActionContext(
             view=state.overlay,
             task=task.text,
@@ -227,6 +229,7 @@ class SoftwareEngineeringEnv:
             focus_end=task.focus_end,
             suspicious=self.suspicious_for(state),
             failing_tests=failing or list(task.target_tests),
+            hangs=hangs,
             symbols=SymbolIndex(state.overlay),
             trusted=self.trusted,
             sandbox=self.sandbox,

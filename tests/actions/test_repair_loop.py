@@ -159,3 +159,22 @@ def test_few_loops_of_ordinary_code_have_an_accumulator_never_started_again() ->
         flagged += len({r for r, _ in _reset_rows(source)})
     assert loops >= 300
     assert flagged / loops < 0.025
+
+
+def test_a_hang_puts_the_stuck_loops_update_first_wherever_its_lines_rank() -> None:
+    from sea_lsp.actions.base import Suspicious
+
+    source = (
+        "def common(a, b):\n"
+        "    n = 0\n"
+        "    total = a[0] + b[0]\n"
+        "    while n < len(a):\n"
+        "        if a[n] != b[n]:\n"
+        "            break\n"
+        "    return n + total\n"
+    )
+    suspicious = [Suspicious("m.py", 3, 1.0), Suspicious("m.py", 5, 0.3)]
+    _, calm = candidates(source, suspicious=suspicious)
+    _, hung = candidates(source, suspicious=suspicious, hangs=True)
+    assert calm[0].kind != "repair.insert_progress"
+    assert hung[0].kind == "repair.insert_progress" and "n += 1" in hung[0].title
