@@ -21,6 +21,7 @@ from tree_sitter import Node
 from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
 from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
+from sea_lsp.actions.repair_flow import insert_use
 from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_loop import insert_progress, insert_reset
 from sea_lsp.actions.repair_site import Mutation, Site
@@ -28,11 +29,12 @@ from sea_lsp.actions.repair_stmt import STATEMENT_FAMILIES, is_statement
 from sea_lsp.workspace.changes import Change, TextEdit
 
 # Cheapest / most local first; the policy does the real ranking. A family backed by evidence
-# (a loop that cannot progress, an accumulator never started again) comes first: when two
-# families make the same text, it names it.
+# (a loop that cannot progress, an accumulator never started again, a value never used)
+# comes first: when two families make the same text, it names it.
 FAMILY_ORDER = (
     "insert_progress",
     "insert_reset",
+    "insert_use",
     "compare_swap",
     "bool_swap",
     "arith_swap",
@@ -93,7 +95,7 @@ FAMILY_PRIOR = {
     "insert_far_copy": 0.1, "operand_name": 0.1, "two_token": 0.1,
     "insert_guard": 0.2, "wrap_if": 0.15, "insert_update": 0.15,
     "qualify": 0.15, "unalias": 0.6, "insert_progress": 1.0,
-    "insert_reset": 0.6,
+    "insert_reset": 0.6, "insert_use": 0.6,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
@@ -120,6 +122,7 @@ TOKEN_FAMILIES = frozenset(
         "insert_update",
         "insert_progress",
         "insert_reset",
+        "insert_use",
     }
 )
 
@@ -257,7 +260,7 @@ def mutations(
         if is_statement(node) or node.type == "elif_clause":
             families = (*families, *STATEMENT_FAMILIES)
             if synthesis:
-                families += (*GUARD_FAMILIES, insert_progress, insert_reset)
+                families += (*GUARD_FAMILIES, insert_progress, insert_reset, insert_use)
         for family in families:
             for m in family(node, site):
                 if full and m.family in full:

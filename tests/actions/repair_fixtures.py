@@ -171,6 +171,18 @@ FIXTURES: list[tuple[str, str, str]] = [
         "runs('ab cd ') == ['ab', 'cd']",
     ),
     (
+        "insert_use",
+        "def evens(xs):\n    out = []\n    for x in xs:\n        if x % 2 == 0:\n"
+        "            y = x\n    return out\n",
+        "evens([1, 2, 4]) == [2, 4]",
+    ),
+    (
+        "insert_use",
+        "def count_big(xs, limit):\n    n = 0\n    for x in xs:\n        if x > limit:\n"
+        "            print(x)\n    return n\n",
+        "count_big([1, 5, 7], 2) == 2",
+    ),
+    (
         "qualify",
         "class Node:\n    def __init__(self, key):\n        self.key = key\n\n\n"
         "def replace(node, key):\n    successor = Node(key + 1)\n    return key\n",

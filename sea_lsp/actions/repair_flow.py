@@ -1,0 +1,272 @@
+"""Values that go nowhere: the statement a function forgot to use them (``repair.insert_use``).
+
+Two data-flow smells that correct code rarely has and a forgotten statement leaves behind:
+
+- **a dead store**: ``best = score(x)`` whose value no later line reads (and no loop around
+  it reads again) was computed to be used: ``out.append(best)``, ``seen.add(best)``,
+  ``total += best`` or ``return best`` after it;
+- **an accumulator never fed**: ``count = 0``, ``out = []`` or ``text = ""`` that the
+  function reads later but never changes: a loop after it should grow it (``count += 1``,
+  ``out.append(item)``, ``text += part``), at the end of the loop's body or after one of
+  its statements.
+
+Only a function with one of these smells gets candidates, so they are few and come early.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from tree_sitter import Node
+
+from sea_lsp.actions import pytree
+from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.repair_site import Mutation, Site, short
+from sea_lsp.actions.repair_stmt import name_kinds
+
+MAX_USES = 16  # per smell
+MAX_EVENTS = 200  # a name used more often than this is not judged (the check is quadratic)
+_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
+_LOOPS = ("for_statement", "while_statement")
+_FEEDS = {"num": ("{x} += 1", "{x} += {v}"), "list": ("{x}.append({v})",), "set": ("{x}.add({v})",)}
+_FEEDS["str"] = ("{x} += {v}",)
+_EMPTY = frozenset({"0", "0.0", '""', "''", "[]", "set()", "list()"})
+_UNUSED = frozenset({"dummy", "unused", "ignored"})
+
+
+@dataclass(frozen=True)
+class Use:
+    offset: int
+    text: str  # the inserted text, indentation included
+    title: str
+
+
+def _walk_local(node: Node) -> Iterator[Node]:
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed([c for c in n.children if c.type not in _SCOPES]))
+
+
+def _events(fn: Node) -> dict[str, list[tuple[str, Node]]]:
+    """Per name, in source order: ``store`` (``x = ...``), ``change`` (``x += ...``,
+    ``x.m(...)``, ``x[k] = ...``, ``for x in``) and ``read``."""
+    out: dict[str, list[tuple[str, Node]]] = {}
+    for n in pytree.walk(fn):  # nested functions too: a closure's read is a read
+        if n.type != "identifier" or n.parent is None:
+            continue
+        parent, name = n.parent, text_of(n)
+        field = _field(parent, n)
+        if parent.type == "assignment" and field == "left":
+            kind = "store"
+        elif parent.type in _PATTERNS:  # ``a, b = ...``: each a store, never a lone one
+            kind = "store" if _in_target(parent) else "read"
+        elif (
+            parent.type == "augmented_assignment"
+            and field == "left"
+            or parent.type in ("for_statement", "for_in_clause")
+            and field == "left"
+            or parent.type == "attribute"
+            and field == "object"
+            and _called(parent)
+            or parent.type == "subscript"
+            and field == "value"
+            and _stored_into(parent)
+        ):
+            kind = "change"
+        elif (
+            parent.type == "attribute"
+            and field == "attribute"
+            or parent.type in ("keyword_argument", "parameters", "default_parameter")
+            and field
+            in (
+                "name",
+                None,
+            )
+        ):
+            continue
+        else:
+            kind = "read"
+        out.setdefault(name, []).append((kind, n))
+    return out
+
+
+_PATTERNS = frozenset({"pattern_list", "tuple_pattern", "list_pattern"})
+
+
+def _in_target(pattern: Node) -> bool:
+    while pattern.parent is not None and pattern.parent.type in _PATTERNS:
+        pattern = pattern.parent
+    p = pattern.parent
+    return (
+        p is not None
+        and p.type in ("assignment", "for_statement", "for_in_clause")
+        and (p.child_by_field_name("left") == pattern)
+    )
+
+
+def _field(parent: Node, child: Node) -> str | None:
+    for i in range(parent.child_count):
+        if parent.child(i) == child:
+            return parent.field_name_for_child(i)
+    return None
+
+
+def _called(attr: Node) -> bool:
+    return attr.parent is not None and attr.parent.type == "call"
+
+
+def _stored_into(sub: Node) -> bool:
+    p = sub.parent
+    return (
+        p is not None
+        and p.type in ("assignment", "augmented_assignment")
+        and (p.child_by_field_name("left") == sub)
+    )
+
+
+def _statement(node: Node) -> Node:
+    n = node
+    while n.parent is not None and n.parent.type not in ("block", "module"):
+        n = n.parent
+    return n
+
+
+def _loops_around(node: Node, fn: Node) -> list[Node]:
+    out, n = [], node.parent
+    while n is not None and n != fn:
+        if n.type in _LOOPS:
+            out.append(n)
+        n = n.parent
+    return out
+
+
+def _declared_shared(fn: Node) -> set[str]:
+    """Names a ``global`` or ``nonlocal`` statement shares with another scope."""
+    return {
+        text_of(i)
+        for n in _walk_local(fn)
+        if n.type in ("global_statement", "nonlocal_statement")
+        for i in n.named_children
+        if i.type == "identifier"
+    }
+
+
+def dead_stores(fn: Node) -> list[Node]:
+    """Statements ``x = ...`` (one name) whose value nothing reads afterwards."""
+    out = []
+    shared = _declared_shared(fn)
+    for name, events in _events(fn).items():
+        if name.startswith("_") or name in _UNUSED or name in shared or len(events) > MAX_EVENTS:
+            continue
+        for i, (kind, n) in enumerate(events):
+            stmt = _statement(n)
+            left = n.parent.child_by_field_name("left") if n.parent is not None else None
+            if kind != "store" or left != n or stmt.type != "expression_statement":
+                continue
+            later = [k for k, m in events[i + 1 :] if m.start_byte > stmt.end_byte]
+            loops = _loops_around(stmt, fn)
+            again = any(
+                k != "store" and any(lp.start_byte <= m.start_byte < lp.end_byte for lp in loops)
+                for k, m in events
+                if m != n
+            )
+            if not any(k in ("read", "change") for k in later) and not again:
+                out.append(stmt)
+    return sorted(out, key=lambda s: s.start_byte)
+
+
+def never_fed(fn: Node, kinds: dict[str, str]) -> list[tuple[str, Node]]:
+    """(name, its initialiser) for each accumulator set to a literal once, read later, and
+    never changed."""
+    out = []
+    for name, events in _events(fn).items():
+        stores = [n for k, n in events if k == "store"]
+        if kinds.get(name) not in _FEEDS or len(stores) != 1:
+            continue
+        right = stores[0].parent.child_by_field_name("right") if stores[0].parent else None
+        if right is None or text_of(right) not in _EMPTY:
+            continue  # a constant (``name = "x"``), not an accumulator
+        if any(k == "change" for k, _ in events):
+            continue
+        init = _statement(stores[0])
+        if any(k == "read" and n.start_byte > init.end_byte for k, n in events):
+            out.append((name, init))
+    return out
+
+
+def _loop_targets(loop: Node) -> list[str]:
+    """Names a loop binds or assigns, its own target first: what it could feed in."""
+    names: list[str] = []
+    if loop.type == "for_statement":
+        pytree._target_names(loop.child_by_field_name("left"), names)
+    body = loop.child_by_field_name("body")
+    for n in _walk_local(body) if body is not None else ():
+        if n.type == "assignment":
+            pytree._target_names(n.child_by_field_name("left"), names)
+    return list(dict.fromkeys(names))
+
+
+def _feed_points(loop: Node) -> list[Node]:
+    """Where a forgotten feed most likely goes: after the body's last statement, then after
+    each of its other statements (the nested blocks' last statements included)."""
+    body = loop.child_by_field_name("body")
+    if body is None:
+        return []
+    stmts = [c for c in body.named_children if c.type != "comment"]
+    points = stmts[-1:] + stmts[:-1]
+    for s in stmts:
+        for block in (c for c in _walk_local(s) if c.type == "block" and c != body):
+            inner = [c for c in block.named_children if c.type != "comment"]
+            points += inner[-1:]
+    return list(dict.fromkeys(points))[:6]
+
+
+def _after(site: Site, stmt: Node, text: str, why: str) -> Use:
+    indent = pytree.indent_of(site.data, stmt.start_byte)
+    line = site.line_of_offset(stmt.end_byte)
+    return Use(
+        stmt.end_byte, f"\n{indent}{text}", f"Insert `{short(text, 40)}` after line {line} ({why})"
+    )
+
+
+def function_uses(site: Site, fn: Node) -> list[Use]:
+    """Every candidate of the function's smells, computed once per function."""
+    key = ("uses", fn.id)
+    got = site.memo.get(key)
+    if got is not None:
+        return got
+    kinds = name_kinds(site, fn)
+    out: list[Use] = []
+    for stmt in dead_stores(fn):
+        name = text_of(stmt.named_children[0].child_by_field_name("left"))
+        forms: list[str] = []
+        for a, kind in kinds.items():
+            if a != name and kind in ("list", "set", "num"):
+                forms.append(_FEEDS[kind][-1].format(x=a, v=name))
+        forms.append(f"return {name}")
+        out += [_after(site, stmt, f, "its value is never used") for f in forms[:MAX_USES]]
+    for name, init in never_fed(fn, kinds):
+        fed: list[Use] = []
+        for loop in (
+            n for n in _walk_local(fn) if n.type in _LOOPS and n.start_byte > init.end_byte
+        ):
+            values = _loop_targets(loop)
+            forms = [f.format(x=name, v=v) for f in _FEEDS[kinds[name]] for v in values or [name]]
+            forms = list(dict.fromkeys(f for f in forms if f != f"{name} += {name}"))
+            for point in _feed_points(loop):
+                fed += [_after(site, point, f, "it is never changed") for f in forms[:3]]
+        out += fed[:MAX_USES]
+    site.memo[key] = out
+    return out
+
+
+def insert_use(node: Node, site: Site) -> Iterator[Mutation]:
+    """The candidates of the function holding statement ``node`` (see the module's text)."""
+    fn = pytree.enclosing(node, ("function_definition",))
+    if fn is None:
+        return
+    for use in function_uses(site, fn):
+        yield Mutation("insert_use", use.offset, use.offset, use.text, use.title, node)
