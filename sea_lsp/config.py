@@ -44,6 +44,9 @@ class Settings:
     sandbox_require: bool = False  # refuse to run tests where the OS cannot isolate them
     sandbox_network: bool = False  # let isolated tests reach the network
     code_action_deadline_ms: float = 50.0  # answer with what is ready by then (0: wait for all)
+    # a code action on a document changed less than this ago answers from the last answer,
+    # carried to the new text; the new version's work waits for this long a pause (0: never)
+    typing_idle_ms: float = 300.0
     # How a task's search orders its candidates: "fl" (fault localisation and edit-family
     # priors) or "policy" (the learned policy). fl is the default because it fixes more of
     # the repair benchmark's held-out bugs than the policy does (benchmarks/README.md).

@@ -22,6 +22,7 @@ from loguru import logger
 from lsprotocol import types as lsp
 from pygls.exceptions import FeatureNotificationError, JsonRpcException
 from pygls.lsp.server import LanguageServer
+from pygls.protocol.language_server import LanguageServerProtocol, lsp_method
 
 from sea_lsp import __version__
 from sea_lsp.server import router, wire
@@ -31,12 +32,39 @@ from sea_lsp.server.state import ServerState
 REQUEST_FAILED = -32803
 
 
+class SeaProtocol(LanguageServerProtocol):
+    """pygls' protocol without pygls' own copy of every open document: the server keeps its
+    documents (text, line index, tree) in its ``Workspace``, and pygls' copy cost a split of
+    the whole text into lines on every keystroke (and the memory of a second copy)."""
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_OPEN)
+    def lsp_text_document__did_open(self, params: lsp.DidOpenTextDocumentParams) -> Any:
+        yield from self._to_server(lsp.TEXT_DOCUMENT_DID_OPEN, params)
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams) -> Any:
+        yield from self._to_server(lsp.TEXT_DOCUMENT_DID_CHANGE, params)
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CLOSE)
+    def lsp_text_document__did_close(self, params: lsp.DidCloseTextDocumentParams) -> Any:
+        yield from self._to_server(lsp.TEXT_DOCUMENT_DID_CLOSE, params)
+
+    def _to_server(self, method: str, params: Any) -> Iterator[Any]:
+        """Hand the notification to the server's own handler, as pygls' built-in does."""
+        handler = self.fm.features.get(method)
+        if handler is not None:
+            yield handler, (params,), None
+
+
 class SeaServer(LanguageServer):
     """A pygls server with sea-lsp's state and a few thread-safe conveniences."""
 
     def __init__(self) -> None:
         super().__init__(
-            "sea-lsp", __version__, text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental
+            "sea-lsp",
+            __version__,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+            protocol_cls=SeaProtocol,
         )
         self.state = ServerState()
         self.init_options: dict[str, Any] = {}

@@ -16,7 +16,8 @@ from pygls.exceptions import JsonRpcInvalidParams
 from sea_lsp.actions.base import ActionContext, Candidate, dedupe
 from sea_lsp.agent.ranking import one_thread, rank
 from sea_lsp.feedback.store import Offer
-from sea_lsp.server import lightbulb
+from sea_lsp.server import bursts, lightbulb
+from sea_lsp.server.bursts import Answer
 from sea_lsp.server.documents import open_document, too_big
 from sea_lsp.server.edits import workspace_edit
 from sea_lsp.server.state import PendingOffer
@@ -75,6 +76,20 @@ def candidates_for(
     """Cheap candidates for a range of an open document, encoded. With ``deadline`` (a
     ``time.perf_counter()`` value) the generators still to run once it has passed are left
     for the next request on the same version and range (see ``_Partial``)."""
+    return gather(ls, path, start, end, diagnostics, deadline)[0]
+
+
+def gather(
+    ls: SeaServer,
+    path: str,
+    start: int,
+    end: int,
+    diagnostics: list[str],
+    deadline: float | None = None,
+    generators: set[str] = CHEAP_GENERATORS,
+) -> tuple[list[Candidate], bool]:
+    """``candidates_for`` (from ``generators``), and whether every generator has run
+    (False: some wait for the next call on the same version and range)."""
     from sea_lsp.actions.registry import generate_until
     from sea_lsp.encoding.encoder import encode_candidates
 
@@ -92,10 +107,11 @@ def candidates_for(
     )
     doc = st.workspace.document(path)
     key = (path, doc.version if doc else None, start, end, tuple(diagnostics), st.settings.trusted)
+    key += (tuple(sorted(generators)),)
     before = _PARTIAL.pop(id(ls), None) if deadline is not None else None
     same = before is not None and before.key == key and before.document is doc
     ready, first = (before.candidates, before.resume) if same and before else ([], 0)
-    produced, resume = generate_until(ctx, CHEAP_GENERATORS, first, deadline, len(ready))
+    produced, resume = generate_until(ctx, generators, first, deadline, len(ready))
     fresh = [
         c
         for c in produced
@@ -106,7 +122,7 @@ def candidates_for(
     if resume is not None:
         _PARTIAL[id(ls)] = _Partial(key, doc, candidates, resume)
         logger.debug("code actions for {}: deadline passed; generator {} on waits", path, resume)
-    return candidates
+    return candidates, resume is None
 
 
 @dataclass
@@ -142,25 +158,80 @@ def code_action(ls: SeaServer, params: lsp.CodeActionParams) -> list[lsp.CodeAct
     if end < start:
         raise JsonRpcInvalidParams.of(ValueError("the code action range ends before it starts"))
     diagnostics = [d.message for d in params.context.diagnostics or []]
-    if params.context.only:
-        wanted = [str(k) for k in params.context.only]
-    else:
-        wanted = []
-    candidates = candidates_for(ls, path, start, end, diagnostics, deadline)
+    wanted = [str(k) for k in params.context.only] if params.context.only else []
+    key = (tuple(diagnostics), tuple(wanted), st.settings.trusted)
+    # while the user types, the last answer carried to the new text (``bursts``)
+    model = st.models.get() if st.models else None
+    idle_s = st.settings.typing_idle_ms / 1e3
+    answer = bursts.answer_for(ls, path, doc, start, end, key, idle_s, model)
+    if (
+        answer is None
+        and _automatic(params)
+        and bursts.typing(bursts.burst_of(ls, path, doc), idle_s)
+    ):
+        # the editor's own lightbulb request while the user types at a new place: the work
+        # waits for the pause (``idle``); a request the user invoked does it now
+        return []
+    if answer is None:
+        answer = fresh_answer(ls, path, start, end, key, deadline)
+    if not answer.ranked:
+        return []
+    return _offered(ls, path, doc, answer)
+
+
+def _automatic(params: lsp.CodeActionParams) -> bool:
+    """True for a request the editor made by itself (its lightbulb), not one the user asked
+    for (LSP 3.17 ``CodeActionTriggerKind``; a client that does not say counts as asked)."""
+    return params.context.trigger_kind == lsp.CodeActionTriggerKind.Automatic
+
+
+def fresh_answer(
+    ls: SeaServer, path: str, start: int, end: int, key: tuple, deadline: float | None
+) -> Answer:
+    """Run the generators and the policy for a range of the current text (``key``: the
+    request's diagnostics, wanted kinds and trust), and keep the answer as the document's
+    base for the requests that come while the user types."""
+    candidates, done = gather(ls, path, start, end, list(key[0]), deadline)
+    return ranked_answer(ls, path, start, end, key, candidates, done)
+
+
+def ranked_answer(
+    ls: SeaServer,
+    path: str,
+    start: int,
+    end: int,
+    key: tuple,
+    candidates: list[Candidate],
+    done: bool,
+) -> Answer:
+    """``candidates`` of the wanted kinds ranked by the policy, kept as the base (``done``:
+    no generator waits for a later request)."""
+    diagnostics, wanted = list(key[0]), key[1]
     if wanted:
         candidates = [c for c in candidates if any(_lsp_kind(c).startswith(w) for w in wanted)]
-    if not candidates:
-        return []
-    state_tokens = state_for(ls, path, start, end, diagnostics)
-    model = st.models.get() if st.models else None
-    if model is None:
-        logger.info("model still loading: {} code actions offered unranked", len(candidates))
-    ranked = _ranked(model, state_tokens, candidates)[:MAX_OFFERED]
+    answer = Answer([])
+    if candidates:
+        state_tokens = state_for(ls, path, start, end, diagnostics)
+        model = ls.state.models.get() if ls.state.models else None
+        if model is None:
+            logger.info("model still loading: {} code actions offered unranked", len(candidates))
+        answer = Answer(_ranked(model, state_tokens, candidates), list(state_tokens), model)
+    doc = ls.state.workspace.document(path)
+    if doc is not None:
+        bursts.keep(ls, path, doc, start, end, key, answer, done)
+    return answer
+
+
+def _offered(ls: SeaServer, path: str, doc: Any, answer: Answer) -> list[lsp.CodeAction]:
+    """The answer's best ``MAX_OFFERED``, logged as an offer and shaped for the lightbulb."""
+    st = ls.state
+    ranked = answer.ranked[:MAX_OFFERED]
     offered = [c for c, _ in ranked]
+    model = answer.model
     offer = Offer(
         workspace_root=str(st.workspace.root),
         document=path,
-        state_tokens=list(state_tokens),
+        state_tokens=list(answer.state_tokens),
         candidate_tokens=[list(c.tokens) for c in offered],
         kinds=[c.kind for c in offered],
         model_version=str(model.version) if model is not None else "unranked",

@@ -11,6 +11,7 @@ from loguru import logger
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 
+from sea_lsp.server import bursts
 from sea_lsp.workspace.workspace import Document, OutsideWorkspaceError
 
 if TYPE_CHECKING:
@@ -98,23 +99,33 @@ def did_open(ls: SeaServer, params: lsp.DidOpenTextDocumentParams) -> None:
     if path is not None:
         doc = ls.state.workspace.open(path, valid_text(item.text, item.uri), item.version)
         ls.state.symbols.update(path)
+        bursts.synced(ls, path)
         too_big(ls, path, doc)
 
 
-def did_change(ls: SeaServer, params: lsp.DidChangeTextDocumentParams) -> None:
+def did_change(
+    ls: SeaServer, params: lsp.DidChangeTextDocumentParams
+) -> tuple[str, bursts.Burst] | None:
+    """Apply the changes; returns the document's path and typing burst (None when it is not
+    an open document of the workspace)."""
     doc_id = params.text_document
     path = _path(ls, doc_id.uri)
     if path is None:
-        return
+        return None
     changes: list[Any] = list(params.content_changes)
     for i, change in enumerate(changes):
         text = valid_text(change.text, doc_id.uri)
         if text is not change.text:
             changes[i] = (getattr(change, "range", None), text)
-    ls.state.workspace.change(path, changes, doc_id.version, ls.state.position_encoding)
+    applied: list[Any] = []
+    enc = ls.state.position_encoding
+    doc = ls.state.workspace.change(path, changes, doc_id.version, enc, applied)
     ls.state.symbols.update(path)
     ls.state.mark_stale(path, doc_id.version)
     flush_superseded(ls)
+    if doc is None:
+        return None
+    return path, bursts.changed(ls, path, doc, None if None in applied else applied)
 
 
 def did_close(ls: SeaServer, params: lsp.DidCloseTextDocumentParams) -> None:
@@ -123,6 +134,7 @@ def did_close(ls: SeaServer, params: lsp.DidCloseTextDocumentParams) -> None:
         ls.state.workspace.close(path)
         ls.state.symbols.update(path)
         ls.state.mark_stale(path, None)
+        bursts.synced(ls, path)
 
 
 def flush_superseded(ls: SeaServer) -> None:

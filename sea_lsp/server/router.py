@@ -18,7 +18,15 @@ from loguru import logger
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 
-from sea_lsp.server import code_actions, commands, diagnostics, documents, lifecycle, run_task
+from sea_lsp.server import (
+    code_actions,
+    commands,
+    diagnostics,
+    documents,
+    idle,
+    lifecycle,
+    run_task,
+)
 from sea_lsp.server.args import bad, one_object
 from sea_lsp.workspace.folders import Folder, path_of_uri
 
@@ -48,7 +56,7 @@ ROUTES = (
     Route(lsp.SHUTDOWN, lifecycle.shutdown),
     Route(lsp.EXIT, lifecycle.exit_),
     Route(lsp.TEXT_DOCUMENT_DID_OPEN, documents.did_open),
-    Route(lsp.TEXT_DOCUMENT_DID_CHANGE, documents.did_change),
+    Route(lsp.TEXT_DOCUMENT_DID_CHANGE, idle.did_change),
     Route(lsp.TEXT_DOCUMENT_DID_CLOSE, documents.did_close),
     Route(
         lsp.TEXT_DOCUMENT_CODE_ACTION,

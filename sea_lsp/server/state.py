@@ -68,6 +68,8 @@ class ServerState:
     # The client fills a code action's edit with ``codeAction/resolve`` (VS Code, Neovim):
     # lists then carry no edits, and only the chosen action's edit is computed.
     resolves_edits: bool = False
+    # per open document (workspace root, path): its typing burst (``sea_lsp.server.bursts``)
+    bursts: dict[tuple[str, str], Any] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     # --- folders -------------------------------------------------------------------------

@@ -366,11 +366,14 @@ class Workspace:
         changes: Iterable[Any],
         version: int | None = None,
         encoding: str | None = None,
+        applied: list[tuple[int, int, int, bool] | None] | None = None,
     ) -> Document | None:
         """``textDocument/didChange``: apply content changes in order (incremental reparse).
 
         Each change is ``(range | None, text)``, an lsprotocol change event or its dict.
-        An impossible range (start after end) is logged and skipped.
+        An impossible range (start after end) is logged and skipped. ``applied``, when
+        given, gets one entry per applied change: ``(start, old_end, new_end, lines)`` in
+        bytes (``lines``: it added or removed lines), or None for a whole-text change.
         """
         rel = self._safe(path)
         with self._lock:
@@ -380,10 +383,14 @@ class Workspace:
                 return None
             for change in changes:
                 rng, text = _as_change(change)
+                lines = doc.index.line_count
                 try:
-                    doc.apply_change(rng, text, encoding or self.position_encoding)
+                    span = doc.apply_change(rng, text, encoding or self.position_encoding)
                 except PositionError as exc:
                     logger.warning("change skipped: {}", exc)
+                    continue
+                if applied is not None:
+                    applied.append(None if rng is None else (*span, doc.index.line_count != lines))
             doc.version = version
         return doc
 
