@@ -111,8 +111,15 @@ def copies(node: Node, site: Site, radius: int = 3) -> Iterator[Mutation]:
     yield from _far_copies(node, site)
 
 
+MAX_COPY_BYTES = 1000  # a longer statement (a generated table row) is not worth a copy
+
+
 def _copyable(node: Node) -> bool:
-    return node.type in SIMPLE_STATEMENTS and _one_line(node)
+    return (
+        node.type in SIMPLE_STATEMENTS
+        and node.end_byte - node.start_byte <= MAX_COPY_BYTES
+        and _one_line(node)
+    )
 
 
 def _near(node: Node, radius: int) -> list[Node]:
