@@ -23,6 +23,7 @@ class TestOutcome:
     line: int | None = None
     frames: list[tuple[str, int]] = field(default_factory=list)  # workspace frames, outermost first
     timed_out: bool = False  # stopped by its per-test timeout (a hang, as far as we can tell)
+    cut_short: bool = False  # stopped under the shorter limit that follows another test's hang
 
 
 @dataclass
@@ -87,7 +88,7 @@ def run_from_records(
             path, line = _failing_line(frames, r.get("test_path"), r.get("crash"))
             outcomes[r["nodeid"]] = TestOutcome(
                 r["nodeid"], r["outcome"], float(r["duration"]), r["message"], path, line, frames,
-                bool(r.get("timed_out")),
+                bool(r.get("timed_out")), bool(r.get("cut_short")),
             )  # fmt: skip
             if r.get("lines") is not None:
                 coverage[r["nodeid"]] = r["lines"]

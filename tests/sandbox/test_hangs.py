@@ -98,3 +98,25 @@ def test_candidate_timeouts_follow_the_baseline() -> None:
     assert t["b"] == 1.5  # 5 x 0.3 + 0.25 = 1.75, capped
     assert t["c"] == 1.5  # a hang gets what a typical test gets (the median of the others)
     assert candidate_timeouts(run, None)["c"] == 5 * 0.3 + 0.25
+
+
+def test_after_a_hang_later_tests_get_a_shorter_limit_and_say_so(tmp_path: Path) -> None:
+    """Four tests enter the same endless loop: the first is stopped at the configured limit,
+    the others at the shorter one that follows a hang (marked ``cut_short``), so the run costs
+    one full timeout, not four; a test that finishes is unaffected; a cut-short test keeps
+    the full limit as a candidate's timeout (it may only have been slow)."""
+    tests = "from walk import step\n\n\ndef test_ok():\n    assert step(2) == 0\n\n\n" + "".join(
+        f"def test_odd_{i}():\n    assert step({2 * i + 1}) == -1\n\n\n" for i in range(4)
+    )
+    root = make_project(tmp_path / "p", {"walk.py": LOOPING, "tests/test_walk.py": tests})
+    run = Sandbox(
+        root, trusted=True, limits=Limits(timeout_s=60, per_test_timeout_s=4.0)
+    ).run_tests()
+    hung = [run.outcomes[f"tests/test_walk.py::test_odd_{i}"] for i in range(4)]
+    assert all(o.timed_out for o in hung)
+    assert [o.cut_short for o in hung] == [False, True, True, True]
+    assert all(o.duration < 3.0 for o in hung[1:])  # 1 s floor, not the 4 s limit
+    assert run.outcomes["tests/test_walk.py::test_ok"].outcome == "passed"
+    timeouts = candidate_timeouts(run, 4.0)
+    assert timeouts["tests/test_walk.py::test_odd_1"] == 4.0
+    assert timeouts["tests/test_walk.py::test_odd_0"] < 1.0

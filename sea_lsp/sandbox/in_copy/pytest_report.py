@@ -26,6 +26,15 @@ FIRST: list[str] = json.loads(os.environ.get("SEA_FIRST", "[]"))
 TIMEOUTS: dict[str, float] = {}  # node id -> seconds
 DEFAULT_TIMEOUT = float(os.environ.get("SEA_TEST_TIMEOUT", "0") or 0)
 STOP_ON_TIMEOUT = False  # a candidate that hangs once is dropped: no other test runs
+# Once a test has hung, the bug is likely a loop that every later test entering it hits too:
+# each later test gets at most AFTER_HANG_FACTOR x the slowest test that finished (at least
+# AFTER_HANG_FLOOR_S), so 13 hanging tests cost one timeout and 12 short ones, not 13
+# timeouts (which spent a 60 s task budget on the baseline alone). A test stopped under that
+# shorter limit is reported ``cut_short``: a hang as far as this run can tell.
+AFTER_HANG_FACTOR = 10.0
+AFTER_HANG_FLOOR_S = 1.0
+_hung = False
+_slowest_done = 0.0
 MAX_MESSAGE = 4000
 _HERE = os.path.dirname(os.path.realpath(__file__))
 
@@ -43,6 +52,8 @@ def configure(
 ) -> None:
     """Set the plugin's state in-process (the warm worker's forked children)."""
     global ROOT, REPORT_PATH, COVERAGE, FIRST, TIMEOUTS, DEFAULT_TIMEOUT, STOP_ON_TIMEOUT, _out
+    global _hung, _slowest_done
+    _hung, _slowest_done = False, 0.0
     ROOT, REPORT_PATH, COVERAGE = os.path.realpath(root), report_path, coverage
     STOP_ON_TIMEOUT = bool(stop_on_timeout)
     FIRST, TIMEOUTS, DEFAULT_TIMEOUT = list(first), dict(timeouts), float(default or 0)
@@ -96,6 +107,10 @@ def _alarm(signum, frame):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
     limit = TIMEOUTS.get(item.nodeid, DEFAULT_TIMEOUT)
+    if _hung:
+        shorter = max(AFTER_HANG_FLOOR_S, AFTER_HANG_FACTOR * _slowest_done)
+        if limit <= 0 or shorter < limit:
+            limit, item._sea_cut_short = shorter, True
     timed = limit > 0 and threading.current_thread() is threading.main_thread()
     if timed:
         old = signal.signal(signal.SIGALRM, _alarm)
@@ -144,8 +159,13 @@ def pytest_runtest_makereport(item, call):
     rep.sea_test_path = _rel(item.path)
     rep.sea_frames = []
     rep.sea_lines = getattr(item, "_sea_lines", None)
+    global _hung, _slowest_done
+    if call.when == "call" and call.excinfo is None:
+        _slowest_done = max(_slowest_done, float(call.duration or 0.0))
     if call.excinfo is not None and call.excinfo.errisinstance(PerTestTimeout):
         rep.sea_timed_out = True
+        rep.sea_cut_short = bool(getattr(item, "_sea_cut_short", False))
+        _hung = True
         if STOP_ON_TIMEOUT:
             item.session.shouldstop = "a test ran past its per-test timeout"
     if call.excinfo is not None:
@@ -178,10 +198,12 @@ def pytest_runtest_logreport(report) -> None:
             "crash": None,
             "lines": None,
             "timed_out": False,
+            "cut_short": False,
         },
     )
     if getattr(report, "sea_timed_out", False):
         rec["timed_out"] = True
+        rec["cut_short"] = bool(getattr(report, "sea_cut_short", False))
     rec["duration"] += float(getattr(report, "duration", 0.0) or 0.0)
     if getattr(report, "sea_lines", None) is not None:
         rec["lines"] = report.sea_lines
