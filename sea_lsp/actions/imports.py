@@ -347,11 +347,7 @@ class ImportsGenerator:
         out = []
         if not focus.error_near(tree, data, lo, hi):  # names in code being typed can wait
             out += self._additions(ctx, path, tree, undefined_near(tree, lo, hi))
-        touches_import = any(
-            top.type in ("import_statement", "import_from_statement")
-            for top in focus.walk_overlapping(tree.root_node, lo, hi)
-            if top.parent is not None and top.parent.parent is None
-        )
+        touches_import = _touches_import(tree.root_node, lo, hi)
         asked = any("unused" in d.lower() or "import" in d.lower() for d in ctx.diagnostics)
         if touches_import or asked:
             removals = focus.per_version(
@@ -433,3 +429,15 @@ class ImportsGenerator:
             new = f"from {text_of(module)} import " + ", ".join(kept)
         title = f"Remove unused {', '.join(f'`{n}`' for n in sorted(unused))} from the import"
         return TextEdit(path, stmt.start_byte, stmt.end_byte, new), title
+
+
+def _touches_import(root: Node, lo: int, hi: int) -> bool:
+    """Whether a top-level import statement overlaps ``[lo, hi]``: the module's children
+    from the first ending at or after ``lo``, by sibling links (never the nodes inside a
+    10,000-character statement)."""
+    top = focus.first_child_ending_at_or_after(root, lo)
+    while top is not None and top.start_byte <= hi:
+        if top.type in ("import_statement", "import_from_statement"):
+            return True
+        top = top.next_sibling
+    return False

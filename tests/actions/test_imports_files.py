@@ -129,3 +129,18 @@ def test_defined_names_match_a_full_walk_before_and_after_edits() -> None:
         )
         if rng.random() < 0.3:
             text = source
+
+
+def test_an_editor_request_on_an_import_line_offers_its_removal_and_elsewhere_not() -> None:
+    view = DictView({"app.py": APP})
+    data = APP.encode()
+
+    def kinds_at(line: str) -> list[str]:
+        start = data.index(line.encode())
+        ctx = ActionContext(
+            view, focus_path="app.py", focus_start=start, focus_end=start + 1, editor=True
+        )
+        return [c.title for c in ImportsGenerator().generate(ctx) if "Remove" in c.title]
+
+    assert any("json" in t for t in kinds_at("import json"))
+    assert kinds_at("    return Path(p), xs") == []
