@@ -22,6 +22,8 @@ export interface ServerOptions {
   testTimeoutS?: number;
   testCaseTimeoutS?: number;
   maxFileBytes?: number;
+  codeActionDeadlineMs?: number;
+  typingIdleMs?: number;
   feedbackPath?: string | null;
   storeSourceText?: boolean;
   checkpoint?: string | null;
@@ -52,6 +54,8 @@ const FIELDS: ReadonlyArray<[key: string, kind: Kind]> = [
   ["testTimeoutS", "seconds"],
   ["testCaseTimeoutS", "seconds"],
   ["maxFileBytes", "count"],
+  ["codeActionDeadlineMs", "count"],
+  ["typingIdleMs", "count"],
   ["feedbackPath", "optionalText"],
   ["storeSourceText", "flag"],
   ["checkpoint", "optionalText"],

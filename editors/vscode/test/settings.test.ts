@@ -70,3 +70,16 @@ test("which changes restart the server and which are pushed", () => {
   assert.equal(affectsServerOptions(only("sea.llm.model")), true);
   assert.equal(affectsServerCommand(only("sea.llm.model")), false);
 });
+
+test("the editor-latency settings reach the server and every server setting is declared", async () => {
+  const { options, problems } = buildServerOptions(reader({ codeActionDeadlineMs: 80, typingIdleMs: 0 }), true);
+  assert.deepEqual(problems, []);
+  assert.equal(options.codeActionDeadlineMs, 80);
+  assert.equal(options.typingIdleMs, 0);
+  const { readFileSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8"));
+  const props = pkg.contributes.configuration.properties;
+  assert.equal(props["sea.codeActionDeadlineMs"].default, 50);
+  assert.equal(props["sea.typingIdleMs"].default, 300);
+});
