@@ -103,8 +103,7 @@ def test_candidate_timeouts_follow_the_baseline() -> None:
 def test_after_a_hang_later_tests_get_a_shorter_limit_and_say_so(tmp_path: Path) -> None:
     """Four tests enter the same endless loop: the first is stopped at the configured limit,
     the others at the shorter one that follows a hang (marked ``cut_short``), so the run costs
-    one full timeout, not four; a test that finishes is unaffected; a cut-short test keeps
-    the full limit as a candidate's timeout (it may only have been slow)."""
+    one full timeout, not four; a test that finishes is unaffected."""
     tests = "from walk import step\n\n\ndef test_ok():\n    assert step(2) == 0\n\n\n" + "".join(
         f"def test_odd_{i}():\n    assert step({2 * i + 1}) == -1\n\n\n" for i in range(4)
     )
@@ -117,6 +116,5 @@ def test_after_a_hang_later_tests_get_a_shorter_limit_and_say_so(tmp_path: Path)
     assert [o.cut_short for o in hung] == [False, True, True, True]
     assert all(o.duration < 3.0 for o in hung[1:])  # 1 s floor, not the 4 s limit
     assert run.outcomes["tests/test_walk.py::test_ok"].outcome == "passed"
-    timeouts = candidate_timeouts(run, 4.0)
-    assert timeouts["tests/test_walk.py::test_odd_1"] == 4.0
-    assert timeouts["tests/test_walk.py::test_odd_0"] < 1.0
+    timeouts = candidate_timeouts(run, 4.0)  # a candidate that still loops costs little
+    assert all(timeouts[f"tests/test_walk.py::test_odd_{i}"] < 1.0 for i in range(4))
