@@ -137,10 +137,13 @@ def apply_folder_settings(ls: SeaServer, folder: Folder, raw: Any) -> None:
     folder.settings = own
 
 
-async def did_change_workspace_folders(
+def did_change_workspace_folders(
     ls: SeaServer, params: lsp.DidChangeWorkspaceFoldersParams
 ) -> None:
-    """Serve the folders the client added, stop serving those it removed."""
+    """Serve the folders the client added, stop serving those it removed. Synchronous, so
+    a ``didOpen`` the client sends right after is handled with the folders as they now are
+    (an async handler ran after it: the file was served as a single-file folder, and the
+    same folder added a moment later only changed its mode); the settings follow."""
     st = ls.state
     for removed in params.event.removed or ():
         path = path_of_uri(removed.uri)
@@ -152,7 +155,8 @@ async def did_change_workspace_folders(
             logger.info("not serving workspace folder {}: not a file:// URI", added.uri)
             continue
         st.folders.add(path)
-    await pull_configuration(ls)
+    if ls.loop is not None:
+        ls.loop.create_task(pull_configuration(ls))
     notify_status(ls)
 
 

@@ -117,6 +117,10 @@ class FolderSet:
         with self._lock:
             folder = self.get(root)
             if folder is not None:
+                if folder.single_file and not single_file:
+                    logger.info(
+                        "serving workspace folder {} (served single-file until now)", folder.root
+                    )
                 folder.single_file = folder.single_file and single_file
                 return folder
             workspace = Workspace(root, self.max_file_bytes)
