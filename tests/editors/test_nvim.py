@@ -257,3 +257,40 @@ def test_neovim_serves_a_loose_file_in_a_folder_without_markers(tmp_path: Path) 
     text = full_log.read_text(errors="replace") if full_log.exists() else ""
     assert "not an open document" not in text and "Traceback" not in text, log
     assert f"serving single-file folder {folder.resolve()}" in text, log
+
+
+@pytest.mark.e2e
+def test_neovim_second_workspace_folder_gets_code_actions(tmp_path: Path) -> None:
+    """alpha opened first, beta added with vim.lsp.buf.add_workspace_folder(): the same
+    client (one server) serves beta's file, and a code action there comes back and applies."""
+    alpha, beta = tmp_path / "alpha", tmp_path / "beta"
+    for project in (alpha, beta):
+        shutil.copytree(
+            EXAMPLE, project, ignore=shutil.ignore_patterns("__pycache__", ".pytest_cache")
+        )
+    env = _isolated_env(
+        tmp_path,
+        SEA_TEST_OUT=str(tmp_path / "out.json"),
+        SEA_TEST_ALPHA=str(alpha),
+        SEA_TEST_BETA=str(beta),
+        SEA_TEST_PROJECT=str(alpha),
+        SEA_TEST_CMD=json.dumps(_server_cmd()),
+    )
+    r = _run_nvim(SCRIPTS / "second_folder.lua", env, timeout=150)
+    log = _lsp_log_tail(env)
+    where = f"{json.dumps(r, indent=1)[:4000]}{log}"
+    assert not r.get("watchdog") and r.get("finished"), where
+    assert Path(r["first"]["root_dir"]).resolve() == alpha.resolve(), where
+    # one client, two folders: beta is served through workspace/didChangeWorkspaceFolders
+    assert r["second"]["id"] == r["first"]["id"] and r["clients"] == 1, where
+    assert [Path(f).resolve() for f in r["workspace_folders"]] == [alpha.resolve(), beta.resolve()]
+    assert r["err"] is None and r["status_err"] is None, where
+    assert r["titles"], where
+    assert r["prompts"] and r["prompts"][0]["items"] == r["titles"], where
+    assert r["changed"], "the chosen action did not edit beta's buffer" + where
+    assert r["alpha_untouched"], where
+    assert r["accepted"], "the server did not record the accepted action" + where
+    full_log = Path(env["XDG_STATE_HOME"]) / "nvim" / "lsp.log"
+    text = full_log.read_text(errors="replace") if full_log.exists() else ""
+    assert "not an open document" not in text and "Traceback" not in text, log
+    assert f"serving workspace folder {beta.resolve()}" in text, log

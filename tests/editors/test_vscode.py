@@ -106,6 +106,7 @@ def test_vsix_manifest_declares_commands_settings_and_trust(vsix: Path) -> None:
         "sea.feedbackPath", "sea.storeSourceText", "sea.checkpoint", "sea.logLevel", "sea.llm.baseUrl",
         "sea.llm.model", "sea.llm.apiKeyEnv", "sea.llm.timeoutS",
         "sea.lightbulbMaxEntries", "sea.lightbulbShowGuesses", "sea.searchRanking",
+        "sea.codeActionDeadlineMs", "sea.typingIdleMs",
     }  # fmt: skip
     assert set(props) == expected
     assert all(p.get("description") or p.get("markdownDescription") for p in props.values())
@@ -144,6 +145,8 @@ def test_settings_defaults_match_the_server() -> None:
     assert props["sea.llm.timeoutS"]["default"] == llm.timeout_s
     assert props["sea.lightbulbMaxEntries"]["default"] == s.lightbulb_max_entries
     assert props["sea.lightbulbShowGuesses"]["default"] == s.lightbulb_show_guesses
+    assert props["sea.codeActionDeadlineMs"]["default"] == s.code_action_deadline_ms
+    assert props["sea.typingIdleMs"]["default"] == s.typing_idle_ms
 
 
 @pytest.fixture(scope="module")
@@ -203,3 +206,21 @@ def test_two_folder_workspace_in_real_vscode(real_vscode: dict[str, str]) -> Non
     steps = {r["step"] for r in results if r["ok"]}
     assert {"multiroot-proven-fix-second-folder", "multiroot-task-second-folder"} <= steps
     assert any(r["screenshot"] for r in results)
+
+
+@pytest.mark.e2e
+def test_loose_file_outside_the_folder_in_real_vscode(real_vscode: dict[str, str]) -> None:
+    """A Python file outside the opened folder, in a folder without project markers, opened
+    by its absolute path (e2e/loose.js): the server serves it in single-file mode, the
+    lightbulb offers SEA actions and the one picked edits the file."""
+    artifacts = REPO / "test-artifacts" / "vscode" / "loose"
+    _run_e2e(real_vscode, "--only", "loose", artifacts=artifacts)
+    results = json.loads((artifacts / "results.json").read_text())["results"]
+    steps = {r["step"]: r for r in results}
+    assert steps["loose-quick-fix"]["ok"], steps["loose-quick-fix"]["detail"]
+    assert steps["loose-server-started"]["ok"], steps["loose-server-started"]["detail"]
+    # the server's own log (the extension's "SEA Agent" output channel): single-file mode
+    logs = (artifacts / "vscode-logs").rglob("*.log")
+    agent = "".join(p.read_text(errors="replace") for p in logs if "SEA" in p.name)
+    assert "serving single-file folder" in agent and "/scratch" in agent, agent[-3000:]
+    assert "not an open document" not in agent, agent[-3000:]

@@ -3,7 +3,7 @@
 //
 //   editors/vscode/e2e/setup.sh            # once: chromium, code-server, playwright-core
 //   node editors/vscode/e2e/run.js [--vsix FILE] [--server PATH] [--project DIR] [--artifacts DIR]
-//                                  [--only trusted,multiroot,restricted]
+//                                  [--only trusted,multiroot,loose,restricted]
 //
 // Steps (each saves a screenshot under test-artifacts/vscode/ and a line in results.json):
 //   trusted workspace: the extension starts the server; "SEA: Run Tests in File" shows the
@@ -14,6 +14,9 @@
 //   A .code-workspace of two folders (multiroot.js): in the SECOND folder the tests run, the
 //   lightbulb offers a proven fix (and, by that folder's own settings, no guesses), and a task's
 //   proposal is applied there; the first folder keeps the window's settings.
+//   A loose file (loose.js): a Python file outside the opened folder, in a folder without
+//   project markers, opened by its absolute path: the lightbulb offers SEA actions there and
+//   the one picked applies.
 //   Restricted Mode: the execution commands are not offered and the server is told so.
 // Exit status 0 only when every step passed.
 "use strict";
@@ -22,6 +25,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { parseArgs } = require("node:util");
+const { loosePhase } = require("./loose");
 const { multiRootPhase } = require("./multiroot");
 const steps = require("./steps");
 const vs = require("./vscode");
@@ -41,12 +45,12 @@ const { values: opts } = parseArgs({
     artifacts: { type: "string", default: path.join(REPO, "test-artifacts", "vscode") },
     "code-server": { type: "string", default: process.env.CODE_SERVER || DEFAULT_CODE_SERVER },
     "task-timeout": { type: "string", default: "150" },
-    // comma-separated phases to run: trusted, multiroot, restricted (default: all)
+    // comma-separated phases to run: trusted, multiroot, loose, restricted (default: all)
     only: { type: "string", default: "" },
   },
 });
 
-const PHASES = ["trusted", "multiroot", "restricted"];
+const PHASES = ["trusted", "multiroot", "loose", "restricted"];
 const rec = new steps.Recorder(opts.artifacts);
 const record = rec.record.bind(rec);
 const screenshot = rec.screenshot.bind(rec);
@@ -291,6 +295,7 @@ async function main() {
       const taskTimeoutMs = Number(opts["task-timeout"]) * 1000;
       await multiRootPhase({ rec, browser, codeServer: opts["code-server"], iso, root, source: opts.project, taskTimeoutMs });
     }
+    if (phases.includes("loose")) await loosePhase({ rec, browser, codeServer: opts["code-server"], iso, root, project });
     if (phases.includes("restricted")) await restrictedPhase(browser, opts["code-server"], iso, project, opts.artifacts);
   } finally {
     await browser.close();
