@@ -266,10 +266,22 @@ def _positions(text: str) -> list[tuple[int, int, int]]:
     return out
 
 
-async def run_session(client: Any, project: Path, decide: bool = True, passes: int = 1) -> Session:
-    """Request code actions at every line of every module; decide per the preference."""
+async def run_session(
+    client: Any,
+    project: Path,
+    decide: bool = True,
+    passes: int = 1,
+    user: Any = None,
+    files: list[str] | None = None,
+) -> Session:
+    """Request code actions at every line of every module; decide per the preference.
+
+    ``user`` (a ``content_users.Preference``) judges each candidate's resulting text instead of
+    its title; None keeps the title-based preference of this module's docstring. ``files``
+    (paths under ``project``) default to the fixture's modules.
+    """
     s = Session()
-    for name in sorted(MODULES):
+    for name in files if files is not None else sorted(MODULES):
         path = project / name
         text = path.read_text(encoding="utf-8")
         uri = path.as_uri()
@@ -290,8 +302,7 @@ async def run_session(client: Any, project: Path, decide: bool = True, passes: i
                 if not actions:
                     continue
                 s.offers += 1
-                titles = [a.title for a in actions]
-                choice = preferred(titles, text, line + 1)
+                choice = await _choose(client, actions, text, uri, line + 1, user)
                 if choice is not None:
                     s.with_preference += 1
                     s.first_is_preferred += int(choice == 0)
@@ -304,21 +315,37 @@ async def run_session(client: Any, project: Path, decide: bool = True, passes: i
                     )
                     s.rejected += 1
                     continue
-                chosen = actions[choice]
-                if chosen.edit is None and chosen.data is not None:  # as VS Code does
-                    chosen = await client.code_action_resolve_async(chosen)
-                edits = _edits_for(chosen.edit, uri)
-                version = _change(client, uri, version, apply_text_edits(text, edits))
-                await client.workspace_execute_command_async(
-                    lsp.ExecuteCommandParams(chosen.command.command, chosen.command.arguments)
-                )
-                version = _change(client, uri, version, text)  # undo: keep the project as it was
+                version = await _accept(client, actions[choice], uri, text, version)
                 s.accepted += 1
-                s.choices.append((name, line + 1, chosen.title))
+                s.choices.append((name, line + 1, actions[choice].title))
         client.text_document_did_close(
             lsp.DidCloseTextDocumentParams(lsp.TextDocumentIdentifier(uri))
         )
     return s
+
+
+async def _accept(client: Any, chosen: lsp.CodeAction, uri: str, text: str, version: int) -> int:
+    """Apply ``chosen``, send its accept command, then undo the edit; the new version."""
+    if chosen.edit is None and chosen.data is not None:  # as VS Code does
+        chosen = await client.code_action_resolve_async(chosen)
+    edits = _edits_for(chosen.edit, uri)
+    version = _change(client, uri, version, apply_text_edits(text, edits))
+    await client.workspace_execute_command_async(
+        lsp.ExecuteCommandParams(chosen.command.command, chosen.command.arguments)
+    )
+    return _change(client, uri, version, text)  # undo: keep the project as it was
+
+
+async def _choose(
+    client: Any, actions: list[lsp.CodeAction], text: str, uri: str, line: int, user: Any
+) -> int | None:
+    """The simulated user's choice; with a content ``user``, resolves every action in place."""
+    if user is None:
+        return preferred([a.title for a in actions], text, line)
+    for i, a in enumerate(actions):
+        if a.edit is None and a.data is not None:
+            actions[i] = await client.code_action_resolve_async(a)
+    return user(text, [apply_text_edits(text, _edits_for(a.edit, uri)) for a in actions])
 
 
 def _edits_for(edit: lsp.WorkspaceEdit | None, uri: str) -> list[lsp.TextEdit]:
