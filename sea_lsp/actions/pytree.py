@@ -68,6 +68,19 @@ def walk(node: Node) -> Iterator[Node]:
         stack.extend(reversed(n.children))
 
 
+_NESTED_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
+
+
+def walk_local(node: Node) -> Iterator[Node]:
+    """``node``'s subtree in source order without nested functions, classes and lambdas
+    (what runs in ``node``'s own scope)."""
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed([c for c in n.children if c.type not in _NESTED_SCOPES]))
+
+
 def line_start(data: bytes, offset: int) -> int:
     return data.rfind(b"\n", 0, offset) + 1
 

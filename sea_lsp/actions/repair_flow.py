@@ -27,7 +27,6 @@ from sea_lsp.actions.repair_stmt import name_kinds
 
 MAX_USES = 16  # per smell
 MAX_EVENTS = 200  # a name used more often than this is not judged (the check is quadratic)
-_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
 _LOOPS = ("for_statement", "while_statement")
 _FEEDS = {"num": ("{x} += 1", "{x} += {v}"), "list": ("{x}.append({v})",), "set": ("{x}.add({v})",)}
 _FEEDS["str"] = ("{x} += {v}",)
@@ -40,14 +39,6 @@ class Use:
     offset: int
     text: str  # the inserted text, indentation included
     title: str
-
-
-def _walk_local(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed([c for c in n.children if c.type not in _SCOPES]))
 
 
 def _events(fn: Node) -> dict[str, list[tuple[str, Node]]]:
@@ -147,7 +138,7 @@ def _declared_shared(fn: Node) -> set[str]:
     """Names a ``global`` or ``nonlocal`` statement shares with another scope."""
     return {
         text_of(i)
-        for n in _walk_local(fn)
+        for n in pytree.walk_local(fn)
         if n.type in ("global_statement", "nonlocal_statement")
         for i in n.named_children
         if i.type == "identifier"
@@ -203,7 +194,7 @@ def _loop_targets(loop: Node) -> list[str]:
     if loop.type == "for_statement":
         pytree._target_names(loop.child_by_field_name("left"), names)
     body = loop.child_by_field_name("body")
-    for n in _walk_local(body) if body is not None else ():
+    for n in pytree.walk_local(body) if body is not None else ():
         if n.type == "assignment":
             pytree._target_names(n.child_by_field_name("left"), names)
     return list(dict.fromkeys(names))
@@ -218,7 +209,7 @@ def _feed_points(loop: Node) -> list[Node]:
     stmts = [c for c in body.named_children if c.type != "comment"]
     points = stmts[-1:] + stmts[:-1]
     for s in stmts:
-        for block in (c for c in _walk_local(s) if c.type == "block" and c != body):
+        for block in (c for c in pytree.walk_local(s) if c.type == "block" and c != body):
             inner = [c for c in block.named_children if c.type != "comment"]
             points += inner[-1:]
     return list(dict.fromkeys(points))[:6]
@@ -251,7 +242,7 @@ def function_uses(site: Site, fn: Node) -> list[Use]:
     for name, init in never_fed(fn, kinds):
         fed: list[Use] = []
         for loop in (
-            n for n in _walk_local(fn) if n.type in _LOOPS and n.start_byte > init.end_byte
+            n for n in pytree.walk_local(fn) if n.type in _LOOPS and n.start_byte > init.end_byte
         ):
             values = _loop_targets(loop)
             forms = [f.format(x=name, v=v) for f in _FEEDS[kinds[name]] for v in values or [name]]

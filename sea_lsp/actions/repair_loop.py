@@ -39,15 +39,6 @@ _SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
 _ASSIGNMENTS = frozenset({"assignment", "augmented_assignment"})
 
 
-def _walk_local(node: Node) -> Iterator[Node]:
-    """``node``'s subtree without nested functions, classes and lambdas."""
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        yield n
-        stack.extend(reversed([c for c in n.children if c.type not in _SCOPES]))
-
-
 def _statements(block: Node) -> list[Node]:
     return [c for c in block.named_children if c.type != "comment"]
 
@@ -56,7 +47,7 @@ def _condition_paths(cond: Node) -> set[str] | None:
     """What the condition reads: its names and attribute chains (``node``, ``self.pos``,
     with each chain's base name); None when it calls a method, whose effect is unknown."""
     out: set[str] = set()
-    for n in _walk_local(cond):
+    for n in pytree.walk_local(cond):
         if n.type == "call":
             fn = n.child_by_field_name("function")
             if fn is not None and fn.type != "identifier":
@@ -82,7 +73,7 @@ def _stepped_names(body: Node) -> set[str]:
     """For ``while True``: the names the body rebinds from themselves (``node = node.right``,
     ``i += 1``): what moves the loop along."""
     out: set[str] = set()
-    for n in _walk_local(body):
+    for n in pytree.walk_local(body):
         if n.type not in _ASSIGNMENTS:
             continue
         left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
@@ -90,7 +81,7 @@ def _stepped_names(body: Node) -> set[str]:
             continue
         name = text_of(left)
         if n.type == "augmented_assignment" or any(
-            i.type == "identifier" and text_of(i) == name for i in _walk_local(right)
+            i.type == "identifier" and text_of(i) == name for i in pytree.walk_local(right)
         ):
             out.add(name)
     return out
@@ -109,7 +100,7 @@ def progress_paths(loop: Node) -> set[str]:
 def _changes(node: Node, paths: set[str]) -> bool:
     """Whether ``node`` may change something in ``paths``: an assignment to it (or into
     it, ``x[i] = ...``), a method called on it, or it passed to a call (which may mutate it)."""
-    for n in _walk_local(node):
+    for n in pytree.walk_local(node):
         target = None
         if n.type in _ASSIGNMENTS or n.type == "named_expression":
             target = n.child_by_field_name("left") or n.child_by_field_name("name")
@@ -134,7 +125,7 @@ def _changes(node: Node, paths: set[str]) -> bool:
 
 
 def _targets(target: Node, paths: set[str]) -> bool:
-    for t in _walk_local(target):
+    for t in pytree.walk_local(target):
         whole = t.type == "attribute" or t.parent is None or t.parent.type != "attribute"
         if t.type in ("identifier", "attribute") and whole and text_of(t) in paths:
             return True  # the name itself or the chain, not ``node`` inside ``node.left``
@@ -182,7 +173,7 @@ def stuck_blocks(loop: Node, paths: set[str]) -> list[Node]:
 
 def _attributes(node: Node) -> list[str]:
     out: dict[str, None] = {}
-    for n in _walk_local(node):
+    for n in pytree.walk_local(node):
         if n.type == "attribute":
             attr = n.child_by_field_name("attribute")
             if attr is not None:
@@ -209,7 +200,7 @@ def _replace_attribute(stmt: Node, old: str, new: str) -> str:
     data = stmt.text or b""
     base = stmt.start_byte
     spans = []
-    for n in _walk_local(stmt):
+    for n in pytree.walk_local(stmt):
         if n.type == "attribute":
             attr = n.child_by_field_name("attribute")
             if attr is not None and text_of(attr) == old:
@@ -222,7 +213,7 @@ def _replace_attribute(stmt: Node, old: str, new: str) -> str:
 def _one_line_updates(scope: Node, paths: set[str]) -> list[Node]:
     return [
         n.parent
-        for n in _walk_local(scope)
+        for n in pytree.walk_local(scope)
         if n.type in _ASSIGNMENTS
         and n.parent is not None
         and n.parent.type == "expression_statement"
@@ -288,7 +279,7 @@ def _initialisers(fn: Node, loop: Node) -> dict[str, Node]:
     """Names the function sets to a literal (``digits = ""``, ``run = []``) before ``loop``
     in the same block chain: what an accumulator starts from."""
     out: dict[str, Node] = {}
-    for n in _walk_local(fn):
+    for n in pytree.walk_local(fn):
         if n.start_byte >= loop.start_byte:
             break
         if n.type != "assignment" or n.parent is None or n.parent.type != "expression_statement":
@@ -312,7 +303,7 @@ def _root(target: Node) -> str:
 def _emits(stmt: Node, name: str) -> bool:
     """Whether ``stmt`` hands ``name``'s value on to something else: ``out.append(f(name))``,
     ``total[k] = name``, ``yield name``."""
-    reads = any(i.type == "identifier" and text_of(i) == name for i in _walk_local(stmt))
+    reads = any(i.type == "identifier" and text_of(i) == name for i in pytree.walk_local(stmt))
     if not reads or stmt.type != "expression_statement" or not stmt.named_children:
         return False
     inner = stmt.named_children[0]
@@ -339,7 +330,7 @@ def _emits(stmt: Node, name: str) -> bool:
             left is not None
             and right is not None
             and _root(left) != name
-            and any(i.type == "identifier" and text_of(i) == name for i in _walk_local(right))
+            and any(i.type == "identifier" and text_of(i) == name for i in pytree.walk_local(right))
         )
     return False
 
@@ -357,7 +348,7 @@ def _resets(site: Site, loop: Node) -> list[tuple[Node, str]]:
     inits = _initialisers(fn, loop) if fn is not None and body is not None else {}
     for name, init in inits.items():
         grows = rebinds = False
-        for n in _walk_local(body):
+        for n in pytree.walk_local(body):
             left = n.child_by_field_name("left") if n.type in _ASSIGNMENTS else None
             if left is not None and left.type == "identifier" and text_of(left) == name:
                 grows |= n.type == "augmented_assignment"
@@ -374,11 +365,11 @@ def _resets(site: Site, loop: Node) -> list[tuple[Node, str]]:
                     grows |= method in _EMITS
                     rebinds |= method in ("pop", "popleft", "clear")  # a worklist, emptied
         cond = loop.child_by_field_name("condition")
-        if cond is not None and any(text_of(i) == name for i in _walk_local(cond)):
+        if cond is not None and any(text_of(i) == name for i in pytree.walk_local(cond)):
             continue  # ``while todo:``: a worklist, not an accumulator
         if not grows or rebinds:
             continue
-        for n in _walk_local(body):
+        for n in pytree.walk_local(body):
             if n.type == "expression_statement" and _emits(n, name):
                 found.append((n, text_of(init)))
     site.memo[key] = found
