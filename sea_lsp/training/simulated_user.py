@@ -17,8 +17,10 @@ Used by ``tests/training`` and ``sea-lsp bench train``; needs pytest-lsp (a test
 from __future__ import annotations
 
 import ast
+import asyncio
 import os
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,10 +234,28 @@ async def start_server(project: Path, data_dir: Path) -> Any:
             capabilities=client_capabilities("visual-studio-code"),
             root_uri=project.as_uri(),
             workspace_folders=[lsp.WorkspaceFolder(uri=project.as_uri(), name=project.name)],
-            initialization_options={"trusted": False},
+            # every generator's answer, fresh, whatever the machine's load: with the 50 ms
+            # deadline a loaded machine offered fewer candidates, and the decisions (and
+            # what training learned from them) depended on the load
+            initialization_options={"trusted": False, "codeActionDeadlineMs": 0, "typingIdleMs": 0},
         )
     )
+    await wait_until_model_ready(client)
     return client
+
+
+async def wait_until_model_ready(client: Any, timeout: float = 120.0) -> None:
+    """Offers served while the model loads go out unranked; a session that starts before
+    the model is ready logs a load-dependent mix of both (and its measurements vary)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = await client.workspace_execute_command_async(
+            lsp.ExecuteCommandParams("sea.status", [{}])
+        )
+        if status and status.get("modelReady"):
+            return
+        await asyncio.sleep(0.2)
+    raise RuntimeError(f"the server's model was not ready after {timeout:.0f} s")
 
 
 def fix_code_action_results(client: Any) -> None:
