@@ -68,6 +68,23 @@ def walk(node: Node) -> Iterator[Node]:
         stack.extend(reversed(n.children))
 
 
+def method_call(call: Node) -> tuple[Node, str] | None:
+    """``(receiver, method name)`` of a call ``obj.name(...)``; None for other calls."""
+    fn = call.child_by_field_name("function")
+    if fn is None or fn.type != "attribute":
+        return None
+    obj, attr = fn.child_by_field_name("object"), fn.child_by_field_name("attribute")
+    return (obj, text_of(attr)) if obj is not None and attr is not None else None
+
+
+def statement_of(node: Node) -> Node:
+    """The statement holding ``node``: the ancestor (or itself) whose parent is a block."""
+    n = node
+    while n.parent is not None and n.parent.type not in ("block", "module"):
+        n = n.parent
+    return n
+
+
 _NESTED_SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
 
 

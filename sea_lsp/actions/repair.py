@@ -277,14 +277,6 @@ def _segment(site: Site, m: Mutation) -> tuple[int, bytes]:
     return lo, new
 
 
-def _statement(node: Node) -> Node:
-    """The statement holding ``node``: the ancestor (or itself) whose parent is a block."""
-    n = node
-    while n.parent is not None and n.parent.type not in ("block", "module"):
-        n = n.parent
-    return n
-
-
 _CLAUSES = frozenset(
     {"elif_clause", "else_clause", "except_clause", "except_group_clause", "finally_clause"}
 )
@@ -357,11 +349,11 @@ def _local_segment(site: Site, m: Mutation) -> tuple[int, int, bytes, bytes]:
     leave a block empty), the edit applied. Returns (start, original end, the edited text,
     the text to parse): in that one the bodies the edit does not touch are ``pass`` and it
     is nested under ``if 1:`` when indented, so it parses alone and quickly (``_stubs``)."""
-    stmt = _statement(m.node)
+    stmt = pytree.statement_of(m.node)
     block = stmt.parent
     whole = m.start <= stmt.start_byte and m.end >= stmt.end_byte
     if whole and block is not None and block.type == "block" and block.parent is not None:
-        stmt = _statement(block.parent)
+        stmt = pytree.statement_of(block.parent)
     lo = pytree.line_start(site.data, min(m.start, stmt.start_byte))
     hi = pytree.line_end(site.data, max(m.end, stmt.end_byte))
     inserted = m.new_text.encode("utf-8")

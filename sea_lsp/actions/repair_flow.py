@@ -118,13 +118,6 @@ def _stored_into(sub: Node) -> bool:
     )
 
 
-def _statement(node: Node) -> Node:
-    n = node
-    while n.parent is not None and n.parent.type not in ("block", "module"):
-        n = n.parent
-    return n
-
-
 def _loops_around(node: Node, fn: Node) -> list[Node]:
     out, n = [], node.parent
     while n is not None and n != fn:
@@ -153,7 +146,7 @@ def dead_stores(fn: Node) -> list[Node]:
         if name.startswith("_") or name in _UNUSED or name in shared or len(events) > MAX_EVENTS:
             continue
         for i, (kind, n) in enumerate(events):
-            stmt = _statement(n)
+            stmt = pytree.statement_of(n)
             left = n.parent.child_by_field_name("left") if n.parent is not None else None
             if kind != "store" or left != n or stmt.type != "expression_statement":
                 continue
@@ -182,7 +175,7 @@ def never_fed(fn: Node, kinds: dict[str, str]) -> list[tuple[str, Node]]:
             continue  # a constant (``name = "x"``), not an accumulator
         if any(k == "change" for k, _ in events):
             continue
-        init = _statement(stores[0])
+        init = pytree.statement_of(stores[0])
         if any(k == "read" and n.start_byte > init.end_byte for k, n in events):
             out.append((name, init))
     return out

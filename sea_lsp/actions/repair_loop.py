@@ -109,9 +109,9 @@ def _changes(node: Node, paths: set[str]) -> bool:
         elif n.type == "delete_statement":
             target = n
         elif n.type == "call":
-            fn = n.child_by_field_name("function")
-            if fn is not None and fn.type == "attribute":  # a method of it or of its parts
-                obj = fn.child_by_field_name("object")
+            method = pytree.method_call(n)
+            if method is not None:  # a method of it or of its parts
+                obj = method[0]
                 while obj is not None and obj.type in ("attribute", "subscript"):
                     obj = obj.child_by_field_name("object" if obj.type == "attribute" else "value")
                 if obj is not None and text_of(obj) in paths:
@@ -308,19 +308,8 @@ def _emits(stmt: Node, name: str) -> bool:
         return False
     inner = stmt.named_children[0]
     if inner.type == "call":
-        fn = inner.child_by_field_name("function")
-        attr = (
-            fn.child_by_field_name("attribute")
-            if fn is not None and fn.type == "attribute"
-            else None
-        )
-        obj = fn.child_by_field_name("object") if attr is not None else None
-        return (
-            attr is not None
-            and text_of(attr) in _EMITS
-            and obj is not None
-            and text_of(obj) != name
-        )
+        method = pytree.method_call(inner)
+        return method is not None and method[1] in _EMITS and text_of(method[0]) != name
     if inner.type == "yield":
         return True
     if inner.type in _ASSIGNMENTS:
@@ -353,17 +342,10 @@ def _resets(site: Site, loop: Node) -> list[tuple[Node, str]]:
             if left is not None and left.type == "identifier" and text_of(left) == name:
                 grows |= n.type == "augmented_assignment"
                 rebinds |= n.type == "assignment"
-            if n.type == "call":
-                f = n.child_by_field_name("function")
-                obj = (
-                    f.child_by_field_name("object")
-                    if f is not None and f.type == "attribute"
-                    else None
-                )
-                if obj is not None and text_of(obj) == name:
-                    method = text_of(f.child_by_field_name("attribute") or f)
-                    grows |= method in _EMITS
-                    rebinds |= method in ("pop", "popleft", "clear")  # a worklist, emptied
+            method = pytree.method_call(n) if n.type == "call" else None
+            if method is not None and text_of(method[0]) == name:
+                grows |= method[1] in _EMITS
+                rebinds |= method[1] in ("pop", "popleft", "clear")  # a worklist, emptied
         cond = loop.child_by_field_name("condition")
         if cond is not None and any(text_of(i) == name for i in pytree.walk_local(cond)):
             continue  # ``while todo:``: a worklist, not an accumulator

@@ -239,13 +239,8 @@ def name_kinds(site: Site, fn: Node) -> dict[str, str]:
                 kind = "num"
             if kind and kinds[text_of(left)] == "?":
                 kinds[text_of(left)] = kind
-        elif n.type == "call":
-            f = n.child_by_field_name("function")
-            obj = (
-                f.child_by_field_name("object") if f is not None and f.type == "attribute" else None
-            )
-            attr = f.child_by_field_name("attribute") if obj is not None else None
-            kind = _METHOD_KINDS.get(text_of(attr)) if attr is not None else None
+        elif n.type == "call" and (method := pytree.method_call(n)) is not None:
+            obj, kind = method[0], _METHOD_KINDS.get(method[1])
             if kind and obj.type == "identifier" and kinds.get(text_of(obj)) == "?":
                 kinds[text_of(obj)] = kind
     site.memo[key] = kinds
