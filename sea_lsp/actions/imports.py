@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
+from functools import cache
 
 from loguru import logger
-from tree_sitter import Node, Tree
+from tree_sitter import Node, Query, QueryCursor, Tree
 
 from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef, WorkspaceView
@@ -247,12 +248,28 @@ def undefined_names(tree: Tree) -> dict[str, Node]:
     return {k: v for k, v in used_names(tree).items() if k not in defined}
 
 
+@cache
+def _identifier_query() -> Query:
+    return Query(pytree.PY_LANGUAGE, "(identifier) @name")
+
+
+def identifiers_in(tree: Tree, lo: int, hi: int) -> list[Node]:
+    """The identifiers that start in ``[lo, hi]``, in source order, found by a tree-sitter
+    query: a Python walk of a 10,000-character line of literals visits its ~4,000 nodes
+    (~10 ms) to find a handful of names."""
+    cursor = QueryCursor(_identifier_query())
+    cursor.set_byte_range(lo, hi + 1)
+    found = cursor.captures(tree.root_node).get("name", [])
+    inside = (n for n in found if lo <= n.start_byte <= hi and not n.is_missing)
+    return sorted(inside, key=lambda n: n.start_byte)
+
+
 def undefined_near(tree: Tree, lo: int, hi: int) -> dict[str, Node]:
     """Undefined names read inside ``[lo, hi]`` → first use there; the file's bindings are
     computed once per tree."""
     candidates: dict[str, Node] = {}
-    for n in focus.walk_overlapping(tree.root_node, lo, hi):
-        if n.type == "identifier" and lo <= n.start_byte <= hi and is_use(n):
+    for n in identifiers_in(tree, lo, hi):
+        if is_use(n):
             candidates.setdefault(text_of(n), n)
     if not candidates:
         return {}

@@ -9,8 +9,10 @@ cleanly and compile, a few milliseconds at a time (``SyntaxGenerator.fixes_near`
 from __future__ import annotations
 
 import re
+import threading
 import time
 from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 
@@ -175,7 +177,7 @@ class SyntaxGenerator:
                 bad.append(n)
                 rows.update(_rows_around(n))
         else:
-            lineno = _compile_error_near(tree, data, split, win, path)
+            lineno = _compile_error_near(tree, data, split, win, path, (lo, hi))
             if lineno is not None and first_row <= lineno - 1 <= last_row:
                 rows.update({max(lineno - 2, 0), lineno - 1})
         if not rows:
@@ -296,33 +298,141 @@ def _block_end(lines: list[bytes], header: int, depth: int) -> int | None:
 
 
 def _compile_error_near(
-    tree: Tree, data: bytes, split: tuple[list[bytes], list[int]], win: tuple[int, int], path: str
+    tree: Tree,
+    data: bytes,
+    split: tuple[list[bytes], list[int]],
+    win: tuple[int, int],
+    path: str,
+    span: tuple[int, int] | None = None,
 ) -> int | None:
     """The line of a ``compile()`` error in the function (else the top-level statements)
-    around ``win`` of a file that parses cleanly: compiling the whole of a long file costs
-    tens of milliseconds. Kept per document version and unit."""
+    around ``win`` of a file that parses cleanly, ``span`` being the focus range (default
+    ``win``): compiling the whole of a long file costs tens of milliseconds. Statements are
+    compiled one at a time, each once for its text (``_statement_error``); a statement of
+    the window that the focus does not touch is compiled only up to
+    ``NEIGHBOUR_COMPILE_BYTES``, so the work of a request is bounded by its focus (each of
+    the seven 10,000-character lines of a window cost 3 ms to compile)."""
+    span = span or win
+    starts = split[1]
     root = tree.root_node
     node = root.named_descendant_for_byte_range(win[0], win[1]) or root
-    unit: Node | None = None
     while node is not None:
         if node.type == "function_definition" and node.start_byte <= win[0]:
             if b"nonlocal" not in (node.text or b""):
-                unit = node
+                return _statement_error(data, starts, node, path)
             break
         node = node.parent
-    if unit is not None:
-        lo = pytree.line_start(data, unit.start_byte)
-        hi = pytree.line_end(data, unit.end_byte)
-        first_row, indented = unit.start_point.row, unit.start_point.column > 0
-    else:
-        lo, hi = _segment_bounds(tree, data, *win)
-        first_row, indented = bisect_right(split[1], lo) - 1, False
-    memo = focus.per_version("syntax.compile", data, dict)
-    if (lo, hi) not in memo:
-        chunk = (b"if 1:\n" if indented else b"") + data[lo:hi]
+    child = focus.first_child_ending_at_or_after(root, win[0])
+    while child is not None and child.start_byte <= win[1]:
+        touched = child.start_byte <= span[1] and child.end_byte >= span[0]
+        if touched or child.end_byte - child.start_byte <= NEIGHBOUR_COMPILE_BYTES:
+            unit: Node | None = child
+        else:  # a long neighbour: the function of it that the window reaches, if short
+            unit = _function_in(child, win)
+        line = None if unit is None else _statement_error(data, starts, unit, path)
+        if line is not None:
+            return line
+        child = child.next_sibling
+    return None
+
+
+NEIGHBOUR_COMPILE_BYTES = 2_000
+NEIGHBOUR_FUNCTION_BYTES = 16_000
+
+
+def _function_in(statement: Node, win: tuple[int, int]) -> Node | None:
+    """The innermost ``def`` of ``statement`` around the part of it inside ``win``, when it
+    is at most ``NEIGHBOUR_FUNCTION_BYTES`` long and names no outer variable."""
+    lo, hi = max(win[0], statement.start_byte), min(win[1], statement.end_byte)
+    node = statement.named_descendant_for_byte_range(lo, hi)
+    while node is not None and node.type != "function_definition":
+        node = None if node == statement else node.parent
+    if node is None or node.end_byte - node.start_byte > NEIGHBOUR_FUNCTION_BYTES:
+        return None
+    return None if b"nonlocal" in (node.text or b"") else node
+
+
+class _CompileCache:
+    """Statement texts with their ``compile()`` outcome (the error's line relative to the
+    text, or None), least recently used dropped past ``limit`` bytes of text."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.items: OrderedDict[bytes, int | None] = OrderedDict()
+        self.size = 0
+        self.lock = threading.Lock()
+
+    def get(self, chunk: bytes) -> tuple[bool, int | None]:
+        """(whether ``chunk`` was compiled, its outcome)."""
+        with self.lock:
+            if chunk not in self.items:
+                return False, None
+            self.items.move_to_end(chunk)
+            return True, self.items[chunk]
+
+    def put(self, chunk: bytes, line: int | None) -> None:
+        with self.lock:
+            if chunk in self.items:
+                return
+            self.items[chunk] = line
+            self.size += len(chunk)
+            while self.size > self.limit and len(self.items) > 1:
+                old, _ = self.items.popitem(last=False)
+                self.size -= len(old)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
+_COMPILED = _CompileCache(8_000_000)
+
+
+def _statement_error(data: bytes, starts: list[int], node: Node, path: str) -> int | None:
+    """The 1-based line of ``compile()``'s error in statement ``node`` (a ``def`` at any
+    depth is compiled under ``if 1:``), or None. Kept per statement text, across document
+    versions: an edit elsewhere does not compile it again. A ``from __future__`` import
+    after other code is an error only in its file, so it is looked at here."""
+    if node.type == "future_import_statement" and _after_code(node):
+        return node.start_point.row + 1
+    memo = focus.per_version("syntax.compile", data, dict)  # no copy of a long def's text
+    where = (node.start_byte, node.end_byte)
+    if where not in memo:
+        memo[where] = _text_error(data, starts, node, path)
+    return memo[where]
+
+
+def _text_error(data: bytes, starts: list[int], node: Node, path: str) -> int | None:
+    """``_statement_error`` from the text of ``node``, compiled once per text (``_COMPILED``)."""
+    top = node.parent is None or node.parent.type == "module"
+    indented = node.start_point.column > 0 and not top
+    lo = starts[node.start_point.row]
+    if top and data[lo : node.start_byte].strip():
+        lo = node.start_byte  # after a `;`: the line's first statement is compiled on its own
+    # (a top-level statement indented by whitespace alone keeps it: "unexpected indent")
+    chunk = (b"if 1:\n" if indented else b"") + data[lo : node.end_byte]
+    known, line = _COMPILED.get(chunk)
+    if not known:
         line = _compile_error_line(chunk, path)
-        memo[(lo, hi)] = None if line is None else first_row + line - int(indented)
-    return memo[(lo, hi)]
+        _COMPILED.put(chunk, line)
+    return None if line is None else node.start_point.row + line - int(indented)
+
+
+def _after_code(node: Node) -> bool:
+    """Whether a top-level statement other than a docstring, a comment or another
+    ``from __future__`` import comes before ``node``."""
+    prev = node.prev_named_sibling
+    while prev is not None and prev.type in ("comment", "future_import_statement"):
+        prev = prev.prev_named_sibling
+    if prev is None:
+        return False
+    before = prev.prev_named_sibling
+    while before is not None and before.type == "comment":
+        before = before.prev_named_sibling
+    first = before is None
+    docstring = prev.type == "expression_statement" and prev.named_children[0].type == "string"
+    return not (first and docstring)
 
 
 def _segment_bounds(tree: Tree, data: bytes, lo: int, hi: int) -> tuple[int, int]:

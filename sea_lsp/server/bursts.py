@@ -49,6 +49,7 @@ class Answer:
     ranked: Ranked
     state_tokens: list[int] = field(default_factory=list)
     model: Any = None
+    carried: bool = False  # carried from an earlier version: its state is that version's
 
 
 @dataclass
@@ -187,7 +188,7 @@ def answer_for(
         moved = carry(candidate, path, burst.spans)
         if moved is not None:
             ranked.append((moved, log_prob))
-    answer = Answer(ranked, base.answer.state_tokens, base.answer.model)
+    answer = Answer(ranked, base.answer.state_tokens, base.answer.model, carried=True)
     burst.base = Base(focus, key, answer, fresh=False, generation=_current[0])
     burst.spans = []
     return answer

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import time
+import uuid
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -223,12 +224,28 @@ def ranked_answer(
 
 
 def _offered(ls: SeaServer, path: str, doc: Any, answer: Answer) -> list[lsp.CodeAction]:
-    """The answer's best ``MAX_OFFERED``, logged as an offer and shaped for the lightbulb."""
+    """The answer's best ``MAX_OFFERED``, logged as an offer and shaped for the lightbulb.
+    An answer carried through typing is not logged: its encoded state, candidate tokens and
+    log-probabilities are those of an earlier version, which the feedback log would pair
+    with this version (its actions still work; a decision on them is not recorded)."""
     st = ls.state
     ranked = answer.ranked[:MAX_OFFERED]
     offered = [c for c, _ in ranked]
+    if answer.carried:
+        offer_id = _local_id()
+    else:
+        offer_id = _record(ls, _offer(ls, path, doc, answer, ranked))
+    st.remember(PendingOffer(offer_id, path, doc.version, offered))
+    actions = [_to_code_action(ls, offer_id, i, c) for i, c in enumerate(offered)]
+    # an offer logs the whole list; the lightbulb shows proven fixes first, guesses behind More
+    return lightbulb.shape(ls, offer_id, offered, actions)
+
+
+def _offer(ls: SeaServer, path: str, doc: Any, answer: Answer, ranked: bursts.Ranked) -> Offer:
+    st = ls.state
+    offered = [c for c, _ in ranked]
     model = answer.model
-    offer = Offer(
+    return Offer(
         workspace_root=str(st.workspace.root),
         document=path,
         state_tokens=list(answer.state_tokens),
@@ -241,11 +258,6 @@ def _offered(ls: SeaServer, path: str, doc: Any, answer: Answer) -> list[lsp.Cod
         source_text=doc.text,
         document_version=doc.version,
     )
-    offer_id = _record(ls, offer)
-    st.remember(PendingOffer(offer_id, path, doc.version, offered))
-    actions = [_to_code_action(ls, offer_id, i, c) for i, c in enumerate(offered)]
-    # the whole list is logged; the lightbulb shows proven fixes first, guesses behind More
-    return lightbulb.shape(ls, offer_id, offered, actions)
 
 
 _RANK_MEMO: OrderedDict[tuple, tuple[Any, list[float | None]]] = OrderedDict()
@@ -294,8 +306,11 @@ def _record(ls: SeaServer, offer: Offer) -> str:
         except Exception as exc:  # noqa: BLE001 - feedback must never block code actions
             logger.error("could not record an offer: {}", exc)
             ls.show_once(str(exc))
-    import uuid
+    return _local_id()
 
+
+def _local_id() -> str:
+    """The id of an offer not in the feedback log (``sea.accept`` answers "not recorded")."""
     return "unrecorded-" + uuid.uuid4().hex
 
 

@@ -228,6 +228,11 @@ def test_json_rpc_messages_of_every_shape_are_answered(tmp_path: Path, project: 
             answer = s.reader.wait(body["id"], timeout=20)
             assert "result" in answer or "error" in answer, answer
         assert s.proc.poll() is None, f"the server died after {body}"
+        # the next ordinary request after each message: a wedge shows at the message that
+        # caused it, not once at the end
+        status = {"command": "sea.status", "arguments": [{}]}
+        alive = s.request("workspace/executeCommand", status, timeout=20)
+        assert "result" in alive, f"sea.status after {body}: {alive}"
 
     try:
         one()

@@ -261,3 +261,22 @@ def test_no_idle_work_on_a_document_over_max_file_bytes(ls, monkeypatch) -> None
     ran = _no_generators(monkeypatch)
     assert idle.refresh(ls, path, burst, None) is True
     assert ran == [] and burst.base is None
+
+
+def test_an_answer_carried_through_typing_is_not_logged_as_an_offer(ls, tmp_path) -> None:
+    from sea_lsp.feedback.store import FeedbackStore
+    from sea_lsp.server import commands
+
+    ls.state.feedback = FeedbackStore(tmp_path / "feedback.db")
+    invoked = lsp.CodeActionTriggerKind.Invoked
+    first = code_actions.code_action(ls, _params(ls, 4, 9, invoked))
+    assert first and len(list(ls.state.feedback.offers())) == 1
+    _type(ls, 4, 6, " ", 2)  # a keystroke on the same line: the answer is carried
+    carried = code_actions.code_action(ls, _params(ls, 4, 10, invoked))
+    assert carried and carried[0].command is not None
+    # its state was encoded on the version before: the feedback log keeps the base's offer
+    assert len(list(ls.state.feedback.offers())) == 1
+    offer_id = carried[0].command.arguments[0]["offer"]
+    assert offer_id.startswith("unrecorded-") and offer_id in ls.state.offers
+    assert commands.accept(ls, {"offer": offer_id, "index": 0})["recorded"] is False
+    ls.state.feedback.close()
