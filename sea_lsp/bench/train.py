@@ -1,5 +1,10 @@
 """``sea-lsp bench train``: learning speed and quality on CPU.
 
+- issue #18's table (first; ``--held-out-only`` stops after it): content-preference users
+  (``training.content_users``) on projects never trained on, where different real edits
+  compete (``training.held_out_projects``): top-1 agreement of generator order, of
+  fault-localisation order and of the policy before and after ``sea-lsp train``'s phases on
+  50 / 100 / 300 decisions from the other projects, mean and 95 % interval over seeds;
 - DPO pairs/s and offline-PPO samples/s on feedback the simulated user produced through a
   real server;
 - a learning curve: validation agreement against the number of offers collected (PNG);
@@ -99,15 +104,84 @@ def _mutants(files: int, seed: int) -> dict:
     }
 
 
+def _ints(text: str) -> list[int]:
+    return [int(x) for x in text.split(",") if x.strip()]
+
+
+def held_out_table(places: int, sizes: list[int], seeds: list[int], users: list[str]) -> dict:
+    """Issue #18's table: content-preference users on held-out projects (see
+    ``sea_lsp.training.held_out_projects``); printed, and returned for ``train.json``."""
+    from sea_lsp.training import held_out_projects as hop
+    from sea_lsp.training.content_users import USERS
+    from sea_lsp.training.train import load_base
+
+    unknown = set(users) - set(USERS)
+    if unknown:
+        raise SystemExit(f"unknown users {sorted(unknown)}; known: {sorted(USERS)}")
+    started = time.perf_counter()
+    tmp, projects = hop.temporary_stdlib()
+    try:
+        projects.update(hop.repo_projects())
+        decisions, counts = hop.collect_all(projects, {u: USERS[u] for u in users}, places)
+    finally:
+        tmp.cleanup()
+    collect_s = time.perf_counter() - started
+    base, _ = load_base(None)
+    table = hop.measure(base, decisions, users, [0, *sizes], seeds)
+    print(
+        f"held-out projects (issue #18): {counts['projects']} projects, {counts['places']} places "
+        f"(at most {places} lines each), {counts['competing']} offered sets with >= 2 different "
+        f"edits; collected in {collect_s:.0f} s, trained and measured in "
+        f"{time.perf_counter() - started - collect_s:.0f} s; seeds {seeds} (each its own split)"
+    )
+    print(f"top-1 agreement on held-out projects, mean [95 % interval] over {len(seeds)} seeds")
+    for user in users:
+        row = table[user]
+        cells = "  ".join(f"{n}: {_cell(v)}" for n, v in row["policy"].items())
+        print(
+            f"  {user:14s} sets with a choice {counts[f'with_choice:{user}']:4d} (held out "
+            f"{row['held_out']})  generator {_cell(row['generator'])}  fl {_cell(row['fl'])}"
+        )
+        print(f"  {'':14s} policy by training decisions  {cells}")
+    return {"counts": counts, "collect_seconds": collect_s, "table": _jsonable(table)}
+
+
+def _cell(v: tuple[float, float, float]) -> str:
+    return f"{v[0]:.1%} [{v[1]:.1%}, {v[2]:.1%}]"
+
+
+def _jsonable(table: dict) -> dict:
+    return {
+        u: {
+            k: ({str(n): x for n, x in v.items()} if isinstance(v, dict) else v)
+            for k, v in r.items()
+        }
+        for u, r in table.items()
+    }
+
+
 def main(args: Any) -> int:
     p = argparse.ArgumentParser(prog="sea-lsp bench train")
     p.add_argument("--out", type=Path, default=Path("benchmarks/results"))
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--held-out-files", type=int, default=12)
+    p.add_argument("--places", type=int, default=80, help="lines sampled per held-out project")
+    p.add_argument("--sizes", type=_ints, default=[50, 100, 200, 300])
+    p.add_argument("--seeds", type=_ints, default=[0, 1, 2])
+    p.add_argument("--users", default="smallest_diff,keeps_names,linear")
+    p.add_argument(
+        "--held-out-only", action="store_true", help="only the held-out-project table (#18)"
+    )
     a = p.parse_args([x for x in (getattr(args, "rest", []) or []) if x != "--"])
     import torch
 
     torch.set_num_threads(1)
+    held = held_out_table(a.places, a.sizes, a.seeds, [u for u in a.users.split(",") if u])
+    if a.held_out_only:
+        a.out.mkdir(parents=True, exist_ok=True)
+        (a.out / "train_held_out.json").write_text(json.dumps(held, indent=2))
+        print(f"wrote {a.out / 'train_held_out.json'}")
+        return 0
     from sea_lsp.training.simulated_user import make_fixture_project
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -125,6 +199,7 @@ def main(args: Any) -> int:
         **speed,
         "learning_curve": points,
         "held_out_mutants": mutants,
+        "held_out_projects": held,
     }
     a.out.mkdir(parents=True, exist_ok=True)
     (a.out / "train.json").write_text(json.dumps(result, indent=2))

@@ -27,6 +27,7 @@ from loguru import logger
 SCHEMA_VERSION = 2
 CHECKPOINT_EVERY = 200  # writes between two checkpoints of the write-ahead log
 BUSY_TIMEOUT_MS = 5000
+TYPED_REASON = "typed by hand"  # an accept the user made by typing the offered edit
 
 # Each step takes the schema from version i to i + 1; a fresh database runs them all.
 MIGRATIONS: list[list[str]] = [
@@ -313,6 +314,11 @@ class FeedbackStore:
     def record_accept(self, offer_id: str, index: int) -> None:
         """The user applied candidate ``index`` of the offer."""
         self._decide(offer_id, "accept", index, None)
+
+    def record_typed(self, offer_id: str, index: int) -> None:
+        """The user made candidate ``index``'s edit by hand instead of applying it (see
+        ``feedback.typed.typed_by_hand``): an accept, marked as typed."""
+        self._decide(offer_id, "accept", index, TYPED_REASON)
 
     def record_reject(self, offer_id: str, index: int | None = None, reason: str = "") -> None:
         """The user explicitly turned down candidate ``index`` (or the whole offer)."""

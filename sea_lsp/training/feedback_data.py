@@ -1,8 +1,14 @@
 """What ``sea-lsp train`` learns from: the feedback database turned into pairs and episodes.
 
 Pairs and offers encoded with another vocabulary version are skipped (and counted): their
-token ids mean something else to this encoder. The validation split is by OFFER (all pairs
-of a held-out offer are held out), deterministic for a seed.
+token ids mean something else to this encoder. Code-action offers served *unranked* (before
+the model was ready, or when scoring failed: generator order, no behaviour log-probs) are
+skipped too (and counted): what the user picked from them says as much about the order they
+were shown in as about the user, and there is no propensity to correct for it. An offer the
+user moved on from without choosing (superseded) is no preference and no episode, unless an
+accept says what was taken: an offered edit the user typed by hand is one
+(``feedback.typed.typed_by_hand``, stored by ``FeedbackStore.record_typed``). The validation split is by OFFER (all pairs of a held-out
+offer are held out), deterministic for a seed.
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ from sea_lsp.feedback.store import FeedbackError, FeedbackStore, LoggedOffer
 # Rewards for offline PPO: what each outcome says about the candidate that was taken.
 REWARD_ACCEPTED = 1.0
 REWARD_REJECTED = -1.0
-REWARD_SUPERSEDED = -0.25  # a weaker signal: the user moved on without choosing
 
 
 class TrainInputError(Exception):
@@ -42,6 +47,7 @@ class FeedbackData:
     pairs_total: int = 0
     pairs_skipped_vocab: int = 0
     pairs_capped: int = 0  # pairs left out by --max-pairs-per-offer
+    offers_unranked: int = 0  # served before the model was ready: not trained on
     train_pairs: list[PreferencePair] = field(default_factory=list)
     val_pairs: list[PreferencePair] = field(default_factory=list)
     train_offers: list[LoggedOffer] = field(default_factory=list)
@@ -55,6 +61,7 @@ class FeedbackData:
             "pairs": self.pairs_total,
             "pairs_skipped_vocab": self.pairs_skipped_vocab,
             "pairs_capped": self.pairs_capped,
+            "offers_unranked": self.offers_unranked,
             "train_pairs": len(self.train_pairs),
             "val_pairs": len(self.val_pairs),
             "train_offers": len(self.train_offers),
@@ -120,6 +127,9 @@ def load_feedback(
             data.offers_skipped_vocab += 1
             data.pairs_skipped_vocab += len(_pairs_of(o, 0)[0])
             continue
+        if unranked(o):
+            data.offers_unranked += 1
+            continue
         if o.candidate_tokens and all(any(t for t in c) for c in o.candidate_tokens):
             usable.append(o)
     # Split by situation (state + offered set): repeats of one situation never straddle it.
@@ -139,6 +149,12 @@ def load_feedback(
             data.train_offers.append(o)
     data.pairs_total += data.pairs_skipped_vocab
     return data
+
+
+def unranked(o: LoggedOffer) -> bool:
+    """A code-action offer served in generator order, without the policy's log-probs (the
+    model was still loading, or scoring failed)."""
+    return o.source == "code_action" and (o.model_version == "unranked" or o.log_probs is None)
 
 
 def agreement(model: AgentModel, offers: Sequence[LoggedOffer], batch: int = 32) -> float:
@@ -161,18 +177,20 @@ def _no_signal_reward(model: AgentModel, o: LoggedOffer, action: int) -> float:
 
 def trajectories(model: AgentModel, offers: Sequence[LoggedOffer]) -> tuple[list[Trajectory], dict]:
     """One-step episodes from logged offers with their behaviour log-probs, and reward sources."""
-    out, sources = [], {"accepted": 0, "rejected": 0, "superseded": 0, "task": 0, "reward_model": 0}
+    out, sources = [], {"accepted": 0, "rejected": 0, "task": 0, "reward_model": 0}
+    sources["superseded_skipped"] = 0
     for o in offers:
         n = len(o.candidate_tokens)
         if o.log_probs is None or len(o.log_probs) != n or n == 0:
+            continue
+        if o.outcome == "superseded":  # moved on without choosing: no preference
+            sources["superseded_skipped"] += 1
             continue
         action = o.chosen if o.chosen is not None and 0 <= o.chosen < n else 0
         if o.outcome == "accepted":
             reward, src = REWARD_ACCEPTED, "accepted"
         elif o.outcome == "rejected":
             reward, src = REWARD_REJECTED, "rejected"
-        elif o.outcome == "superseded":
-            reward, src = REWARD_SUPERSEDED, "superseded"
         elif o.reward is not None:
             reward, src = float(o.reward), "task"
         else:

@@ -85,3 +85,14 @@ def test_top1_agreement_and_interval():
     mean, lo, hi = interval95([0.8, 0.9, 1.0])
     assert mean == pytest.approx(0.9) and lo < 0.9 < hi
     assert interval95([0.5]) == (0.5, 0.5, 0.5)
+
+
+def test_different_edits_that_tie_for_best_are_no_preference():
+    # Two one-character operator swaps: the preference cannot tell them apart, so neither
+    # is the user's choice (breaking the tie by spelling would be a rule agreement measures).
+    minus = "def area(r):\n    return 3.14 * r - r\n"
+    plus = "def area(r):\n    return 3.14 * r + r\n"
+    assert smallest_diff(BEFORE, [minus, plus]) is None
+    assert keeps_names(BEFORE, [minus, plus, RENAME]) is None
+    assert smallest_diff(BEFORE, [minus, minus, RENAME]) == 0  # the same edit twice: no tie
+    assert smallest_diff(BEFORE, [RENAME, minus, minus]) == 1

@@ -1,0 +1,69 @@
+"""Issue #18, item 2: a content preference learned through ``sea-lsp train`` carries over to
+projects never trained on, where different real edits compete for the first place."""
+
+from __future__ import annotations
+
+import pytest
+from loguru import logger
+
+from sea_lsp.training import held_out_projects as hop
+from sea_lsp.training.content_users import USERS, split_projects
+
+USER = "linear"
+SEED = 0
+PLACES = 60  # lines sampled per project: the whole measurement stays about a minute
+
+
+@pytest.fixture(scope="module", autouse=True)
+def quiet():
+    """One torch thread, and no debug lines from the generators (thousands of them): both
+    cost more than the measurement itself."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)  # as `sea-lsp train` on a small machine: intra-op threads cost
+    logger.disable("sea_lsp")
+    yield
+    logger.enable("sea_lsp")
+    torch.set_num_threads(threads)
+
+
+@pytest.fixture(scope="module")
+def decisions():
+    projects = {k: v for k, v in hop.repo_projects().items() if k != "buggy_stats"}
+    found, counts = hop.collect_all(projects, {USER: USERS[USER]}, PLACES, SEED)
+    assert counts["competing"] >= 100, counts  # sets with >= 2 different edits
+    return found
+
+
+def test_every_decision_offers_competing_edits(decisions):
+    for d in decisions:
+        assert d.distinct_edits >= 2
+        assert len(d.candidate_tokens) == len(d.kinds) == len(d.plain) <= hop.MAX_OFFERED
+        choice = d.choices[USER]
+        assert choice is None or 0 <= choice < len(d.kinds)
+    assert sum(d.choices[USER] is not None for d in decisions) >= 60
+
+
+def test_training_on_some_projects_ranks_the_users_choice_first_on_the_others(decisions):
+    from sea_lsp.training.train import load_base
+
+    train_p, held_p = split_projects({d.project for d in decisions}, SEED)
+    held = [d for d in decisions if d.project in held_p]
+    pool = [d for d in decisions if d.project in train_p and d.choices[USER] is not None]
+    assert not {d.project for d in held} & {d.project for d in pool}
+    generator = hop.top1(held, USER, hop.generator_first)
+    fl = hop.top1(held, USER, hop.fl_first)
+    base, _ = load_base(None)
+    firsts = hop.policy_firsts(base, held)
+    before = hop.top1(held, USER, lambda d: firsts[id(d)])
+    after = hop.trained_top1(base, pool[:80], held, USER, SEED, hop.TRAIN_ARGV)
+    print(f"generator {generator:.1%} fl {fl:.1%} policy {before:.1%} -> {after:.1%}")
+    # Measured 2026-12-05 (seed 0, 80 decisions): generator 8.5 %, fl 9.4 %, the shipped
+    # policy 12.3 % -> 31.1 % after training. The issue's bar (90 %) is NOT reached; this
+    # asserts what is: see benchmarks/README.md, issue #18.
+    assert before < THRESHOLD <= after
+    assert after >= max(generator, fl) + 0.20
+
+
+THRESHOLD = 0.30
