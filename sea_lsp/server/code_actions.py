@@ -235,7 +235,7 @@ def _offered(ls: SeaServer, path: str, doc: Any, answer: Answer) -> list[lsp.Cod
         offer_id = _local_id()
     else:
         offer_id = _record(ls, _offer(ls, path, doc, answer, ranked))
-    st.remember(PendingOffer(offer_id, path, doc.version, offered))
+    st.remember(PendingOffer(offer_id, path, doc.version, offered, source_text=doc.text))
     actions = [_to_code_action(ls, offer_id, i, c) for i, c in enumerate(offered)]
     # an offer logs the whole list; the lightbulb shows proven fixes first, guesses behind More
     return lightbulb.shape(ls, offer_id, offered, actions)

@@ -11,7 +11,10 @@ from loguru import logger
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 
+from sea_lsp.feedback.typed import typed_by_hand
 from sea_lsp.server import bursts
+from sea_lsp.server.state import PendingOffer
+from sea_lsp.workspace.changes import ChangeError, apply_edits
 from sea_lsp.workspace.workspace import Document, OutsideWorkspaceError
 
 if TYPE_CHECKING:
@@ -138,7 +141,38 @@ def did_close(ls: SeaServer, params: lsp.DidCloseTextDocumentParams) -> None:
 
 
 def flush_superseded(ls: SeaServer) -> None:
-    """Record offers whose grace period ran out with no decision as superseded."""
-    gone = [o for o in ls.state.take_superseded() if not o.startswith("unrecorded-")]
-    if gone:
-        ls.state.record("record_superseded_many", gone)
+    """Record offers whose grace period ran out with no decision: as typed by hand when the
+    user's own change since the offer is exactly one candidate's edit (an accept, the
+    strongest signal there is), else as superseded (no preference for training)."""
+    superseded = []
+    for offer in ls.state.take_superseded():
+        if offer.offer_id.startswith("unrecorded-"):
+            continue
+        index = _typed_index(ls, offer)
+        if index is None:
+            superseded.append(offer.offer_id)
+        else:
+            logger.info("offer {}: candidate {} was typed by hand", offer.offer_id, index)
+            ls.state.record("record_typed", offer.offer_id, index)
+    if superseded:
+        ls.state.record("record_superseded_many", superseded)
+
+
+def _typed_index(ls: SeaServer, offer: PendingOffer) -> int | None:
+    """The candidate of ``offer`` whose edit the document now shows, made by hand."""
+    if offer.source_text is None or offer.path is None:
+        return None
+    doc = ls.state.workspace.document(offer.path)
+    if doc is None:
+        return None
+    afters: list[str | None] = []
+    for c in offer.candidates:
+        edits = [e for e in c.change.edits if e.path == offer.path]
+        if not edits or c.change.file_ops or len(edits) != len(c.change.edits):
+            afters.append(None)  # not (only) an edit of this document
+            continue
+        try:
+            afters.append(apply_edits(offer.source_text, edits))
+        except ChangeError:
+            afters.append(None)
+    return typed_by_hand(offer.source_text, doc.text, afters)

@@ -43,6 +43,7 @@ class PendingOffer:
     candidates: list[Candidate]
     decided: bool = False
     stale_since: float | None = None  # monotonic time a newer document version arrived
+    source_text: str | None = None  # the document's text the offer was made on
 
 
 @dataclass
@@ -189,7 +190,7 @@ class ServerState:
                 if folder is None or self.offer_folders.get(o.offer_id, folder) is folder:
                     o.stale_since = now
 
-    def take_superseded(self) -> list[str]:
+    def take_superseded(self) -> list[PendingOffer]:
         """Offers stale for longer than the grace period with no decision: drop and return them.
 
         The grace period exists because a client applies an accepted edit (a didChange)
@@ -197,11 +198,11 @@ class ServerState:
         cutoff = time.monotonic() - SUPERSEDE_GRACE_S
         with self.lock:
             gone = [
-                o.offer_id
+                o
                 for o in self.offers.values()
                 if o.stale_since is not None and o.stale_since < cutoff and not o.decided
             ]
-            for offer_id in gone:
-                del self.offers[offer_id]
-                self.offer_folders.pop(offer_id, None)
+            for o in gone:
+                del self.offers[o.offer_id]
+                self.offer_folders.pop(o.offer_id, None)
         return gone
