@@ -15,7 +15,14 @@ from loguru import logger
 from tree_sitter import Node
 
 from sea_lsp.actions.base import WorkspaceView
-from sea_lsp.workspace.changes import Change, ChangeError, FileOp, TextEdit, apply_edits
+from sea_lsp.workspace.changes import (
+    Change,
+    ChangeError,
+    FileOp,
+    TextEdit,
+    apply_edits,
+    common_ends,
+)
 from sea_lsp.workspace.languages import language_named
 
 _FENCE = re.compile(r"^[ \t]*```[ \t]*([\w+-]*)[^\n]*\n(.*?)^[ \t]*```[ \t]*$", re.M | re.S)
@@ -298,12 +305,7 @@ def minimal_edits(text: str, edits: list[TextEdit]) -> list[TextEdit]:
     for e in edits:
         old = data[e.start : e.end].decode("utf-8").splitlines(keepends=True)
         new = e.new_text.splitlines(keepends=True)
-        head = 0
-        while head < min(len(old), len(new)) and old[head] == new[head]:
-            head += 1
-        tail = 0
-        while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
-            tail += 1
+        head, tail = common_ends(old, new)
         if head == len(old) == len(new):
             continue
         start = e.start + len("".join(old[:head]).encode("utf-8"))

@@ -18,6 +18,8 @@ import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sea_lsp.workspace.changes import common_ends
+
 SPLIT_SEED = 20261205
 SPLITS = ("held-out", "train", "all")
 DATA_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "bugs"
@@ -164,12 +166,7 @@ def same_code(a: str, b: str) -> bool:
     if a == b:
         return True
     la, lb = a.splitlines(), b.splitlines()
-    head = 0
-    while head < min(len(la), len(lb)) and la[head] == lb[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(la), len(lb)) - head and la[-1 - tail] == lb[-1 - tail]:
-        tail += 1
+    head, tail = common_ends(la, lb)
     mid_a = "\n".join(la[head : len(la) - tail]) + "\n"
     mid_b = "\n".join(lb[head : len(lb) - tail]) + "\n"
     try:

@@ -29,6 +29,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from sea_lsp.feedback.typed import changed_span
+from sea_lsp.workspace.changes import common_ends
 
 Preference = Callable[[str, Sequence[str]], "int | None"]
 FEATURES = ("chars_changed", "lines_changed", "names_changed", "adds_docstring", "grows")
@@ -86,12 +87,7 @@ def names_changed(before: str, after: str) -> int:
     lines are read again (a file's names are counted once), so judging twenty candidates
     on a large module stays fast."""
     old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
-    lo = 0
-    while lo < min(len(old), len(new)) and old[lo] == new[lo]:
-        lo += 1
-    hi = 0
-    while hi < min(len(old), len(new)) - lo and old[-1 - hi] == new[-1 - hi]:
-        hi += 1
+    lo, hi = common_ends(old, new)
     gone = _name_counts("".join(old[lo : len(old) - hi]))
     came = _name_counts("".join(new[lo : len(new) - hi]))
     counts = _file_names(before)

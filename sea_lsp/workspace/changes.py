@@ -7,7 +7,7 @@ Candidates, the overlay, safe file operations and LSP ``WorkspaceEdit`` all spea
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -59,6 +59,17 @@ class Change:
 
     def is_empty(self) -> bool:
         return not self.edits and not self.file_ops
+
+
+def common_ends(a: Sequence, b: Sequence) -> tuple[int, int]:
+    """How many items (lines) ``a`` and ``b`` share at the start, and then at the end."""
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
 
 
 def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:
