@@ -24,15 +24,17 @@ from typing import Any
 
 from tree_sitter import Node
 
-from sea_lsp.actions import pytree
+from sea_lsp.actions import pytree, repair_shapes
 from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.repair_shapes import ShapePrior
 from sea_lsp.actions.repair_site import Mutation, Site, short
-from sea_lsp.actions.repair_stmt import insertions, starts_line
+from sea_lsp.actions.repair_stmt import insertions, name_kinds, starts_line
 
 MAX_GUARDS = 48  # per insertion point (before / after a statement)
 MAX_WRAPS = 24  # per statement
 MAX_UPDATES = 32  # per insertion point
 MAX_CONDITION_CHARS = 60
+MAX_ACTIONS = 12  # guarded bodies that are not exits, per statement
 RETURN_CONSTANTS = ("None", "0", "[]", "-1", "False", "True", '""', "{}")
 LOOPS = ("for_statement", "while_statement")
 _COMPOUND_NEEDS_PARENS = ("boolean_operator", "conditional_expression", "lambda", "not_operator")
@@ -189,6 +191,24 @@ def exits(site: Site, stmt: Node, fn: Node) -> list[str]:
     return list(out)
 
 
+def actions(site: Site, stmt: Node, fn: Node) -> list[str]:
+    """Guarded bodies that are not exits, from what the names hold: a focus name appended
+    to one of the function's lists (``if n > 1: factors.append(n)``), a counter of the
+    function's counted (``if ch == c: count += 1``), a focus name taking another's value
+    (``if v > best: best = v``)."""
+    kinds = name_kinds(site, fn)
+    assigned, focus = focus_names(site, stmt, fn)
+    lists = [n for n, k in kinds.items() if k == "list"][:3]
+    out: dict[str, None] = {}
+    for lst in lists:
+        out.update(dict.fromkeys(f"{lst}.append({x})" for x in focus[:3] if x != lst))
+    out.update(dict.fromkeys(f"{n} += 1" for n, k in kinds.items() if k == "num"))
+    own = [x for x in focus if kinds.get(x) in ("?", "num", "str")]
+    for x in own[:3]:
+        out.update(dict.fromkeys(f"{x} = {y}" for y in focus[:4] if y != x))
+    return list(out)[:MAX_ACTIONS]
+
+
 def _exception_types(raises: list[str]) -> list[str]:
     """The exception classes the file raises, then ``ValueError``: a guard that raises one
     (whatever its message) is what a test of an invalid input expects."""
@@ -212,18 +232,65 @@ def _interleave(
     return [(conds[i], bodies[j]) for _, i, j in pairs[:limit]]
 
 
-def insert_guard(node: Node, site: Site) -> Iterator[Mutation]:
-    """``if COND: EXIT`` inserted before and after a statement of a function body."""
+def insert_guard(node: Node, site: Site, prior: ShapePrior | None = None) -> Iterator[Mutation]:
+    """``if COND: BODY`` inserted before and after a statement of a function body. Where
+    the search weighs candidates, the bodies include ``actions`` and each insertion point
+    keeps the ``MAX_GUARDS`` likeliest pairs by the learned guard prior (``repair_shapes``);
+    otherwise the first ``MAX_GUARDS`` exits and conditions, interleaved in source order."""
     fn = _function_of(node, site)
     if fn is None:
         return
     conds = guard_conditions(site, node, fn)
     bodies = exits(site, node, fn)
     indent = pytree.indent_of(site.data, node.start_byte) + _indent_unit(site, node)
+    if prior is None and site.weigh:
+        prior = repair_shapes.default_prior()
+    if prior is not None and prior.knows("guard"):
+        extra = [b for b in actions(site, node, fn) if b not in bodies]
+        yield from _weighed_guards(node, site, fn, prior, conds, (bodies, extra), indent)
+        return
     after = node.type != "return_statement"
     for cond, body in _interleave(conds, bodies, MAX_GUARDS):
         shown = f"`if {short(cond, 30)}: {short(body, 20)}`"
-        yield from _around(node, site, "insert_guard", f"if {cond}:\n{indent}{body}", shown, after)
+        text = f"if {cond}:\n{indent}{body}"
+        yield from _around(node, site, "insert_guard", text, shown, after)
+
+
+def guard_pairs(
+    ctx: repair_shapes.Context, prior: ShapePrior, conds: list[str], bodies: list[str], mined
+) -> list[tuple[float, str, str]]:
+    """Every (condition, body) pair with its weight at ``ctx``, heaviest first (ties in
+    condition-major order)."""
+    weights = repair_shapes.guard_weights(prior, ctx, conds, bodies, mined)
+    pairs = ((c, b) for c in conds for b in bodies)
+    scored = [(w, i, c, b) for i, (w, (c, b)) in enumerate(zip(weights, pairs, strict=True))]
+    scored.sort(key=lambda t: (-t[0], t[1]))
+    return [(w, c, b) for w, _, c, b in scored]
+
+
+def _weighed_guards(
+    node: Node, site: Site, fn: Node, prior: ShapePrior, conds, parts, indent: str
+) -> Iterator[Mutation]:
+    """The ``MAX_GUARDS`` heaviest pairs of each insertion point, then the rest of the
+    first ``MAX_GUARDS`` in source order (``parts``: the exits and the extra actions)."""
+    exits_, extra = parts
+    bodies = exits_ + extra
+    mined = set(mined_conditions(site, fn))
+    kinds = name_kinds(site, fn)
+    # the source-order pairs stay reachable, behind the likeliest by weight: a prior learned
+    # from library code (``if not x: return None``) is not the whole story of a program's
+    # own cases (``if old == new: return grid``)
+    plain = set(_interleave(conds, exits_, MAX_GUARDS))
+    for after in (False, True) if node.type != "return_statement" else (False,):
+        ctx = repair_shapes.Context(site, node, after, fn, kinds)
+        pairs = guard_pairs(ctx, prior, conds, bodies, mined)
+        keep = pairs[:MAX_GUARDS] + [p for p in pairs[MAX_GUARDS:] if (p[1], p[2]) in plain]
+        for weight, cond, body in keep:
+            shown = f"`if {short(cond, 30)}: {short(body, 20)}`"
+            for offset, new_text, where in insertions(node, site, f"if {cond}:\n{indent}{body}"):
+                if where.startswith("after") == after:
+                    title = f"Insert {shown} {where}"
+                    yield Mutation("insert_guard", offset, offset, new_text, title, node, weight)
 
 
 def wrap_conditions(site: Site, stmts: list[Node], fn: Node) -> list[str]:

@@ -20,6 +20,7 @@ class Mutation(NamedTuple):
     new_text: str
     title: str
     node: Node
+    weight: float = 1.0  # how likely among its family's candidates at one place (1: evenly)
 
 
 # Nodes that may be wrapped in parentheses-free arithmetic (``x + 1``) without changing precedence.
@@ -70,6 +71,7 @@ class Site:
     _methods: list[str] | None = None
     _offsets: list[int] | None = None
     memo: dict = field(default_factory=dict)  # per-file facts the families compute once
+    weigh: bool = False  # the search weighs candidates (``Mutation.weight``); an editor does not
 
     def line_offsets(self) -> list[int]:
         """The start offset of every line, then one past the end (computed once)."""

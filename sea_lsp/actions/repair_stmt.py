@@ -6,8 +6,9 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from sea_lsp.actions import pytree
+from sea_lsp.actions import pytree, repair_shapes
 from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.repair_shapes import ShapePrior
 from sea_lsp.actions.repair_site import Mutation, Site, short
 
 SIMPLE_STATEMENTS = frozenset(
@@ -247,13 +248,23 @@ def name_kinds(site: Site, fn: Node) -> dict[str, str]:
     return kinds
 
 
-def _typed_templates(names: list[str], kinds: dict[str, str]) -> list[str]:
-    """The template statements over ``names`` that the names' kinds allow: only the
-    function's own names are rebound or incremented (``LIMIT += 1`` or ``PAIRS = word``
-    would make a module name local), a module constant is not changed, ``+= 1`` only on
-    what may be a number, ``append`` on what may be a list, ``add`` on what may be a set."""
-    stmts: list[str] = [f"return {a}" for a in names]
-    stmts += [f"{a} {op} 1" for a in names if kinds.get(a) in ("?", "num") for op in ("+=", "-=")]
+def _typed_templates(
+    names: list[str], kinds: dict[str, str]
+) -> list[tuple[str, str, str, str | None]]:
+    """The template statements over ``names`` that the names' kinds allow, as ``(text,
+    kind, a, b)``: only the function's own names are rebound or incremented (``LIMIT += 1``
+    or ``PAIRS = word`` would make a module name local), a module constant is not changed,
+    ``+= 1`` only on what may be a number, ``append`` on what may be a list, ``add`` on what
+    may be a set."""
+    stmts: list[tuple[str, str, str, str | None]] = [
+        (f"return {a}", "return", a, None) for a in names
+    ]
+    stmts += [
+        (f"{a} {op} 1", kind, a, None)
+        for a in names
+        if kinds.get(a) in ("?", "num")
+        for op, kind in (("+=", "inc"), ("-=", "dec"))
+    ]
     for a in names:
         kind = kinds.get(a)
         if kind is None and a.isupper():
@@ -262,27 +273,39 @@ def _typed_templates(names: list[str], kinds: dict[str, str]) -> list[str]:
             if a == b:
                 continue
             if kind in (None, "?", "list"):
-                stmts.append(f"{a}.append({b})")
+                stmts.append((f"{a}.append({b})", "append", a, b))
             if kind is not None:
-                stmts.append(f"{a} = {b}")
+                stmts.append((f"{a} = {b}", "assign", a, b))
             if kind in (None, "?", "set"):
-                stmts.append(f"{a}.add({b})")
+                stmts.append((f"{a}.add({b})", "add", a, b))
             if kind is not None:
-                stmts.append(f"{a} += {b}")
+                stmts.append((f"{a} += {b}", "augname", a, b))
     return stmts
 
 
-def templates(node: Node, site: Site) -> Iterator[Mutation]:
+def templates(node: Node, site: Site, prior: ShapePrior | None = None) -> Iterator[Mutation]:
     """Insert ``a.append(b)``, ``a.add(b)``, ``a = b`` or ``return a`` over in-scope names,
-    as far as what the names hold allows (``name_kinds``)."""
+    as far as what the names hold allows (``name_kinds``), each weighed by how natural its
+    shape is where it goes (``repair_shapes``)."""
     fn = pytree.enclosing(node, ("function_definition",))
     if not starts_line(site, node) or fn is None:
         return
-    stmts = _typed_templates(site.value_names(node)[:8], name_kinds(site, fn))
-    for stmt in stmts:
+    kinds = name_kinds(site, fn)
+    stmts = _typed_templates(site.value_names(node)[:8], kinds)
+    if prior is None and site.weigh:  # the search orders by weight; an editor's menu does not
+        prior = repair_shapes.default_prior()
+    contexts: dict[bool, repair_shapes.Context] = {}
+    for stmt, kind, a, b in stmts:
         for offset, new_text, where in insertions(node, site, stmt):
+            weight = 1.0
+            if prior is not None and prior.weights:
+                after = where.startswith("after")
+                ctx = contexts.get(after)
+                if ctx is None:
+                    ctx = contexts[after] = repair_shapes.Context(site, node, after, fn, kinds)
+                weight = prior.weight(repair_shapes.features(ctx, kind, a, b))
             title = f"Insert `{stmt}` {where}"
-            yield Mutation("insert_template", offset, offset, new_text, title, node)
+            yield Mutation("insert_template", offset, offset, new_text, title, node, weight)
 
 
 def conditions(node: Node, site: Site) -> Iterator[Mutation]:

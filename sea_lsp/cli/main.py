@@ -9,7 +9,7 @@ import sys
 
 from sea_lsp import __version__
 
-PASSTHROUGH = ("pretrain", "train", "feedback")
+PASSTHROUGH = ("pretrain", "train", "feedback", "shapes")
 BENCHES = ("model", "encode", "sandbox", "repair", "lsp", "train")
 
 
@@ -66,6 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     t = sub.add_parser("train", help="tune the networks on your accept/reject feedback")
     t.set_defaults(handler="sea_lsp.training.train:main")
     t.add_argument("rest", nargs=argparse.REMAINDER)
+
+    sh = sub.add_parser("shapes", help="learn the inserted-statement prior from ordinary code")
+    sh.set_defaults(handler="sea_lsp.training.shapes:main")
+    sh.add_argument("rest", nargs=argparse.REMAINDER)
 
     f = sub.add_parser("feedback", help="inspect the feedback database (stats, export)")
     f.set_defaults(handler="sea_lsp.cli.feedback:main")

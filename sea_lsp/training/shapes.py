@@ -1,0 +1,373 @@
+"""Learn the inserted-statement prior (``actions.repair_shapes``) from ordinary code.
+
+The data is real code and nothing else: every one-line statement of a template shape
+(``return a``, ``a += 1``, ``a -= 1``, ``a.append(b)``, ``a.add(b)``, ``a = b``, ``a += b``)
+and every two-line guard (``if COND:`` and one simple statement) in the functions of a
+corpus (the standard library by default) is deleted, the repair engine's own
+``insert_template`` / ``insert_guard`` candidates are generated where it stood, and a
+conditional-logit model per family (softmax over each place's candidates, L2-regularised)
+learns to put the real statement first. Files are split by a hash of their path: the figures printed are on files the model
+never saw, beside the generator's own order (how the search broke ties before).
+
+    sea-lsp shapes                      # rebuild sea_lsp/default_model/shapes.json
+    sea-lsp shapes --files 300 --out /tmp/shapes.json --seed 0
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import statistics
+import sys
+import sysconfig
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from tree_sitter import Node, Tree
+
+from sea_lsp.actions import pytree, repair_guard, repair_shapes, repair_stmt
+from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.repair_site import Site
+from sea_lsp.actions.repair_stmt import _typed_templates, name_kinds
+
+MAX_FILE_BYTES = 200_000
+PER_FILE = 12  # deleted statements per file at most: many files rather than a few big ones
+
+
+@dataclass
+class Group:
+    """One deleted statement: its candidates' features and which candidate restores it."""
+
+    feats: list[list[str]]
+    positive: int  # index into ``feats``
+    baseline: int  # where the unweighted order put it (generation order, guards interleaved)
+
+
+def template_shape(stmt: Node) -> tuple[str, str, str | None] | None:
+    """``(kind, a, b)`` when ``stmt`` is one of the template shapes over plain names."""
+    if stmt.type == "return_statement":
+        kids = stmt.named_children
+        if len(kids) == 1 and kids[0].type == "identifier":
+            return "return", text_of(kids[0]), None
+        return None
+    if stmt.type != "expression_statement" or len(stmt.named_children) != 1:
+        return None
+    e = stmt.named_children[0]
+    left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+    if e.type == "augmented_assignment" and left is not None and left.type == "identifier":
+        op = text_of(e.child_by_field_name("operator"))
+        if right.type == "integer" and text_of(right) == "1" and op in ("+=", "-="):
+            return ("inc" if op == "+=" else "dec"), text_of(left), None
+        if right.type == "identifier" and op == "+=":
+            return "augname", text_of(left), text_of(right)
+    if (
+        e.type == "assignment"
+        and left is not None
+        and right is not None
+        and left.type == "identifier"
+        and right.type == "identifier"
+    ):
+        return "assign", text_of(left), text_of(right)
+    if e.type == "call" and (method := pytree.method_call(e)) is not None:
+        obj, name = method
+        args = e.child_by_field_name("arguments")
+        arg = args.named_children[0] if args is not None and len(args.named_children) == 1 else None
+        if (
+            name in ("append", "add")
+            and obj.type == "identifier"
+            and arg is not None
+            and arg.type == "identifier"
+        ):
+            return name, text_of(obj), text_of(arg)
+    return None
+
+
+def _one_line_statements(tree: Tree) -> Iterator[Node]:
+    for fn in pytree.walk(tree.root_node):
+        if fn.type != "function_definition":
+            continue
+        for block in pytree.walk_local(fn):
+            if block.type != "block":
+                continue
+            stmts = [c for c in block.named_children if c.type != "comment"]
+            if len(stmts) < 2:
+                continue  # deleting the only statement leaves no block
+            for s in stmts:
+                if s.start_point.row == s.end_point.row and template_shape(s) is not None:
+                    yield s
+
+
+def _guards(tree: Tree) -> Iterator[Node]:
+    """``if COND:`` + one simple statement, no ``else``, in a block of a function."""
+    for fn in pytree.walk(tree.root_node):
+        if fn.type != "function_definition":
+            continue
+        for s in pytree.walk_local(fn):
+            if s.type != "if_statement" or s.parent is None or s.parent.type != "block":
+                continue
+            cond, body = s.child_by_field_name("condition"), s.child_by_field_name("consequence")
+            if s.child_by_field_name("alternative") is not None or body is None:
+                continue
+            if len(body.named_children) != 1 or s.end_point.row != s.start_point.row + 1:
+                continue
+            if cond.start_point.row == cond.end_point.row and len(s.parent.named_children) > 1:
+                yield s
+
+
+FAMILIES = ("insert_template", "insert_guard")
+
+
+def groups_of_file(
+    path: Path, rng: random.Random, families: tuple[str, ...] = FAMILIES
+) -> dict[str, list[Group]]:
+    """The deletion groups of one file per family (at most ``PER_FILE`` each)."""
+    out: dict[str, list[Group]] = {f: [] for f in families}
+    try:
+        data = path.read_bytes()
+        data.decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return out
+    if len(data) > MAX_FILE_BYTES:
+        return out
+    tree = pytree.parse(data)
+    for family, found, make in (
+        ("insert_template", list(_one_line_statements(tree)), _template_group),
+        ("insert_guard", list(_guards(tree)), _guard_group),
+    ):
+        if family not in out:
+            continue
+        rng.shuffle(found)
+        for stmt in found[: PER_FILE if family == "insert_template" else 4 * PER_FILE]:
+            g = make(path, data, stmt)
+            if g is not None:
+                out[family].append(g)
+    return out
+
+
+def _cut(path: Path, data: bytes, stmt: Node) -> tuple[Site, Node, bool, Node] | None:
+    """``stmt``'s lines deleted: the site, the statement to insert at, on which side of it,
+    and the enclosing function; None when the rest does not parse."""
+    lo = pytree.line_start(data, stmt.start_byte)
+    hi = pytree.line_end(data, stmt.end_byte) + 1
+    cut = data[:lo] + data[hi:]
+    tree = pytree.parse(cut)
+    if pytree.has_error(tree):
+        return None
+    # the statement after the deleted one (insert before it), else the one before (after it)
+    nxt, prev = stmt.next_named_sibling, stmt.prev_named_sibling
+    while nxt is not None and nxt.type == "comment":
+        nxt = nxt.next_named_sibling
+    while prev is not None and prev.type == "comment":
+        prev = prev.prev_named_sibling
+    if nxt is None and prev is None:
+        return None  # the block's only statement (beside comments)
+    after = nxt is None
+    anchor = prev.start_byte if after else nxt.start_byte - (hi - lo)
+    node = _statement_at(tree, anchor)
+    fn = pytree.enclosing(node, ("function_definition",)) if node is not None else None
+    if fn is None:
+        return None
+    return Site(str(path), cut, tree, weigh=True), node, after, fn
+
+
+def _template_group(path: Path, data: bytes, stmt: Node) -> Group | None:
+    shape, real = template_shape(stmt), text_of(stmt)
+    got = _cut(path, data, stmt)
+    if got is None:
+        return None
+    site, node, after, fn = got
+    kinds = name_kinds(site, fn)
+    ctx = repair_shapes.Context(site, node, after, fn, kinds)
+    feats, positive = [], -1
+    for text, kind, a, b in _typed_templates(site.value_names(node)[:8], kinds):
+        if text == real and (kind, a, b) == shape:
+            positive = len(feats)
+        feats.append(repair_shapes.features(ctx, kind, a, b))
+    return Group(feats, positive, positive) if positive >= 0 and len(feats) > 1 else None
+
+
+def _guard_group(path: Path, data: bytes, stmt: Node) -> Group | None:
+    cond = text_of(stmt.child_by_field_name("condition"))
+    body = text_of(stmt.child_by_field_name("consequence").named_children[0])
+    got = _cut(path, data, stmt)
+    if got is None:
+        return None
+    site, node, after, fn = got
+    if node.type == "elif_clause" or not repair_stmt.starts_line(site, node):
+        return None
+    conds = repair_guard.guard_conditions(site, node, fn)
+    bodies = repair_guard.exits(site, node, fn)
+    bodies = list(dict.fromkeys(bodies + repair_guard.actions(site, node, fn)))
+    if cond not in conds or body not in bodies or len(conds) * len(bodies) < 2:
+        return None
+    ctx = repair_shapes.Context(site, node, after, fn, name_kinds(site, fn))
+    mined = set(repair_guard.mined_conditions(site, fn))
+    pairs = [(c, b) for c in conds for b in bodies]
+    feats = [repair_shapes.guard_features(ctx, c, b, c in mined) for c, b in pairs]
+    order = repair_guard._interleave(conds, bodies, len(pairs))
+    return Group(feats, pairs.index((cond, body)), order.index((cond, body)))
+
+
+def _statement_at(tree: Tree, offset: int) -> Node | None:
+    """The statement of a block that starts at ``offset``."""
+    n = tree.root_node.descendant_for_byte_range(offset, offset)
+    while n is not None and not (
+        n.start_byte == offset and n.parent is not None and n.parent.type == "block"
+    ):
+        n = n.parent
+    return n
+
+
+SKIP_DIRS = frozenset({"site-packages", "dist-packages", "test", "tests", "__pycache__"})
+
+
+def corpus(root: Path) -> list[Path]:
+    """The Python files under ``root``, without tests and installed third-party packages."""
+    return sorted(
+        p
+        for p in root.rglob("*.py")
+        if not SKIP_DIRS.intersection(p.relative_to(root).parts) and p.is_file()
+    )
+
+
+def held_out(path: Path, root: Path) -> bool:
+    """One file in five, by a hash of its path: stable across machines and runs."""
+    digest = hashlib.sha256(str(path.relative_to(root)).encode()).digest()
+    return digest[0] % 5 == 0
+
+
+def fit(groups: list[Group], epochs: int = 300, l2: float = 1e-3, seed: int = 0) -> dict:
+    """Feature weights maximising the real statement's softmax probability in its group."""
+    import torch
+
+    torch.manual_seed(seed)
+    vocab = sorted({f for g in groups for c in g.feats for f in c})
+    index = {f: i for i, f in enumerate(vocab)}
+    ids, offsets, group_of, positives = [], [], [], []
+    row = 0
+    for gi, g in enumerate(groups):
+        positives.append(row + g.positive)
+        for c in g.feats:
+            offsets.append(len(ids))
+            ids.extend(index[f] for f in c)
+            group_of.append(gi)
+            row += 1
+    bag = torch.nn.EmbeddingBag(len(vocab), 1, mode="sum")
+    torch.nn.init.zeros_(bag.weight)
+    ids_t, off_t = torch.tensor(ids), torch.tensor(offsets)
+    group_t, pos_t = torch.tensor(group_of), torch.tensor(positives)
+    opt = torch.optim.Adam(bag.parameters(), lr=0.05)
+    for _ in range(epochs):
+        opt.zero_grad()
+        s = bag(ids_t, off_t).squeeze(1)
+        # log-sum-exp per group
+        m = torch.zeros(len(groups)).scatter_reduce(0, group_t, s, "amax", include_self=False)
+        z = torch.zeros(len(groups)).index_add(0, group_t, (s - m[group_t]).exp())
+        loss = -(s[pos_t] - m - z.log()).mean() + l2 * (bag.weight**2).sum()
+        loss.backward()
+        opt.step()
+    return {
+        f: round(float(w), 4) for f, w in zip(vocab, bag.weight.detach().squeeze(1), strict=True)
+    }
+
+
+def evaluate(groups: list[Group], prior: repair_shapes.ShapePrior, cap: int = 48) -> dict:
+    """Where the real statement lands among its place's candidates: by the prior (ties in
+    generation order, as the search breaks them) and by the unweighted order; ``top_cap``:
+    among the first ``cap`` (what ``insert_guard`` keeps per insertion point)."""
+    learned, plain = [], []
+    for g in groups:
+        w = [prior.weight(c) for c in g.feats]
+        mine = w[g.positive]
+        learned.append(
+            sum(1 for i, x in enumerate(w) if x > mine or (x == mine and i < g.positive))
+        )
+        plain.append(g.baseline)
+
+    def summary(ranks: list[int]) -> dict:
+        return {
+            "top1": round(sum(r == 0 for r in ranks) / len(ranks), 4),
+            "top10": round(sum(r < 10 for r in ranks) / len(ranks), 4),
+            "top_cap": round(sum(r < cap for r in ranks) / len(ranks), 4),
+            "mrr": round(statistics.mean(1 / (r + 1) for r in ranks), 4),
+            "median_rank": statistics.median(ranks),
+        }
+
+    cands = statistics.median(len(g.feats) for g in groups)
+    return {
+        "groups": len(groups),
+        "median_candidates": cands,
+        "learned": summary(learned),
+        "generator_order": summary(plain),
+    }
+
+
+def collect(
+    root: Path, files: int | None, seed: int, families: tuple[str, ...] = FAMILIES
+) -> tuple[dict[str, list[Group]], dict[str, list[Group]], int]:
+    """Train and held-out groups per family, files split by ``held_out``."""
+    paths = corpus(root)
+    rng = random.Random(seed)
+    if files is not None and files < len(paths):
+        paths = sorted(rng.sample(paths, files))
+    train: dict[str, list[Group]] = {f: [] for f in families}
+    test: dict[str, list[Group]] = {f: [] for f in families}
+    for i, p in enumerate(paths):
+        side = test if held_out(p, root) else train
+        for family, groups in groups_of_file(p, rng, families).items():
+            side[family].extend(groups)
+        if (i + 1) % 100 == 0:
+            places = sum(len(v) for v in (*train.values(), *test.values()))
+            print(f"  {i + 1}/{len(paths)} files, {places} places", file=sys.stderr)
+    return train, test, len(paths)
+
+
+def main(args: argparse.Namespace | list[str] | None = None) -> int:
+    rest = getattr(args, "rest", args) if args is not None else None
+    p = argparse.ArgumentParser(prog="sea-lsp shapes", description=__doc__.split("\n\n")[0])
+    p.add_argument(
+        "--corpus",
+        default=sysconfig.get_paths()["stdlib"],
+        help="a folder of Python code (default: the standard library)",
+    )
+    p.add_argument("--files", type=int, default=None, help="sample this many files (default: all)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--epochs", type=int, default=300)
+    p.add_argument("--out", default=str(repair_shapes.SHAPES_FILE), help="where to write the table")
+    opts = p.parse_args(rest)
+    root = Path(opts.corpus)
+    if not root.is_dir():
+        print(f"sea-lsp shapes: {root} is not a folder of Python code", file=sys.stderr)
+        return 2
+    t0 = time.perf_counter()
+    train, test, n = collect(root, opts.files, opts.seed)
+    if not all(train.values()) or not all(test.values()):
+        print(f"sea-lsp shapes: too few statements to learn from under {root}", file=sys.stderr)
+        return 2
+    weights: dict[str, float] = {}
+    report: dict[str, dict] = {}
+    for family in train:
+        learned = fit(train[family], opts.epochs, seed=opts.seed)
+        weights.update(learned)
+        report[family] = evaluate(test[family], repair_shapes.ShapePrior(learned))
+    stdlib = root == Path(sysconfig.get_paths()["stdlib"])
+    meta = {
+        "corpus": f"Python {sys.version.split()[0]} standard library" if stdlib else str(root),
+        "files": n, "train_places": {f: len(g) for f, g in train.items()}, "seed": opts.seed,
+        "epochs": opts.epochs, "held_out": report,
+        "command": "sea-lsp shapes" + (f" --files {opts.files}" if opts.files else ""),
+    }  # fmt: skip
+    Path(opts.out).write_text(
+        json.dumps({"meta": meta, "weights": weights}, indent=1, sort_keys=True) + "\n"
+    )
+    print(json.dumps(report, indent=1))
+    print(f"wrote {opts.out} ({len(weights)} features, {time.perf_counter() - t0:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
