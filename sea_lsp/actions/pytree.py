@@ -148,6 +148,16 @@ def _target_names(node: Node | None, out: list[str]) -> None:
             _target_names(c, out)
 
 
+def assigned_names(stmt: Node) -> list[str]:
+    """Names a simple assignment statement binds (``a = ...``, ``a, b = ...``, ``a += ...``)."""
+    inner = stmt.named_children[0] if stmt.type == "expression_statement" else None
+    if inner is None or inner.type not in ("assignment", "augmented_assignment"):
+        return []
+    out: list[str] = []
+    _target_names(inner.child_by_field_name("left"), out)
+    return out
+
+
 def parameter_names(params: Node | None) -> list[str]:
     """Parameter names of a ``parameters``/``lambda_parameters`` node, in order."""
     out: list[str] = []

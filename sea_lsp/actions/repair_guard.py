@@ -115,16 +115,6 @@ def mined_conditions(site: Site, fn: Node) -> list[str]:
     return out
 
 
-def _assigned(stmt: Node) -> list[str]:
-    """Names a simple assignment statement binds (``a = ...``, ``a, b = ...``, ``a += ...``)."""
-    inner = stmt.named_children[0] if stmt.type == "expression_statement" else None
-    if inner is None or inner.type not in ("assignment", "augmented_assignment"):
-        return []
-    out: list[str] = []
-    pytree._target_names(inner.child_by_field_name("left"), out)
-    return out
-
-
 def _unary(x: str) -> list[str]:
     return [
         f"not {x}", f"{x} is None", f"{x} == 0", f"{x} < 0", f"{x} <= 1", f"{x} > 1",
@@ -136,7 +126,7 @@ def focus_names(site: Site, stmt: Node, fn: Node) -> tuple[list[str], list[str]]
     """The names a guard near ``stmt`` most likely tests: what it assigns, then what it
     reads and the function's parameters (at most five in all)."""
     scope = set(site.value_names(stmt))
-    assigned = [n for n in _assigned(stmt) if n in scope]
+    assigned = [n for n in pytree.assigned_names(stmt) if n in scope]
     out: dict[str, None] = dict.fromkeys(assigned)
     for n in pytree.walk(stmt):
         if n.type == "identifier" and text_of(n) in scope:

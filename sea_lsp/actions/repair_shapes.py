@@ -35,15 +35,12 @@ MAX_LOG_WEIGHT = 8.0  # a corrupted or hand-edited table cannot make one candida
 
 def _targets(stmt: Node | None) -> set[str]:
     """Names a statement binds: assignment targets, a ``for`` loop's targets."""
-    out: list[str] = []
     if stmt is None:
         return set()
-    if stmt.type == "expression_statement" and stmt.named_children:
-        inner = stmt.named_children[0]
-        if inner.type in ("assignment", "augmented_assignment"):
-            pytree._target_names(inner.child_by_field_name("left"), out)
-    elif stmt.type == "for_statement":
-        pytree._target_names(stmt.child_by_field_name("left"), out)
+    if stmt.type != "for_statement":
+        return set(pytree.assigned_names(stmt))
+    out: list[str] = []
+    pytree._target_names(stmt.child_by_field_name("left"), out)
     return set(out)
 
 
@@ -59,19 +56,21 @@ def _coarse(stmt: Node | None) -> str:
     return stmt.type.removesuffix("_statement")
 
 
+def sibling(node: Node, forward: bool) -> Node | None:
+    """The next (``forward``) or previous statement beside ``node``, comments skipped."""
+    n: Node | None = node
+    while n is not None:
+        n = n.next_named_sibling if forward else n.prev_named_sibling
+        if n is None or n.type != "comment":
+            return n
+    return None
+
+
 def _siblings(node: Node, after: bool) -> tuple[Node | None, Node | None]:
     """The statements before and after the insertion point (comments skipped)."""
-
-    def step(n: Node | None, forward: bool) -> Node | None:
-        while n is not None:
-            n = n.next_named_sibling if forward else n.prev_named_sibling
-            if n is None or n.type != "comment":
-                return n
-        return None
-
     if after:
-        return node, step(node, True)
-    return step(node, False), node
+        return node, sibling(node, True)
+    return sibling(node, False), node
 
 
 class Context:

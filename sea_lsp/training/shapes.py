@@ -158,11 +158,7 @@ def _cut(path: Path, data: bytes, stmt: Node) -> tuple[Site, Node, bool, Node] |
     if pytree.has_error(tree):
         return None
     # the statement after the deleted one (insert before it), else the one before (after it)
-    nxt, prev = stmt.next_named_sibling, stmt.prev_named_sibling
-    while nxt is not None and nxt.type == "comment":
-        nxt = nxt.next_named_sibling
-    while prev is not None and prev.type == "comment":
-        prev = prev.prev_named_sibling
+    nxt, prev = repair_shapes.sibling(stmt, True), repair_shapes.sibling(stmt, False)
     if nxt is None and prev is None:
         return None  # the block's only statement (beside comments)
     after = nxt is None
