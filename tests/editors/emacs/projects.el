@@ -7,38 +7,11 @@
 ;; eglot chose, its server, the code actions on the line and whether the one picked from
 ;; `eglot-code-actions' edited the buffer and was recorded by the server.  The set-up is the
 ;; one editors/README.md shows, the `pyproject.toml' project marker included.
-(require 'package)
-(package-initialize)                    ; Debian's elpa-eglot lives in the system elpa
-(require 'eglot)
-(require 'json)
-(require 'python)
-
-(defvar sea-results (make-hash-table :test #'equal))
-(defun sea-put (key value) (puthash key value sea-results))
-(defun sea-write ()
-  (with-temp-file (getenv "SEA_TEST_OUT")
-    (insert (json-encode sea-results))))
-
-(run-at-time 170 nil (lambda () (sea-put "watchdog" t) (sea-write) (kill-emacs 3)))
-
-(let ((cmd (append (json-read-from-string (getenv "SEA_TEST_CMD")) nil)))
-  (add-to-list 'eglot-server-programs
-               `((python-mode python-ts-mode)
-                 . (,@cmd :initializationOptions (:trusted :json-false)))))
-(setq-default eglot-workspace-configuration '(:sea (:trusted :json-false)))
-(defun sea-pyproject-root (dir)
-  (let ((root (locate-dominating-file dir "pyproject.toml")))
-    (and root (cons 'transient root))))
-(add-hook 'project-find-functions #'sea-pyproject-root)
-(setq eglot-sync-connect t
-      eglot-connect-timeout 60
-      eglot-autoshutdown t)
+(load (expand-file-name "common.el" (file-name-directory load-file-name)) nil t)
+(sea-watchdog 170)
 
 (defun sea-accepted (server)
-  (let ((status (jsonrpc-request server :workspace/executeCommand
-                                 (list :command "sea.status"
-                                       :arguments (vector (make-hash-table))))))
-    (or (plist-get status :accepted) 0)))
+  (or (plist-get (sea-status server) :accepted) 0))
 
 (defun sea-line-actions (server beg end)
   (jsonrpc-request server :textDocument/codeAction

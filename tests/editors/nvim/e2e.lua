@@ -19,11 +19,7 @@ h.capture_notify(results, true)
 -- "Show diff", then "Apply"
 local diff_seen = false
 vim.ui.select = function(items, opts, on_choice)
-  local titles = {}
-  for i, item in ipairs(items) do
-    titles[i] = opts.format_item and opts.format_item(item) or tostring(item)
-  end
-  table.insert(results.prompts, { prompt = opts.prompt, kind = opts.kind, items = titles })
+  h.record_prompt(results, items, opts)
   if opts.kind == "lsp_message" then -- what the user sees beside the prompt: the review split
     for _, win in ipairs(vim.api.nvim_tabpage_list_wins(0)) do
       local b = vim.api.nvim_win_get_buf(win)

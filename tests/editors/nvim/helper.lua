@@ -74,4 +74,26 @@ function M.wait_attached(sea, buf, ms)
   return attached and client or nil
 end
 
+--- Records a vim.ui.select prompt in `results.prompts` (its prompt, kind and the titles
+--- the user reads) and returns the titles.
+function M.record_prompt(results, items, opts)
+  local titles = {}
+  for i, item in ipairs(items) do
+    titles[i] = opts.format_item and opts.format_item(item) or tostring(item)
+  end
+  table.insert(results.prompts, { prompt = opts.prompt, kind = opts.kind, items = titles })
+  return titles
+end
+
+--- Runs the script's body `fn`; an error (with its traceback) goes into `results.error`.
+--- Then writes the results and quits Neovim.
+function M.run(results, write, fn)
+  local ok, err = xpcall(fn, debug.traceback)
+  if not ok then
+    results.error = tostring(err)
+  end
+  write()
+  vim.cmd("qall!")
+end
+
 return M

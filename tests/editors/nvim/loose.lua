@@ -13,7 +13,7 @@ h.capture_notify(results, true)
 local sea = require("sea")
 sea.setup({ cmd = vim.json.decode(vim.env.SEA_TEST_CMD) })
 
-local ok, err = xpcall(function()
+h.run(results, write_results, function()
   vim.cmd.edit(vim.fn.fnameescape(vim.env.SEA_TEST_FILE))
   local buf = vim.api.nvim_get_current_buf()
   local client = h.wait_attached(sea, buf, 20000)
@@ -47,9 +47,4 @@ local ok, err = xpcall(function()
   )
   results.status_err = status and status.err and status.err.message or vim.NIL
   results.finished = true
-end, debug.traceback)
-if not ok then
-  results.error = tostring(err)
-end
-write_results()
-vim.cmd("qall!")
+end)

@@ -19,11 +19,7 @@ local BUG = "range(len(values) - window)"
 -- the user picks the first entry of every menu: the top code action, then (untrusted:
 -- "More SEA suggestions…") the first suggestion
 vim.ui.select = function(items, opts, on_choice)
-  local titles = {}
-  for i, item in ipairs(items) do
-    titles[i] = opts.format_item and opts.format_item(item) or tostring(item)
-  end
-  table.insert(results.prompts, { prompt = opts.prompt, kind = opts.kind, items = titles })
+  h.record_prompt(results, items, opts)
   on_choice(items[1], items[1] and 1 or nil)
 end
 
@@ -51,7 +47,7 @@ local function accepted(client, buf)
   return s and s.result and (s.result.accepted or 0) or 0, s and s.err and s.err.message
 end
 
-local ok, err = xpcall(function()
+h.run(results, write_results, function()
   local _, first = open(vim.env.SEA_TEST_ALPHA .. SOURCE)
   results.first = { id = first.id, root_dir = first.root_dir or vim.NIL }
   -- :lua vim.lsp.buf.add_workspace_folder("~/src/beta") from alpha's buffer
@@ -101,9 +97,4 @@ local ok, err = xpcall(function()
     return accepted(client, buf) > accepted_before
   end, 200)
   results.finished = true
-end, debug.traceback)
-if not ok then
-  results.error = tostring(err)
-end
-write_results()
-vim.cmd("qall!")
+end)
