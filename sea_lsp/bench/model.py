@@ -83,16 +83,18 @@ def _print_latencies(model: AgentModel, cfg: NetworkConfig, repeats: int) -> Non
 
     print("latency (batch 1, torch.inference_mode):")
     _print_latency(
-        "policy: 64 cands x 32 tokens, 256-token state",
+        f"policy: 64 cands x {cfg.max_cand_len} tokens, {cfg.max_state_len}-token state",
         lambda: policy(state, cands),
         repeats,
         "(budget 5 ms)",
     )
     _print_latency(
-        "policy: 64 cands x 4..32 tokens (padding mask)", lambda: policy(state, mixed), repeats
+        f"policy: 64 cands x 4..{cfg.max_cand_len} tokens (padding mask)",
+        lambda: policy(state, mixed),
+        repeats,
     )
     _print_latency(
-        "AgentModel.priors on python lists (64 x 4..32)",
+        f"AgentModel.priors on python lists (64 x 4..{cfg.max_cand_len})",
         lambda: model.priors(state_list, cand_lists),
         repeats,
     )
@@ -117,7 +119,7 @@ def _print_long_candidates_latency(
 def _print_ppo_throughput() -> None:
     """PPO on a toy bandit with default-width networks, sampling included."""
     env = ContextualBandit(n_contexts=16, n_arms=8, seed=0)
-    small = NetworkConfig(vocab_size=64, max_state_len=16, max_cand_len=8)
+    small = NetworkConfig(vocab_size=64, max_state_len=16, max_cand_len=8, n_measures=0)
     ppo_model = AgentModel.create(small, seed=0)
     ppo_cfg = PPOConfig()
     steps, iterations = 256, 3

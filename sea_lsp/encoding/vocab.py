@@ -14,7 +14,7 @@ import math
 import re
 import zlib
 
-VOCAB_VERSION = "1"
+VOCAB_VERSION = "2"  # 2: edit measures (MEASURE_RANGE) and 36-token candidates
 VOCAB_SIZE = 8192
 PAD = 0
 
@@ -77,8 +77,18 @@ TASK_RANGE = (768, 1792)
 IDENT_RANGE = (1792, 5888)
 DIAG_RANGE = (5888, 6912)
 PATH_RANGE = (6912, 7424)
-LITERAL_RANGE = (7424, VOCAB_SIZE)
+MEASURE_RANGE = (7424, 7552)  # MEASURES x MEASURE_LEVELS: how big an edit is
+LITERAL_RANGE = (7552, VOCAB_SIZE)
 _SMALL_INTS = 48
+
+# What a candidate's edit measures (``measure``): characters of the changed span (the larger
+# of removed and inserted, common prefix and suffix cut), line breaks removed plus inserted,
+# identifiers the changed span brings in, identifiers it takes out. The networks read each
+# measure's level as a number as well as a token (``NetworkConfig.n_measures``).
+MEASURES = ("chars", "line_breaks", "names_in", "names_out")
+MEASURE_LEVELS = 32
+_EXACT_LEVELS = 24
+assert MEASURE_RANGE[1] - MEASURE_RANGE[0] == len(MEASURES) * MEASURE_LEVELS
 
 _SPECIAL_IDS = {name: SPECIAL_RANGE[0] + i for i, name in enumerate(SPECIALS)}
 _NAMED_IDS = {name: NAMED_RANGE[0] + i for i, name in enumerate(NAMED_KINDS)}
@@ -126,6 +136,20 @@ def number(value: int | float) -> int:
         return lo + value
     mag = min(int(math.log2(abs(value) + 1)), 7)
     return lo + _SMALL_INTS + (8 if value < 0 else 0) + mag
+
+
+def measure_level(value: int) -> int:
+    """A measure's level in ``[0, MEASURE_LEVELS)``: exact below 24, then half-octaves
+    (24-33 -> 24, 34-47 -> 25, 48-67 -> 26, ... 272 and more -> 31), so a level grows with
+    the value's log."""
+    if value < _EXACT_LEVELS:
+        return max(0, value)
+    return min(MEASURE_LEVELS - 1, _EXACT_LEVELS + int(2 * math.log2(value / _EXACT_LEVELS)))
+
+
+def measure(index: int, value: int) -> int:
+    """The token of measure ``MEASURES[index]`` at ``value``."""
+    return MEASURE_RANGE[0] + index * MEASURE_LEVELS + measure_level(value)
 
 
 def ident(name: str) -> int:

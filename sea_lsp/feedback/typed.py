@@ -12,29 +12,9 @@ either (no preference: the safe side).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-
-def changed_span(before: str, after: str) -> tuple[int, str, str]:
-    """(start, removed, inserted): ``after`` is ``before`` with ``removed`` at ``start``
-    replaced by ``inserted``, the shortest such span (common prefix and suffix cut)."""
-    lo = _common(before, after, lambda t, k: t[:k])
-    b, a = before[lo:], after[lo:]
-    hi = _common(b, a, lambda t, k: t[len(t) - k :])
-    return lo, b[: len(b) - hi], a[: len(a) - hi]
-
-
-def _common(a: str, b: str, part: Callable[[str, int], str]) -> int:
-    """The largest k with ``part(a, k) == part(b, k)`` (a prefix or a suffix of length k),
-    found by bisection: slices compare in C, a character loop in Python would not."""
-    lo, hi = 0, min(len(a), len(b))
-    while lo < hi:
-        mid = (lo + hi + 1) // 2
-        if part(a, mid) == part(b, mid):
-            lo = mid
-        else:
-            hi = mid - 1
-    return lo
+from sea_lsp.workspace.changes import changed_span
 
 
 def typed_by_hand(before: str, now: str, afters: Sequence[str | None]) -> int | None:

@@ -28,8 +28,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from sea_lsp.feedback.typed import changed_span
-from sea_lsp.workspace.changes import common_ends
+from sea_lsp.workspace.changes import changed_span, common_ends, diff_chars
 
 Preference = Callable[[str, Sequence[str]], "int | None"]
 FEATURES = ("chars_changed", "lines_changed", "names_changed", "adds_docstring", "grows")
@@ -38,15 +37,8 @@ FEATURES = ("chars_changed", "lines_changed", "names_changed", "adds_docstring",
 def changed_chars(before: str, after: str) -> int:
     """Characters inserted plus characters deleted between ``before`` and ``after`` (the
     common prefix and suffix are cut first: a one-token edit of a large file stays cheap)."""
-    before, after = _middles(before, after)
-    sm = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in sm.get_opcodes() if tag != "equal")
-
-
-def _middles(before: str, after: str) -> tuple[str, str]:
-    """``before`` and ``after`` without their common prefix and suffix."""
     _, removed, inserted = changed_span(before, after)
-    return removed, inserted
+    return diff_chars(removed, inserted)
 
 
 def changed_lines(before: str, after: str) -> int:

@@ -233,8 +233,9 @@ def temporary_stdlib(modules: Iterable[str] = STDLIB_MODULES):
     return tmp, stdlib_projects(Path(tmp.name), modules)
 
 
-# The `sea-lsp train` options the measurement trains with (its command line's spelling).
-TRAIN_ARGV = ("--epochs", "6", "--lr", "1e-3", "--max-pairs-per-offer", "2")
+# The `sea-lsp train` options the measurement trains with (its command line's spelling):
+# none, its defaults, which are what a user's `sea-lsp train` runs.
+TRAIN_ARGV: tuple[str, ...] = ()
 
 
 def trained_top1(
@@ -244,13 +245,14 @@ def trained_top1(
     import copy
 
     from sea_lsp.training.feedback_data import load_feedback
-    from sea_lsp.training.train import fit
+    from sea_lsp.training.train import fit, parse
 
     model = copy.deepcopy(base)
+    cap = parse([*argv]).max_pairs_per_offer
     with tempfile.TemporaryDirectory(prefix="sea-held-out-db-") as tmp:
         db = Path(tmp) / "feedback.sqlite3"
         feedback_db(base, train, user, db)
-        data = load_feedback(db, 0.0, seed, 8)
+        data = load_feedback(db, 0.0, seed, cap)
     fit(model, data, [*argv, "--seed", str(seed)], phases=("dpo",), reference=base)
     firsts = policy_firsts(model, held)
     return top1(held, user, lambda d: firsts[id(d)])

@@ -7,7 +7,8 @@ Candidates, the overlay, safe file operations and LSP ``WorkspaceEdit`` all spea
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import difflib
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -70,6 +71,41 @@ def common_ends(a: Sequence, b: Sequence) -> tuple[int, int]:
     while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
         tail += 1
     return head, tail
+
+
+def changed_span(before: str, after: str) -> tuple[int, str, str]:
+    """(start, removed, inserted): ``after`` is ``before`` with ``removed`` at ``start``
+    replaced by ``inserted``, the shortest such span (common prefix and suffix cut)."""
+    lo = _common(before, after, lambda t, k: t[:k])
+    b, a = before[lo:], after[lo:]
+    hi = _common(b, a, lambda t, k: t[len(t) - k :])
+    return lo, b[: len(b) - hi], a[: len(a) - hi]
+
+
+def _common(a: str, b: str, part: Callable[[str, int], str]) -> int:
+    """The largest k with ``part(a, k) == part(b, k)`` (a prefix or a suffix of length k),
+    found by bisection: slices compare in C, a character loop in Python would not."""
+    lo, hi = 0, min(len(a), len(b))
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if part(a, mid) == part(b, mid):
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def diff_chars(removed: str, inserted: str, limit: int | None = None) -> int:
+    """Characters inserted plus characters deleted to turn ``removed`` into ``inserted``, each
+    replaced run counted once at its larger side (a minimal character diff). Longer than
+    ``limit`` characters together, the diff is not searched: the larger side's length is
+    returned (``difflib`` is quadratic in the worst case)."""
+    if not removed or not inserted:
+        return len(removed) + len(inserted)
+    if limit is not None and len(removed) + len(inserted) > limit:
+        return max(len(removed), len(inserted))
+    sm = difflib.SequenceMatcher(None, removed, inserted, autojunk=False)
+    return sum(max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in sm.get_opcodes() if tag != "equal")
 
 
 def apply_edits(text: str, edits: Iterable[TextEdit]) -> str:

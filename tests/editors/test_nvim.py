@@ -180,13 +180,20 @@ def test_neovim_against_the_real_server(tmp_path: Path) -> None:
     assert action["accepted"], f"{action}{log}"
     db_path = Path(action["status_after"]["feedbackDb"])
     assert db_path.is_relative_to(tmp_path), db_path
+    top = action["titles"][0]["arguments"][0]
     with sqlite3.connect(db_path) as db:
         accepted = db.execute(
-            "SELECT o.source, d.idx FROM offers o JOIN decisions d ON d.offer_id = o.id "
-            "WHERE d.kind = 'accept'"
+            "SELECT o.source, o.candidate_tokens, d.idx FROM offers o JOIN decisions d "
+            "ON d.offer_id = o.id WHERE d.kind = 'accept'"
         ).fetchall()
-    top_index = action["titles"][0]["arguments"][0]["index"]
-    assert ("code_action", top_index) in accepted, accepted
+        (shown,) = db.execute(
+            "SELECT candidate_tokens FROM offers WHERE id = ?", (top["offer"],)
+        ).fetchone()
+    # The accept is recorded on the offer of the request the user applied from (a new
+    # request: its candidates may sit at other indices than in the polled one), as the
+    # candidate the lightbulb showed first.
+    taken = [(src, json.loads(cands)[idx]) for src, cands, idx in accepted]
+    assert ("code_action", json.loads(shown)[top["index"]]) in taken, accepted
 
     # 4. :SeaTask runs to completion; "Apply" at the prompt writes the verified fix
     task = steps["task"]

@@ -20,6 +20,7 @@ def tiny_config(vocab_size: int, **overrides) -> NetworkConfig:
         cand_layers=1,
         d_embed=16,
         d_cand=16,
+        n_measures=0,  # the measure tokens live in sea-lsp's vocabulary, not a tiny one
     )
     fields.update(overrides)
     return NetworkConfig(**fields)

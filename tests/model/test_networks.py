@@ -7,6 +7,7 @@ import math
 import pytest
 import torch
 
+from model import networks
 from model.agent_model import AgentModel
 from model.networks import (
     NetworkConfig,
@@ -19,7 +20,7 @@ from tests.model.conftest import tiny_config
 
 def test_default_config_sizes_and_round_trip():
     cfg = NetworkConfig()
-    assert (cfg.vocab_size, cfg.max_state_len, cfg.max_cand_len) == (8192, 256, 32)
+    assert (cfg.vocab_size, cfg.max_state_len, cfg.max_cand_len) == (8192, 256, 36)
     assert NetworkConfig.from_dict(cfg.to_dict()) == cfg
     total = sum(AgentModel.create(cfg).parameter_counts().values())
     assert 1_000_000 <= total <= 3_000_000
@@ -32,11 +33,31 @@ def test_default_config_sizes_and_round_trip():
         ({"d_model": 30, "n_heads": 4}, "divisible by n_heads"),
         ({"vocab_size": 0}, "vocab_size must be a positive integer"),
         ({"dropout": 1.5}, "dropout"),
+        ({"vocab_size": 64}, "must lie inside the vocabulary"),  # measures need their ids
     ],
 )
 def test_from_dict_rejects_bad_fields(bad, message):
     with pytest.raises(ValueError, match=message):
         NetworkConfig.from_dict(bad)
+
+
+def test_measure_tokens_add_a_linear_term_of_their_levels():
+    cfg = tiny_config(200, n_measures=2, measure_base=100, measure_levels=8)
+    torch.manual_seed(0)
+    policy = TransformerPolicyNetwork(cfg).eval()
+    scorer = policy.body
+    # candidate 0: measure 0 at level 3, measure 1 at level 1; candidate 1: measure 0 at 5
+    cands = torch.tensor([[[7, 103, 109, 8], [7, 105, 0, 0]]])
+    assert scorer.measures(cands).tolist() == [[[3.0, 1.0], [5.0, 0.0]]]
+    states = torch.randint(1, 100, (1, 10))
+    before = policy(states, cands)
+    with torch.no_grad():
+        scorer.measure.weight.copy_(torch.tensor([[-0.5, 0.25]]))
+    after = policy(states, cands)
+    gain = networks.MEASURE_GAIN
+    assert torch.allclose(after - before, gain * torch.tensor([[-1.5 + 0.25, -2.5]]))
+    # a fresh network starts without an opinion on size (the term is zero until trained)
+    assert TransformerPolicyNetwork(cfg).body.measure.weight.abs().sum() == 0
 
 
 def test_policy_shapes_and_padding_candidates_never_win():

@@ -9,7 +9,6 @@ from loguru import logger
 from sea_lsp.training import held_out_projects as hop
 from sea_lsp.training.content_users import USERS, split_projects
 
-USER = "linear"
 SEED = 0
 PLACES = 60  # lines sampled per project: the whole measurement stays about a minute
 
@@ -31,7 +30,7 @@ def quiet():
 @pytest.fixture(scope="module")
 def decisions():
     projects = {k: v for k, v in hop.repo_projects().items() if k != "buggy_stats"}
-    found, counts = hop.collect_all(projects, {USER: USERS[USER]}, PLACES, SEED)
+    found, counts = hop.collect_all(projects, {u: USERS[u] for u in THRESHOLDS}, PLACES, SEED)
     assert counts["competing"] >= 100, counts  # sets with >= 2 different edits
     return found
 
@@ -40,30 +39,36 @@ def test_every_decision_offers_competing_edits(decisions):
     for d in decisions:
         assert d.distinct_edits >= 2
         assert len(d.candidate_tokens) == len(d.kinds) == len(d.plain) <= hop.MAX_OFFERED
-        choice = d.choices[USER]
-        assert choice is None or 0 <= choice < len(d.kinds)
-    assert sum(d.choices[USER] is not None for d in decisions) >= 60
+        for user in THRESHOLDS:
+            choice = d.choices[user]
+            assert choice is None or 0 <= choice < len(d.kinds)
+    for user in THRESHOLDS:
+        assert sum(d.choices[user] is not None for d in decisions) >= 200
 
 
-def test_training_on_some_projects_ranks_the_users_choice_first_on_the_others(decisions):
+# Measured 2026-12-05 night (seed 0; the 12 hand-written projects, 60 lines each; every
+# training-half decision, 118-124): generator order 12.4 / 12.8 / 8.5 %, fault-localisation
+# order 28.1 / 24.8 / 9.4 %, the shipped policy 9.1 / 8.5 / 5.7 % -> 93.4 / 94.9 / 56.6 %
+# after `sea-lsp train` (smallest_diff / keeps_names / linear). The issue's bar: >= 90 % for
+# two content preferences and >= 20 points above both orders.
+THRESHOLDS = {"smallest_diff": 0.90, "keeps_names": 0.90, "linear": 0.45}
+
+
+@pytest.mark.parametrize("user", sorted(THRESHOLDS))
+def test_training_on_some_projects_ranks_the_users_choice_first_on_the_others(decisions, user):
     from sea_lsp.training.train import load_base
 
     train_p, held_p = split_projects({d.project for d in decisions}, SEED)
     held = [d for d in decisions if d.project in held_p]
-    pool = [d for d in decisions if d.project in train_p and d.choices[USER] is not None]
+    pool = [d for d in decisions if d.project in train_p and d.choices[user] is not None]
     assert not {d.project for d in held} & {d.project for d in pool}
-    generator = hop.top1(held, USER, hop.generator_first)
-    fl = hop.top1(held, USER, hop.fl_first)
+    assert 100 <= len(pool) <= 300
+    generator = hop.top1(held, user, hop.generator_first)
+    fl = hop.top1(held, user, hop.fl_first)
     base, _ = load_base(None)
     firsts = hop.policy_firsts(base, held)
-    before = hop.top1(held, USER, lambda d: firsts[id(d)])
-    after = hop.trained_top1(base, pool[:80], held, USER, SEED, hop.TRAIN_ARGV)
-    print(f"generator {generator:.1%} fl {fl:.1%} policy {before:.1%} -> {after:.1%}")
-    # Measured 2026-12-05 (seed 0, 80 decisions): generator 8.5 %, fl 9.4 %, the shipped
-    # policy 12.3 % -> 31.1 % after training. The issue's bar (90 %) is NOT reached; this
-    # asserts what is: see benchmarks/README.md, issue #18.
-    assert before < THRESHOLD <= after
+    before = hop.top1(held, user, lambda d: firsts[id(d)])
+    after = hop.trained_top1(base, pool, held, user, SEED, hop.TRAIN_ARGV)
+    print(f"{user}: generator {generator:.1%} fl {fl:.1%} policy {before:.1%} -> {after:.1%}")
+    assert before < THRESHOLDS[user] <= after
     assert after >= max(generator, fl) + 0.20
-
-
-THRESHOLD = 0.30

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections import Counter
 
 from sea_lsp.actions.base import Candidate, NodeRef
 from sea_lsp.encoding import vocab
@@ -12,6 +13,7 @@ from sea_lsp.encoding.encoder import (
     MAX_STATE_TOKENS,
     VOCAB_SIZE,
     StateInput,
+    edit_measures,
     encode_candidate,
     encode_candidates,
     encode_file,
@@ -145,6 +147,43 @@ def test_candidates_encode_edits_kinds_and_file_ops(tmp_path):
     assert encode_candidate(fix, v) == encoded[0]
     big = Candidate("x", "big", Change(edits=(TextEdit("pkg/m.py", 0, len(SRC), "y = 1\n" * 500),)))
     assert len(encode_candidate(big, v)) == MAX_CANDIDATE_TOKENS
+
+
+def test_edit_measures_count_the_changed_span_and_its_names():
+    # (characters, line breaks, names brought in, names taken out)
+    assert edit_measures("a < b", "a > b") == (1, 0, 0, 0)
+    assert edit_measures("total", "totals") == (1, 0, 1, 1)  # a cut inside a name takes it all
+    assert edit_measures("x = f(a)\n", "x = f(a)\nif x is None:\n    return 0\n") == (27, 2, 1, 0)
+    in_file = Counter({"x": 2, "f": 1, "a": 1})  # the file has x already: nothing comes in
+    assert edit_measures("x = f(a)\n", "x = f(a)\nif x is None:\n    return 0\n", in_file)[2] == 0
+    assert edit_measures("g(a)", "g(b)", Counter({"g": 1, "a": 3, "b": 1}))[2:] == (0, 0)
+    assert edit_measures("g(a)", "g(b)", Counter({"g": 1, "a": 1}))[2:] == (1, 1)
+    assert edit_measures("f(a, b)", "f(b, a)") == (2, 0, 0, 0)  # same names: none in or out
+    assert edit_measures("return n", "return len(items)") == (9, 0, 2, 1)
+    assert edit_measures("same", "same") == (0, 0, 0, 0)
+    long = "y = " + " + ".join(f"v{i}" for i in range(3000))
+    assert edit_measures(long, long.replace("v1500 ", "w1500 ")) == (1, 0, 1, 1)
+
+
+def test_candidates_carry_how_big_their_edit_is(tmp_path):
+    v = view(tmp_path)
+    start = SRC.encode().index(b"a - b")
+    end = start + len("a - b")
+    small = Candidate("r", "+", Change(edits=(TextEdit("pkg/m.py", start + 2, start + 3, "+"),)))
+    large = Candidate("r", "abs", Change(edits=(TextEdit("pkg/m.py", start, end, "abs(a - b)"),)))
+    lo, hi = vocab.MEASURE_RANGE
+    levels = vocab.MEASURE_LEVELS
+
+    def measures(c: Candidate) -> list[tuple[int, int]]:
+        toks = encode_candidate(c, v)
+        return [divmod(t - lo, levels) for t in toks if lo <= t < hi]
+
+    assert measures(small) == [(0, 1), (1, 0), (2, 0), (3, 0)]
+    assert measures(large) == [(0, 5), (1, 0), (2, 1), (3, 0)]  # "abs(" and ")"; abs comes in
+    # levels grow with the amount: exact to 23, then about two per doubling
+    assert [vocab.measure_level(n) for n in (0, 15, 23, 24, 34, 48, 96, 10**9)] == [
+        0, 15, 23, 24, 25, 26, 28, levels - 1,
+    ]  # fmt: skip
 
 
 def test_snippet_lexer():
