@@ -350,12 +350,13 @@ def edit_measures(
 ) -> tuple[int, int, int, int]:
     """What replacing ``old`` by ``new`` changes, in the order of ``vocab.MEASURES``: the
     characters of a minimal diff of the changed span (common prefix and suffix cut; a span
-    over ``_DIFF_LIMIT`` characters counts its larger side), line breaks removed plus inserted, and the identifiers the edit
-    brings into the file and takes out of it. Names are read in the changed span widened
-    to whole words (keywords are not names); with ``file_names`` (the file's identifier
-    counts, this edit's text included) a name counts as brought in only if the file has
-    none, as taken out only if the span held every one of them. Slices compare in C, so a
-    10 kB statement costs microseconds, not a Python loop."""
+    over ``_DIFF_LIMIT`` characters counts its larger side), line breaks removed plus
+    inserted, and the identifiers the edit brings into the file and takes out of it. Names
+    are read in the changed span widened to whole words (keywords are not names); with
+    ``file_names`` (the file's identifier counts, this edit's text included) a name counts
+    as brought in only if the file has none, as taken out only if the span held every one
+    of them. Slices compare in C, so a 10 kB statement costs microseconds, not a Python
+    loop."""
     start, removed, inserted = changed_span(old, new)
     chars = diff_chars(removed, inserted, _DIFF_LIMIT)
     breaks = removed.count("\n") + inserted.count("\n")

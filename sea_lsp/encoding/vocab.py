@@ -81,10 +81,10 @@ MEASURE_RANGE = (7424, 7552)  # MEASURES x MEASURE_LEVELS: how big an edit is
 LITERAL_RANGE = (7552, VOCAB_SIZE)
 _SMALL_INTS = 48
 
-# What a candidate's edit measures (``measure``): characters of the changed span (the larger
-# of removed and inserted, common prefix and suffix cut), line breaks removed plus inserted,
-# identifiers the changed span brings in, identifiers it takes out. The networks read each
-# measure's level as a number as well as a token (``NetworkConfig.n_measures``).
+# What a candidate's edit measures (``measure``; ``encoder.edit_measures`` computes them):
+# characters of a minimal diff of the changed span, line breaks removed plus inserted,
+# identifiers the edit brings into the file, identifiers it takes out of it. The networks
+# read each measure's level as a number as well as a token (``NetworkConfig.n_measures``).
 MEASURES = ("chars", "line_breaks", "names_in", "names_out")
 MEASURE_LEVELS = 32
 _EXACT_LEVELS = 24

@@ -485,7 +485,7 @@ def run(a: argparse.Namespace, ctx: distributed.DistContext) -> dict[str, Any]:
     report = TrainingReport(a.logdir, enabled=ctx.is_main)
     ranks = _train(model, corpus, a, ctx, report)
     record = _run_record(a, ctx, corpus, ranks, started)
-    _log_held_out(report, {name: record[key] for name, key in RECORD_KEYS.items()})
+    _log_held_out(report, _overall(record))
     report.close()
     model.meta = record
     model.version = f"pretrained-seed{a.seed}"
@@ -502,15 +502,26 @@ def _cell(m: dict) -> str:
     return f"{100 * m['top1']:.0f}% {m['mean_rank']:4.1f}"
 
 
+def _overall(record: dict[str, Any]) -> dict[str, dict]:
+    """Each ranking's overall held-out figures, read back from the record's keys."""
+    return {name: record[key] for name, key in RECORD_KEYS.items()}
+
+
+def _shown(record: dict[str, Any]) -> list[str]:
+    """The rankings the family table shows: "after" only when PPO ran (else it is the
+    supervised column again)."""
+    return [n for n in RANKINGS if n != "after" or record["ppo"]["ran"]]
+
+
 def family_table_rows(record: dict[str, Any]) -> list[list[str]]:
     """The held-out figures per family and overall, one row each: family, n, then a cell per
     ranking (generator order, untrained, supervised, and after PPO when PPO ran)."""
-    names = [n for n in RANKINGS if n != "after" or record["ppo"]["ran"]]
+    names = _shown(record)
     rows = [
         [family, str(entry["n"]), *(_cell(entry[n]) for n in names)]
         for family, entry in record["held_out_by_family"].items()
     ]
-    overall = {name: record[key] for name, key in RECORD_KEYS.items()}
+    overall = _overall(record)
     rows.append(["all", str(record["mutants"]["held_out"]), *(_cell(overall[n]) for n in names)])
     return rows
 
@@ -539,9 +550,8 @@ def _print_family_table(record: dict[str, Any]) -> None:
     }
     table.add_column("family", style="bold", no_wrap=True)
     table.add_column("n", justify="right")
-    for n in RANKINGS:
-        if n != "after" or record["ppo"]["ran"]:
-            table.add_column(headers[n], justify="right", no_wrap=True)
+    for n in _shown(record):
+        table.add_column(headers[n], justify="right", no_wrap=True)
     rows = family_table_rows(record)
     for row in rows[:-1]:
         table.add_row(*row)
