@@ -1,4 +1,4 @@
-"""``AgentModel``: the three networks behind one object that takes plain Python token lists.
+"""``AgentModel``: the policy and value networks behind one object taking plain token lists.
 
 Callers (search, the server, training) pass ``list[int]`` states and candidate sets; this
 module pads, truncates and batches them, and answers in plain floats.
@@ -16,7 +16,6 @@ from torch import nn
 from model.networks import (
     NetworkConfig,
     TransformerPolicyNetwork,
-    TransformerRewardModel,
     TransformerValueNetwork,
     count_parameters,
 )
@@ -40,10 +39,12 @@ def evaluating(net: nn.Module) -> Iterator[nn.Module]:
 
 
 class AgentModel:
-    """Policy, value and reward networks with their config, vocabulary version and record.
+    """Policy and value networks with their config, vocabulary version and record.
 
-    The networks are ``policy``, ``value_net`` and ``reward_net`` (``value()`` and
-    ``reward()`` are the answering methods); ``networks()`` maps checkpoint prefixes to them.
+    The networks are ``policy`` and ``value_net`` (``priors()`` and ``value()`` answer);
+    ``networks()`` maps checkpoint prefixes to them. The learned reward model
+    (``model.reward_model``) is not part of it: measured, it earned no place in what ships
+    (issue #18, README).
     """
 
     def __init__(
@@ -51,7 +52,6 @@ class AgentModel:
         config: NetworkConfig,
         policy: TransformerPolicyNetwork,
         value: TransformerValueNetwork,
-        reward: TransformerRewardModel,
         *,
         vocab_version: str = "",
         version: str = "untrained",
@@ -60,7 +60,6 @@ class AgentModel:
         self.config = config
         self.policy = policy
         self.value_net = value
-        self.reward_net = reward
         self.vocab_version = vocab_version
         self.version = version
         self.meta: dict = dict(meta or {})
@@ -82,15 +81,14 @@ class AgentModel:
             torch.manual_seed(seed)
             policy = TransformerPolicyNetwork(cfg)
             value = TransformerValueNetwork(cfg)
-            reward = TransformerRewardModel(cfg)
         finally:
             torch.random.set_rng_state(gen_state)
-        return cls(cfg, policy, value, reward, vocab_version=vocab_version, version=version)
+        return cls(cfg, policy, value, vocab_version=vocab_version, version=version)
 
     # -- the networks as a group -------------------------------------------------------
     def networks(self) -> dict[str, nn.Module]:
-        """The three networks by checkpoint prefix."""
-        return {"policy": self.policy, "value": self.value_net, "reward": self.reward_net}
+        """The networks by checkpoint prefix."""
+        return {"policy": self.policy, "value": self.value_net}
 
     def parameter_counts(self) -> dict[str, int]:
         return {name: count_parameters(net) for name, net in self.networks().items()}
@@ -218,16 +216,6 @@ class AgentModel:
         states = self.collate_states([state_tokens])
         with evaluating(self.value_net):
             return float(self.value_net(states)[0])
-
-    def reward(
-        self, state_tokens: Sequence[int], cand_tokens: Sequence[Sequence[int]]
-    ) -> list[float]:
-        """Learned reward per candidate (for signals the environment cannot measure)."""
-        if not cand_tokens:
-            return []
-        states, cands = self.collate([state_tokens], [cand_tokens])
-        with evaluating(self.reward_net):
-            return self.reward_net(states, cands)[0, : len(cand_tokens)].tolist()
 
     def evaluate(
         self, state_tokens: Sequence[int], cand_tokens: Sequence[Sequence[int]]

@@ -58,7 +58,10 @@ def _fsync(path: Path) -> None:
 
 
 def save_checkpoint(model: AgentModel, path: str | Path) -> Path:
-    """Write ``model`` to directory ``path``; a crash never leaves a half-written one there."""
+    """Write ``model`` to directory ``path``; a crash never leaves a half-written one there.
+
+    Other plain files already in ``path`` (the default model's ``shapes.json``, which
+    ``sea-lsp shapes`` builds) are kept: a new checkpoint replaces only its own two files."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tag = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
@@ -83,6 +86,12 @@ def save_checkpoint(model: AgentModel, path: str | Path) -> Path:
         (tmp / CONFIG).write_text(json.dumps(record, indent=2, sort_keys=True) + "\n")
         for name in (WEIGHTS, CONFIG):
             _fsync(tmp / name)
+        if path.is_dir():
+            for companion in path.iterdir():
+                own = companion.name in (WEIGHTS, CONFIG)
+                if not own and companion.is_file() and not companion.is_symlink():
+                    shutil.copy2(companion, tmp / companion.name)
+                    _fsync(tmp / companion.name)
         _fsync(tmp)
         aside = None
         if path.exists():
@@ -103,16 +112,17 @@ def _check_safetensors_header(weights: Path) -> None:
     size = weights.stat().st_size
     with weights.open("rb") as f:
         head = f.read(9)
+    # safetensors first: its header length is little-endian, so a valid file may begin with
+    # the byte a pickle begins with (a header of 0x2880 bytes does)
+    if len(head) == 9 and head[8:9] == b"{" and 8 + struct.unpack("<Q", head[:8])[0] <= size:
+        return
     if head[:2] == b"PK":
         kind = "a zip archive (torch.save output?)"
-    elif head[:1] == b"\x80":
-        kind = "a Python pickle"
     elif len(head) < 9:
         kind = "too short to be safetensors"
+    elif head[:1] == b"\x80":
+        kind = "a Python pickle"
     else:
-        (header_len,) = struct.unpack("<Q", head[:8])
-        if head[8:9] == b"{" and 8 + header_len <= size:
-            return
         kind = "truncated or not safetensors (its header does not fit the file)"
     raise CheckpointError(
         f"{weights} is {kind}; sea-lsp only loads safetensors weights and never unpickles. "

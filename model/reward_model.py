@@ -1,5 +1,9 @@
 """The reward model: a Bradley–Terry fit of ``TransformerRewardModel`` on preference pairs,
-maximising log σ(r(chosen) − r(rejected))."""
+maximising log σ(r(chosen) − r(rejected)).
+
+It is a library piece, not shipped: ``AgentModel`` and its checkpoints hold the policy and
+value networks only. In ``sea-lsp train`` it served one purpose, inventing rewards for
+undecided offers in offline PPO, and measured no help there (issue #18; README)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from model.agent_model import AgentModel
+from model.networks import TransformerRewardModel
 from model.preferences import PreferencePair, minibatches, pair_tensors
 
 Log = Callable[[dict], None]
@@ -36,19 +41,20 @@ def _reward_pairs(net: nn.Module, states, cands, chosen, rejected):
 
 
 def fit_reward_model(
+    net: TransformerRewardModel,
     model: AgentModel,
     pairs: Sequence[PreferencePair],
     config: RewardModelConfig | None = None,
     log: Log | None = None,
 ) -> list[dict]:
-    """Bradley–Terry fit of ``model.reward_net``: maximise log σ(r(chosen) − r(rejected))."""
+    """Bradley–Terry fit of ``net``: maximise log σ(r(chosen) − r(rejected)); ``model``
+    (of the same config) batches the pairs."""
     cfg = config or RewardModelConfig()
     if not pairs:
         raise ValueError("fit_reward_model needs at least one preference pair")
     states, cands, chosen, rejected = pair_tensors(model, pairs)
     torch.manual_seed(cfg.seed)
     rng = random.Random(cfg.seed)
-    net = model.reward_net
     optimizer = torch.optim.AdamW(net.parameters(), lr=cfg.lr)
     history: list[dict] = []
     net.train()
@@ -73,12 +79,14 @@ def fit_reward_model(
     return history
 
 
-def reward_accuracy(model: AgentModel, pairs: Sequence[PreferencePair]) -> float:
-    """Fraction of pairs where the reward network scores chosen above rejected."""
+def reward_accuracy(
+    net: TransformerRewardModel, model: AgentModel, pairs: Sequence[PreferencePair]
+) -> float:
+    """Fraction of pairs where ``net`` scores chosen above rejected."""
     if not pairs:
         return float("nan")
     states, cands, chosen, rejected = pair_tensors(model, pairs)
-    model.reward_net.eval()
+    net.eval()
     with torch.inference_mode():
-        r_chosen, r_rejected = _reward_pairs(model.reward_net, states, cands, chosen, rejected)
+        r_chosen, r_rejected = _reward_pairs(net, states, cands, chosen, rejected)
     return float((r_chosen > r_rejected).float().mean())

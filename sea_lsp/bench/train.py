@@ -53,7 +53,7 @@ def _curve(db: Path, sizes: list[int], seed: int) -> tuple[list[dict], dict]:
         started = time.perf_counter()
         dpo_train(model, pairs, DPOConfig(lr=3e-4, epochs=3, seed=seed), reference=base)
         dpo_s = time.perf_counter() - started
-        trajs, _ = trajectories(model, full.train_offers[:n])
+        trajs, _ = trajectories(full.train_offers[:n])
         started = time.perf_counter()
         if trajs:
             train_offline(

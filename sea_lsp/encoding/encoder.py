@@ -332,17 +332,27 @@ _CAND_BUDGETS = (5, 2, 2, 4, 4, 9, 10)
 _CAND_PRIORITY = (6, 5, 3, 0, 1, 2, 4)
 _OPS = {"create": "[CREATE]", "rename": "[RENAME]", "delete": "[DELETE]"}
 _DIFF_LIMIT = 160  # characters of a changed span searched for a minimal diff (about 0.1 ms)
-_IDENT = re.compile(r"[^\W\d]\w*")
+# Identifiers as Python's tokenizer sees them: comments and string literals match the first
+# alternatives and yield "" (their words are not names), a name yields itself. Text read
+# from inside a multi-line string is read as code, which the measures accept.
+_IDENT = re.compile(
+    r"""
+    \#[^\n]*                                  # a comment
+    | [rRbBuUfF]{0,2}(?:                       # a string literal, any prefix
+        \"\"\"[\s\S]*?\"\"\" | \'\'\'[\s\S]*?\'\'\'
+        | "(?:\\.|[^"\\\n])*" | '(?:\\.|[^'\\\n])*'
+    )
+    | ([^\W\d]\w*)                             # a name (group 1)
+    """,
+    re.VERBOSE,
+)
 _KEYWORDS = frozenset(keyword.kwlist)
 
 
-def _word_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
-    """``[lo, hi)`` widened to whole identifiers (a span cut inside a name takes all of it)."""
-    while lo > 0 and (text[lo - 1].isalnum() or text[lo - 1] == "_"):
-        lo -= 1
-    while hi < len(text) and (text[hi].isalnum() or text[hi] == "_"):
-        hi += 1
-    return lo, hi
+def _line_bounds(text: str, lo: int, hi: int) -> tuple[int, int]:
+    """``[lo, hi)`` widened to whole lines, so that a change inside a name, a string or a
+    comment is read with what it is inside of."""
+    return text.rfind("\n", 0, lo) + 1, len(text) if (end := text.find("\n", hi)) < 0 else end
 
 
 def edit_measures(
@@ -352,7 +362,7 @@ def edit_measures(
     characters of a minimal diff of the changed span (common prefix and suffix cut; a span
     over ``_DIFF_LIMIT`` characters counts its larger side), line breaks removed plus
     inserted, and the identifiers the edit brings into the file and takes out of it. Names
-    are read in the changed span widened to whole words (keywords are not names); with
+    are read on the changed lines, outside strings and comments (keywords are not names); with
     ``file_names`` (the file's identifier counts, this edit's text included) a name counts
     as brought in only if the file has none, as taken out only if the span held every one
     of them. Slices compare in C, so a 10 kB statement costs microseconds, not a Python
@@ -360,10 +370,10 @@ def edit_measures(
     start, removed, inserted = changed_span(old, new)
     chars = diff_chars(removed, inserted, _DIFF_LIMIT)
     breaks = removed.count("\n") + inserted.count("\n")
-    o_lo, o_hi = _word_bounds(old, start, start + len(removed))
-    n_lo, n_hi = _word_bounds(new, start, start + len(inserted))
-    before = Counter(n for n in _IDENT.findall(old, o_lo, o_hi) if n not in _KEYWORDS)
-    after = {n for n in _IDENT.findall(new, n_lo, n_hi) if n not in _KEYWORDS}
+    o_lo, o_hi = _line_bounds(old, start, start + len(removed))
+    n_lo, n_hi = _line_bounds(new, start, start + len(inserted))
+    before = Counter(n for n in _IDENT.findall(old, o_lo, o_hi) if n and n not in _KEYWORDS)
+    after = {n for n in _IDENT.findall(new, n_lo, n_hi) if n and n not in _KEYWORDS}
     counts = file_names if file_names is not None else before
     names_in = sum(1 for n in after if n not in before and not counts[n])
     names_out = sum(1 for n, k in before.items() if n not in after and counts[n] <= k)
@@ -399,7 +409,9 @@ class _Files:
 def _identifier_counts(data: bytes) -> Counter[str]:
     """Identifier counts of a file (kept for the next request on the same text: a 120 kB
     module takes about 3 ms to count); never mutated by callers."""
-    return Counter(_IDENT.findall(data.decode("utf-8", "replace")))
+    out = Counter(_IDENT.findall(data.decode("utf-8", "replace")))
+    out.pop("", None)  # comments and strings
+    return out
 
 
 def encode_candidate(

@@ -168,17 +168,11 @@ def agreement(model: AgentModel, offers: Sequence[LoggedOffer], batch: int = 32)
     return hits / len(offers)
 
 
-def _no_signal_reward(model: AgentModel, o: LoggedOffer, action: int) -> float:
-    """The reward model's opinion of the taken candidate relative to the set, in [-1, 1]."""
-    scores = model.reward(o.state_tokens, o.candidate_tokens)
-    mean = sum(scores) / len(scores)
-    return max(-1.0, min(1.0, scores[action] - mean))
-
-
-def trajectories(model: AgentModel, offers: Sequence[LoggedOffer]) -> tuple[list[Trajectory], dict]:
+def trajectories(offers: Sequence[LoggedOffer]) -> tuple[list[Trajectory], dict]:
     """One-step episodes from logged offers with their behaviour log-probs, and reward sources."""
-    out, sources = [], {"accepted": 0, "rejected": 0, "task": 0, "reward_model": 0}
-    sources["superseded_skipped"] = 0
+    out: list[Trajectory] = []
+    sources = {"accepted": 0, "rejected": 0, "task": 0, "superseded_skipped": 0}
+    sources["no_signal_skipped"] = 0
     for o in offers:
         n = len(o.candidate_tokens)
         if o.log_probs is None or len(o.log_probs) != n or n == 0:
@@ -193,8 +187,9 @@ def trajectories(model: AgentModel, offers: Sequence[LoggedOffer]) -> tuple[list
             reward, src = REWARD_REJECTED, "rejected"
         elif o.reward is not None:
             reward, src = float(o.reward), "task"
-        else:
-            reward, src = _no_signal_reward(model, o, action), "reward_model"
+        else:  # nothing says how it went (no learned reward invents one)
+            sources["no_signal_skipped"] += 1
+            continue
         sources[src] += 1
         out.append(
             Trajectory(

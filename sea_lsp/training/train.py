@@ -1,9 +1,8 @@
 """``sea-lsp train``: tune the networks on the user's accept/reject feedback and publish.
 
 Phases: DPO on the pairs against the current checkpoint as the frozen reference (the
-default); on request (``--phases``) also the reward model (Bradley–Terry on the pairs) and
-offline PPO on the logged offers with their behaviour log-probs, off by default because
-they measured no help (see ``DEFAULT_PHASES``). Validation (held-out offers): agreement =
+default); on request (``--phases``) also offline PPO on the logged offers with their
+behaviour log-probs, off by default because it measured no help (see ``DEFAULT_PHASES``). Validation (held-out offers): agreement =
 the top-ranked candidate is the one the user accepted; pairwise accuracy = chosen ranked above rejected. A model that validates
 worse than the current one is not published. Each finished phase is saved under
 ``<data dir>/train-state/`` so ``--resume`` continues after an interruption.
@@ -34,12 +33,13 @@ from sea_lsp.training import distributed
 from sea_lsp.training.feedback_data import FeedbackData, TrainInputError, load_feedback
 from sea_lsp.training.report import TrainingReport, phase_progress, print_summary
 
-PHASES = ("reward", "dpo", "ppo")
+PHASES = ("dpo", "ppo")
 # Measured (issue #18, held-out projects, `linear` user, 100 decisions, seed 0, 2026-12-05):
 # offline PPO after DPO moved top-1 from 37.4 % to 36.7 % with approx_kl 7.2e14 and clipfrac
 # 0.90 (the logged "behaviour" was an argmax ranking, so pi/pi_logged is no importance
-# weight), and the reward model, which only invents rewards for undecided offers in that
-# PPO, changed nothing and doubled the time. Both stay available (``--phases``), off by default.
+# weight), and the reward model, which only invented rewards for undecided offers in that
+# PPO, changed nothing and doubled the time. PPO stays available (``--phases``), off by
+# default; the reward model is not shipped (``model.reward_model`` keeps the fit).
 DEFAULT_PHASES = ("dpo",)
 
 
@@ -61,14 +61,14 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
     # beta 0.1 the margins keep growing until the scores are hundreds of logits apart and
     # what the kind and snippet tokens learn outweighs the edit measures (smallest-diff
     # user, 300 decisions, seed 0: 80 % top-1 against 89 % with beta 1; beta 3: 71 %).
-    p.add_argument("--epochs", type=int, default=6, help="epochs of reward fitting and DPO")
+    p.add_argument("--epochs", type=int, default=6, help="epochs of DPO")
     p.add_argument("--beta", type=float, default=1.0, help="DPO temperature")
     p.add_argument("--lr", type=float, default=1e-3, help="DPO learning rate")
     p.add_argument(
         "--phases",
         default=",".join(DEFAULT_PHASES),
-        help=f"comma-separated, of {','.join(PHASES)} (default: dpo; offline PPO and the "
-        "reward model measured no help, see README)",
+        help=f"comma-separated, of {','.join(PHASES)} (default: dpo; offline PPO measured "
+        "no help, see README)",
     )
     p.add_argument("--ppo-passes", type=int, default=2, help="offline PPO passes over the offers")
     p.add_argument("--max-pairs-per-offer", type=int, default=8)
@@ -182,25 +182,9 @@ def _phase(
     reference,
 ) -> dict:
     """Run one of ``PHASES``; its last metrics, or why it was skipped."""
-    if name == "reward":
-        return _reward_phase(model, data, a, ctx, report)
     if name == "dpo":
         return _dpo_phase(model, data, a, ctx, report, reference)
     return _ppo_phase(model, data, a, ctx, report)
-
-
-def _reward_phase(model, data: FeedbackData, a, ctx: distributed.DistContext, report) -> dict:
-    """Bradley–Terry fit of the reward network on this rank's share of the pairs."""
-    from model.reward_model import RewardModelConfig, fit_reward_model
-
-    mine = distributed.shard(data.train_pairs, ctx)
-    if not mine:
-        return {"skipped": "no training pairs"}
-    cfg = RewardModelConfig(lr=1e-3, epochs=a.epochs, seed=a.seed)
-    with _training(model, ("reward_net",), "train: reward model", a.epochs, a, ctx) as advance:
-        log = _metrics_logger("reward_model", report, ctx, advance)
-        hist = fit_reward_model(model, mine, cfg, log=log)
-    return hist[-1]
 
 
 def _dpo_phase(
@@ -224,7 +208,7 @@ def _ppo_phase(model, data: FeedbackData, a, ctx: distributed.DistContext, repor
     from model.ppo import PPOConfig, train_offline
     from sea_lsp.training.feedback_data import trajectories
 
-    trajs, sources = trajectories(model, data.train_offers)
+    trajs, sources = trajectories(data.train_offers)
     trajs = distributed.shard(trajs, ctx)
     if not trajs or a.ppo_passes < 1:
         return {"skipped": "no logged offers with behaviour log-probs"}

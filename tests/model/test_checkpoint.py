@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import torch
-from safetensors.torch import save_file
+from safetensors.torch import load_file, save_file
 
 from model.agent_model import AgentModel
 from model.checkpoint import CheckpointError, load_checkpoint, save_checkpoint
@@ -30,7 +30,6 @@ def test_round_trip_gives_identical_outputs(saved):
     loaded = load_checkpoint(path, expected_vocab_version="v1")
     assert loaded.logits(STATE, CANDS) == model.logits(STATE, CANDS)
     assert loaded.value(STATE) == model.value(STATE)
-    assert loaded.reward(STATE, CANDS) == model.reward(STATE, CANDS)
     assert (loaded.version, loaded.vocab_version, loaded.meta) == ("test-1", "v1", model.meta)
     assert loaded.config == model.config
     record = json.loads((path / "config.json").read_text())
@@ -45,11 +44,35 @@ def test_overwrite_replaces_atomically_and_leaves_no_temp_dirs(saved):
     assert [p.name for p in path.parent.iterdir()] == ["ckpt"]
 
 
+def test_overwrite_keeps_the_directorys_other_files(saved):
+    # the default model's directory also holds shapes.json (`sea-lsp shapes`): a pretrain
+    # into it must not delete that
+    model, path = saved
+    (path / "shapes.json").write_text('{"families": {}}')
+    save_checkpoint(model, path)
+    assert (path / "shapes.json").read_text() == '{"families": {}}'
+    assert load_checkpoint(path).version == "test-1"
+
+
 def test_pickle_weights_are_refused(saved):
     _, path = saved
     (path / "weights.safetensors").write_bytes(pickle.dumps({"policy.x": [1, 2, 3]}))
     with pytest.raises(CheckpointError, match="pickle.*never unpickles"):
         load_checkpoint(path)
+
+
+def test_safetensors_whose_first_byte_is_a_pickles_loads(saved):
+    # the header length is little-endian: a 0x..80-byte header starts the file with 0x80,
+    # the byte a pickle starts with; such a file is still safetensors and loads
+    model, path = saved
+    weights = path / "weights.safetensors"
+    tensors = load_file(weights)
+    for pad in range(512):
+        save_file(tensors, str(weights), metadata={"format": "sea-lsp-checkpoint", "p": "x" * pad})
+        if weights.read_bytes()[:1] == b"\x80":
+            break
+    assert weights.read_bytes()[:1] == b"\x80"
+    assert load_checkpoint(path).logits(STATE, CANDS) == model.logits(STATE, CANDS)
 
 
 def test_torch_save_zip_is_refused(saved):

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from model.agent_model import AgentModel
-from model.networks import NetworkConfig
 from sea_lsp.encoding.vocab import VOCAB_VERSION
 from sea_lsp.feedback.store import FeedbackStore, Offer
 from sea_lsp.training.feedback_data import load_feedback, trajectories
@@ -45,9 +43,10 @@ def test_superseded_offers_are_no_episode(tmp_path: Path):
         store.record_superseded(ignored)
         taken = store.record_offer(_offer(300))
         store.record_accept(taken, 1)
+        store.record_offer(_offer(500))  # still pending: nothing says how it went
     data = load_feedback(db, 0.0, 0)
-    model = AgentModel.create(NetworkConfig(), 0, vocab_version=VOCAB_VERSION)
-    episodes, sources = trajectories(model, data.train_offers)
+    episodes, sources = trajectories(data.train_offers)
     assert [e.observations[0].state_tokens[0] for e in episodes] == [300]
     assert episodes[0].rewards == [1.0]
     assert sources["superseded_skipped"] == 1 and sources["accepted"] == 1
+    assert sources["no_signal_skipped"] == 1

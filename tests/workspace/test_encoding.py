@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 
 from sea_lsp.actions.base import Candidate, NodeRef
-from sea_lsp.encoding import vocab
+from sea_lsp.encoding import encoder, vocab
 from sea_lsp.encoding.encoder import (
     MAX_CANDIDATE_TOKENS,
     MAX_STATE_TOKENS,
@@ -163,6 +163,19 @@ def test_edit_measures_count_the_changed_span_and_its_names():
     assert edit_measures("same", "same") == (0, 0, 0, 0)
     long = "y = " + " + ".join(f"v{i}" for i in range(3000))
     assert edit_measures(long, long.replace("v1500 ", "w1500 ")) == (1, 0, 1, 1)
+
+
+def test_edit_measures_read_names_as_the_tokenizer_does():
+    # words of strings and comments are not names: quoting text brings no name in
+    assert edit_measures('x = "a"', 'x = "a b c"')[2:] == (0, 0)
+    assert edit_measures("x = 1", "x = 1  # keep total here")[2:] == (0, 0)
+    assert edit_measures("f(a)", 'f(a, """doc of a""")')[2:] == (0, 0)
+    assert edit_measures("f(a)", "f(a, rb'raw')")[2:] == (0, 0)
+    # a name beside a string still counts, and a file's strings do not hold its names
+    assert edit_measures("f(a)", "f(a, 'x', b)")[2:] == (1, 0)
+    quoted = encoder._identifier_counts(b"total = 1\nlog('total of items')  # items\n")
+    assert quoted == Counter({"total": 1, "log": 1})
+    assert edit_measures("x", "items", quoted)[2:] == (1, 1)
 
 
 def test_candidates_carry_how_big_their_edit_is(tmp_path):
