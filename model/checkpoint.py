@@ -49,6 +49,11 @@ class CheckpointError(Exception):
     """A checkpoint that cannot be loaded (the message says why and what to do)."""
 
 
+class CheckpointMismatch(CheckpointError):
+    """A sound checkpoint made for other networks or another vocabulary (an earlier
+    sea-lsp's): not corrupted, only not loadable by this version."""
+
+
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -155,7 +160,7 @@ def load_checkpoint(path: str | Path, expected_vocab_version: str | None = None)
         )
     vocab_version = str(record.get("vocab_version", ""))
     if expected_vocab_version is not None and vocab_version != expected_vocab_version:
-        raise CheckpointError(
+        raise CheckpointMismatch(
             f"{path} was trained with vocabulary {vocab_version!r} but the encoder now uses "
             f"{expected_vocab_version!r}; retrain it (`sea-lsp train`) or use a matching checkpoint."
         )
@@ -217,12 +222,12 @@ def _load_into(model: AgentModel, tensors: dict[str, torch.Tensor], weights: Pat
             full = f"{prefix}.{key}"
             expected_keys.add(full)
             if full not in tensors:
-                raise CheckpointError(
+                raise CheckpointMismatch(
                     f"{weights} lacks tensor {full!r}; it does not fit this config"
                 )
             value = tensors[full]
             if value.shape != target.shape:
-                raise CheckpointError(
+                raise CheckpointMismatch(
                     f"{weights}: tensor {full!r} has shape {tuple(value.shape)}, the config needs "
                     f"{tuple(target.shape)}"
                 )
@@ -234,6 +239,6 @@ def _load_into(model: AgentModel, tensors: dict[str, torch.Tensor], weights: Pat
         net.load_state_dict(loaded, strict=True)
     extra = sorted(set(tensors) - expected_keys)
     if extra:
-        raise CheckpointError(
+        raise CheckpointMismatch(
             f"{weights} holds unexpected tensors {extra[:5]}; it does not fit this config"
         )

@@ -96,9 +96,11 @@ def parse(argv: Sequence[str]) -> argparse.Namespace:
 
 
 def load_base(checkpoint: Path | None):
-    """The checkpoint to tune, strictly: a corrupted one is refused, never silently replaced."""
+    """The checkpoint to tune, strictly: a corrupted one is refused, never silently replaced.
+    The current one, when an earlier sea-lsp made it (other networks or vocabulary), gives
+    way to the embedded default with a warning; one named with ``--checkpoint`` is refused."""
     from model.agent_model import AgentModel
-    from model.checkpoint import CheckpointError, load_checkpoint
+    from model.checkpoint import CheckpointError, CheckpointMismatch, load_checkpoint
     from model.networks import NetworkConfig
     from sea_lsp import model_store
     from sea_lsp.encoding.vocab import VOCAB_VERSION
@@ -111,6 +113,15 @@ def load_base(checkpoint: Path | None):
         return AgentModel.create(NetworkConfig(), 0, vocab_version=VOCAB_VERSION), "untrained"
     try:
         return load_checkpoint(path, expected_vocab_version=VOCAB_VERSION), str(path)
+    except CheckpointMismatch as exc:
+        # the current checkpoint was made by an earlier sea-lsp: tune this version's default
+        if checkpoint is not None or path == paths.DEFAULT_MODEL_DIR:
+            raise TrainInputError(f"refusing to train from the checkpoint {path}: {exc}") from exc
+        logger.warning(
+            f"the current checkpoint {path} does not fit this sea-lsp ({exc}); tuning the "
+            "embedded default instead (your feedback is kept and trained on)"
+        )
+        return load_base(paths.DEFAULT_MODEL_DIR)
     except (CheckpointError, OSError) as exc:
         raise TrainInputError(
             f"refusing to train from the checkpoint {path}: {exc}. Pass --checkpoint with a good "

@@ -5,11 +5,15 @@ from __future__ import annotations
 import errno
 import sqlite3
 
+import pytest
+from safetensors.torch import load_file, save_file
+
 import model.checkpoint as ckpt
 from model.agent_model import AgentModel
 from model.checkpoint import load_checkpoint
 from model.networks import NetworkConfig
-from sea_lsp import model_store
+from sea_lsp import model_store, paths
+from sea_lsp.encoding.vocab import VOCAB_VERSION
 from sea_lsp.training import train
 from sea_lsp.training.feedback_data import load_feedback
 from tests.training.conftest import cli, fill_db
@@ -101,3 +105,25 @@ def test_corrupted_checkpoint_is_refused(data_dir, tmp_path, capsys):
     assert train.main(cli("--db", str(db), "--checkpoint", str(bad))) == 2
     assert "refusing to train" in capsys.readouterr().out
     assert not (data_dir / "checkpoints").exists()
+
+
+def test_a_checkpoint_of_an_earlier_version_gives_way_to_the_default(data_dir, tmp_path, capsys):
+    # a sound checkpoint published by an earlier sea-lsp (other networks) is not corruption:
+    # training tunes this version's default and says so; named with --checkpoint it is refused
+    version = model_store.publish(
+        AgentModel.create(NetworkConfig(), 0, vocab_version=VOCAB_VERSION)
+    )
+    weights = model_store.current_path() / "weights.safetensors"
+    tensors = load_file(weights)  # before the measure projection existed
+    del tensors["policy.body.measure_project.weight"], tensors["policy.body.measure_project.bias"]
+    save_file(tensors, str(weights), metadata={"format": "sea-lsp-checkpoint"})
+    with pytest.raises(ckpt.CheckpointMismatch, match="lacks tensor"):
+        load_checkpoint(model_store.current_path())
+    model, source = train.load_base(None)
+    assert source == str(paths.DEFAULT_MODEL_DIR) and model.config == NetworkConfig()
+    db = tmp_path / "fb.sqlite3"
+    fill_db(db, 20)
+    named = model_store.current_path()
+    assert train.main(cli("--db", str(db), "--checkpoint", str(named), *FAST)) == 2
+    assert "refusing to train from the checkpoint" in capsys.readouterr().out
+    assert _current() == version
