@@ -487,11 +487,12 @@ def run(a: argparse.Namespace, ctx: distributed.DistContext) -> dict[str, Any]:
     record = _run_record(a, ctx, corpus, ranks, started)
     _log_held_out(report, _overall(record))
     report.close()
+    # recorded in the checkpoint, so that a rebuild can be checked against the shipped one
+    record["parameter_hash"] = distributed.parameter_hash(model)
     model.meta = record
     model.version = f"pretrained-seed{a.seed}"
     _save_outputs(model, a, report, ctx)
     distributed.barrier(ctx)
-    record["parameter_hash"] = distributed.parameter_hash(model)
     return record
 
 

@@ -7,7 +7,7 @@ import random
 import pytest
 
 from model.checkpoint import load_checkpoint
-from sea_lsp.training import pretrain
+from sea_lsp.training import distributed, pretrain
 from sea_lsp.training.mutants import CorpusStats, mutate_file
 from tests.training.conftest import cli
 
@@ -70,8 +70,18 @@ def test_short_pretraining_beats_untrained(tmp_path, monkeypatch):
         str(tmp_path / "logs"),
     )
     assert pretrain.main(args) == 0
-    meta = load_checkpoint(out).meta
+    loaded = load_checkpoint(out)
+    meta = loaded.meta
+    assert meta["parameter_hash"] == distributed.parameter_hash(loaded)  # what was saved
     before, after = meta["held_out_before"], meta["held_out_after"]
     assert meta["mutants"]["held_out"] >= 5
     assert after["mean_rank"] < before["mean_rank"]
     assert after["top1"] > before["top1"]
+
+
+def test_the_shipped_default_records_the_hash_of_its_weights():
+    # a rebuild (`sea-lsp pretrain`, seed 0) can be compared with what ships
+    from sea_lsp import paths
+
+    shipped = load_checkpoint(paths.DEFAULT_MODEL_DIR)
+    assert shipped.meta["parameter_hash"] == distributed.parameter_hash(shipped)
