@@ -123,7 +123,7 @@ class AgentModel:
         return next(self.policy.parameters()).device
 
     def to(self, device: torch.device | str) -> AgentModel:
-        """Move the three networks to ``device`` (``cuda:N`` for GPU training)."""
+        """Move the networks to ``device`` (``cuda:N`` for GPU training)."""
         for net in self.networks().values():
             net.to(device)
         return self
