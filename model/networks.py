@@ -264,23 +264,30 @@ class CandidateScorer(nn.Module):
 
     def measures(self, cand_tokens: torch.Tensor) -> torch.Tensor:
         """``[B, K, C]`` token ids -> ``[B, K, n_measures]`` levels (0 where absent)."""
+        return self._levels(cand_tokens, self.measure_slot[cand_tokens])
+
+    def _levels(self, cand_tokens: torch.Tensor, slot: torch.Tensor) -> torch.Tensor:
         b, k, _ = cand_tokens.shape
         out = cand_tokens.new_zeros((b, k, self.cfg.n_measures + 1), dtype=torch.float32)
-        out.scatter_add_(-1, self.measure_slot[cand_tokens], self.measure_amount[cand_tokens])
+        out.scatter_add_(-1, slot, self.measure_amount[cand_tokens])
         return out[..., : self.cfg.n_measures]
 
-    def split(self, cand_tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+    def split(
+        self, cand_tokens: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
         """``[B, K, C]`` ids -> the text tokens ``[B, K, <= text_len]`` (measure tokens taken
-        out, the rest in order; beyond ``text_len`` cut) and the summed embedding of the
-        measure tokens ``[B, K, d_embed]`` (None without measures). Every batch gives one
-        candidate the same text tokens at the same positions, whatever its padding."""
+        out, the rest in order; beyond ``text_len`` cut), the summed embedding of the measure
+        tokens ``[B, K, d_embed]`` and their levels ``[B, K, n_measures]`` (both None without
+        measures). Every batch gives one candidate the same text tokens at the same
+        positions, whatever its padding."""
         if self.measure is None:
-            return cand_tokens[..., : self.text_len], None
-        is_measure = self.measure_slot[cand_tokens] < self.cfg.n_measures
+            return cand_tokens[..., : self.text_len], None, None
+        slot = self.measure_slot[cand_tokens]
+        is_measure = slot < self.cfg.n_measures
         order = torch.sort(is_measure.to(torch.uint8), dim=-1, stable=True).indices
         text = torch.gather(cand_tokens.masked_fill(is_measure, self.cfg.pad_id), -1, order)
         kept = (is_measure.unsqueeze(-1) * self.embed(cand_tokens)).sum(dim=-2)
-        return text[..., : self.text_len], kept
+        return text[..., : self.text_len], kept, self._levels(cand_tokens, slot)
 
     def encode_state(self, state_tokens: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         return self.state_encoder(state_tokens, self.embed)
@@ -295,7 +302,7 @@ class CandidateScorer(nn.Module):
             )
         b, k, _ = cand_tokens.shape
         cand_pad = (cand_tokens == self.cfg.pad_id).all(dim=-1)
-        text, measured = self.split(cand_tokens)
+        text, measured, levels = self.split(cand_tokens)
         hidden, mask = self.cand_encoder(text.reshape(b * k, text.shape[-1]), self.embed)
         cands = self.cand_project(masked_mean(hidden, mask)).reshape(b, k, -1)
         if measured is not None:
@@ -306,8 +313,8 @@ class CandidateScorer(nn.Module):
         pooled = masked_mean(state_hidden, state_mask).unsqueeze(1).expand(b, k, -1)
         features = torch.cat([cands, attended, pooled, cands * pooled], dim=-1)
         scores = self.head(features).squeeze(-1)
-        if self.measure is not None:
-            scores = scores + MEASURE_GAIN * self.measure(self.measures(cand_tokens)).squeeze(-1)
+        if levels is not None:
+            scores = scores + MEASURE_GAIN * self.measure(levels).squeeze(-1)
         return scores, cand_pad
 
     def forward(self, state_tokens: torch.Tensor, cand_tokens: torch.Tensor):

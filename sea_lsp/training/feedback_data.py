@@ -171,8 +171,9 @@ def agreement(model: AgentModel, offers: Sequence[LoggedOffer], batch: int = 32)
 def trajectories(offers: Sequence[LoggedOffer]) -> tuple[list[Trajectory], dict]:
     """One-step episodes from logged offers with their behaviour log-probs, and reward sources."""
     out: list[Trajectory] = []
-    sources = {"accepted": 0, "rejected": 0, "task": 0, "superseded_skipped": 0}
-    sources["no_signal_skipped"] = 0
+    sources = dict.fromkeys(
+        ("accepted", "rejected", "task", "superseded_skipped", "no_signal_skipped"), 0
+    )
     for o in offers:
         n = len(o.candidate_tokens)
         if o.log_probs is None or len(o.log_probs) != n or n == 0:

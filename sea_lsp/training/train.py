@@ -2,9 +2,10 @@
 
 Phases: DPO on the pairs against the current checkpoint as the frozen reference (the
 default); on request (``--phases``) also offline PPO on the logged offers with their
-behaviour log-probs, off by default because it measured no help (see ``DEFAULT_PHASES``). Validation (held-out offers): agreement =
-the top-ranked candidate is the one the user accepted; pairwise accuracy = chosen ranked above rejected. A model that validates
-worse than the current one is not published. Each finished phase is saved under
+behaviour log-probs, off by default because it measured no help (see ``DEFAULT_PHASES``).
+Validation (held-out offers): agreement = the top-ranked candidate is the one the user
+accepted; pairwise accuracy = chosen ranked above rejected. A model that validates worse
+than the current one is not published. Each finished phase is saved under
 ``<data dir>/train-state/`` so ``--resume`` continues after an interruption.
 
 Exit codes: 0 published (or dry run), 1 refused (worse on validation), 2 unusable input

@@ -67,7 +67,8 @@ def test_measure_tokens_skip_the_candidate_transformer():
     policy = TransformerPolicyNetwork(cfg).eval()
     assert policy.body.cand_encoder.max_len == 6
     cands = torch.tensor([[[7, 103, 109, 8, 9, 10, 11, 12], [7, 8, 9, 105, 0, 0, 0, 0]]])
-    text, measured = policy.body.split(cands)
+    text, measured, levels = policy.body.split(cands)
+    assert torch.equal(levels, policy.body.measures(cands))
     assert text.tolist() == [[[7, 8, 9, 10, 11, 12], [7, 8, 9, 0, 0, 0]]]
     table = policy.body.embed.weight
     assert torch.allclose(measured[0, 1], table[105])
