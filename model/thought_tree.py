@@ -45,6 +45,10 @@ class SearchConfig:
     fpu_offset: float = (
         0.0  # added to it after scaling; > 0 keeps the search broad until a child helps
     )
+    # The largest share of the real evaluations spent below the root's children (deeper
+    # than one step); past it the root's next untried child goes next. None: no limit, and
+    # one child that helps a little takes every evaluation left under itself.
+    deep_share: float | None = None
 
 
 class MinMaxStats:
@@ -133,13 +137,14 @@ class ThoughtTree:
         self.stats = MinMaxStats(self.config.min_q_span)
         self.predictions = 0
         self.transitions = 0
+        self.deep_transitions = 0  # transitions made deeper than one step from the root
 
     def search(
         self, root_state: Any, on_simulation: Callable[[int, Node], None] | None = None
     ) -> SearchResult:
         cfg, start = self.config, time.perf_counter()
         self.stats = MinMaxStats(cfg.min_q_span)
-        self.predictions = self.transitions = 0
+        self.predictions = self.transitions = self.deep_transitions = 0
         root = Node(state=root_state, prior=1.0, terminal=self.env.is_terminal(root_state))
         root.entered = True
         root_value = self._expand(root)
@@ -157,7 +162,7 @@ class ThoughtTree:
                 break
             node, path, actions, index = root, [root], [], 0
             while node.expanded and node.children:
-                index = self._select(node)
+                index = self._select(node) if node is not root else self._select_root(root)
                 actions.append(node.actions[index])
                 node = node.children[index]
                 path.append(node)
@@ -200,6 +205,7 @@ class ThoughtTree:
             node.terminal = bool(self.env.is_terminal(node.state))
             node.entered = True
             self.transitions += 1
+            self.deep_transitions += node.depth > 1
             if self.config.lazy_expansion and not node.terminal:
                 return float(self.value_fn(node.state)) if self.value_fn is not None else 0.0
             return self._expand(node)
@@ -244,6 +250,17 @@ class ThoughtTree:
             Node(state=None, prior=float(p) / total, depth=node.depth + 1) for p in priors
         ]
         return float(value)
+
+    def _select_root(self, root: Node) -> int:
+        """PUCT, unless the evaluations below the root's children have reached their share
+        (``deep_share``): then the untried child with the highest prior, so a partial fix
+        cannot keep the whole budget under itself while untried first steps remain."""
+        share = self.config.deep_share
+        if share is not None and self.deep_transitions >= share * max(self.transitions, 1):
+            fresh = [i for i, c in enumerate(root.children) if not c.entered and not c.exhausted]
+            if fresh:
+                return max(fresh, key=lambda i: root.children[i].prior)
+        return self._select(root)
 
     def _select(self, node: Node) -> int:
         cfg = self.config

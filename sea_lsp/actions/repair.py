@@ -84,6 +84,9 @@ COUNT_POWER = 0.5  # a family's share of a line is spread over its candidates **
 # them at most one fix in the first 10; 0.1 none) so the likeliest template of a line comes
 # before the other families' long tails without pushing their first candidates back.
 WEIGHED_COUNT_POWER = 0.1
+# A wrong variable's replacements (a dozen names, weighed by ``repair_names``) keep the share
+# the even spread gives them (n ** COUNT_POWER): the weights only say which name goes first.
+WEIGHED_POWER = {"identifier": COUNT_POWER}
 # How often each family is the fix of a real bug, relative (the learned policy refines the
 # order). The hand-set table of 2026-12-04, refitted on the benchmark's *train* projects
 # only (one pass of x0.5 / x2 steps per family, kept within [0.1, 2], minimising the mean
@@ -217,7 +220,8 @@ def order(found: list[Found], weights: list[float], hangs: bool = False) -> list
             return w * prior / counts[key] ** COUNT_POWER
         # split by the candidates' own weights: the family's share of the line grows only
         # slowly with its size (the weights, not the count, say which variant is likely)
-        share = counts[key] ** WEIGHED_COUNT_POWER * f.mutation.weight / mass[key]
+        power = WEIGHED_POWER.get(f.mutation.family, WEIGHED_COUNT_POWER)
+        share = counts[key] ** power * f.mutation.weight / mass[key]
         return w * prior * share
 
     return sorted(found, key=lambda f: (-score(f), f.rank, f.seq))

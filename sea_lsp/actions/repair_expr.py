@@ -6,11 +6,18 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
+from sea_lsp.actions import repair_names, repair_shapes
 from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.repair_names import name_features
 from sea_lsp.actions.repair_operands import OPERAND_FAMILIES
 from sea_lsp.actions.repair_site import Mutation, Site, paren, short
+from sea_lsp.actions.repair_types import cannot_grow, non_numeric
 
 COMPARE = ("<", "<=", ">", ">=", "==", "!=")
+# The share of a wrong variable's replacements spread evenly whatever the name prior says: it
+# learned from library code, where the name a line reads is its usual one; a bug's fix is now
+# and then the unusual name (``return low`` where ``total`` is returned elsewhere).
+NAME_EVEN_SHARE = 0.25
 COMPARE_EXTRA = {"==": ("is",), "!=": ("is not",), "is": ("==", "is not"), "is not": ("!=", "is")}
 COMPARE_EXTRA |= {"in": ("not in",), "not in": ("in",)}
 ARITH = ("+", "-", "*", "/", "//", "%", "**")
@@ -121,8 +128,13 @@ def operators(node: Node, site: Site) -> Iterator[Mutation]:
         and node.child_by_field_name("left").type in ("identifier", "attribute", "subscript")
     ):
         eq = next((c for c in node.children if c.type == "="), None)
+        right = node.child_by_field_name("right")
         if eq is not None and node.child_by_field_name("type") is None:
             for new in ("+=", "-="):
+                if new == "-=" and non_numeric(right, site):
+                    continue  # ``heap -= cls()``; ``out += [x]`` may still be the fix
+                if new == "+=" and cannot_grow(right):
+                    continue
                 yield _swap(eq, new, site, "augassign_swap")
 
 
@@ -186,7 +198,7 @@ def _plus_minus(node: Node, site: Site, family: str) -> Iterator[Mutation]:
         if op is not None and text_of(op) in "+-" and right is not None and text_of(right) == "1":
             yield _swap(node, text_of(left), site, family)
             return
-    if node.type in ("string", "list", "dictionary", "set", "true", "false", "none"):
+    if non_numeric(node, site):  # ``xs + 1`` on a list, ``cls() - 1``: not a fix
         return
     base = paren(node)
     if node.type == "binary_operator" and op_text(node) in ("+", "-"):
@@ -228,7 +240,8 @@ def off_by_one(node: Node, site: Site) -> Iterator[Mutation]:
 
 
 def identifiers(node: Node, site: Site) -> Iterator[Mutation]:
-    """Replace a name with another in scope of the same sort (value ↔ value, callable ↔ callable)."""
+    """Replace a name with another in scope of the same sort (value ↔ value, callable ↔ callable).
+    In the search a value name is weighed by the learned name prior (``repair_names``)."""
     if node.type != "identifier" or node.parent is None:
         return
     parent = node.parent
@@ -251,9 +264,17 @@ def identifiers(node: Node, site: Site) -> Iterator[Mutation]:
     else:
         pool = site.value_names(node)
         family = "identifier"
-    for new in dict.fromkeys(pool):
-        if new != old:
+    names = [n for n in dict.fromkeys(pool) if n not in (old, "_")]  # ``_``: what is unused
+    prior = repair_shapes.default_prior() if site.weigh and family == "identifier" else None
+    if prior is None or not prior.knows(repair_names.GROUP) or not names:
+        for new in names:
             yield _swap(node, new, site, family)
+        return
+    raw = [prior.weight(name_features(site, node, new)) for new in names]
+    total = sum(raw)
+    for new, w in zip(names, raw, strict=True):  # the prior's odds, mixed with the even spread
+        weight = (1 - NAME_EVEN_SHARE) * w / total + NAME_EVEN_SHARE / len(names)
+        yield _swap(node, new, site, family)._replace(weight=weight)
 
 
 def calls(node: Node, site: Site) -> Iterator[Mutation]:

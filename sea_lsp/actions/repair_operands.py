@@ -11,6 +11,7 @@ from tree_sitter import Node
 
 from sea_lsp.actions.pytree import text_of
 from sea_lsp.actions.repair_site import Mutation, Site, paren, short
+from sea_lsp.actions.repair_types import non_numeric
 
 NON_COMMUTATIVE = frozenset({"-", "/", "//", "%", "**", "<<", ">>"})
 MIRRORED = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
@@ -73,10 +74,12 @@ def _is_value(node: Node) -> bool:
 def shift_operands(node: Node, site: Site) -> Iterator[Mutation]:
     """``e`` → ``e + 1``, ``e - 1`` (operand_plus), ``name + e``, ``e - name``
     (operand_name, a rarer fix with many more variants) wherever ``e`` is read (the
-    off-by-one family covers ±1 on indices and call arguments)."""
+    off-by-one family covers ±1 on indices and call arguments). Nothing is subtracted from,
+    and no 1 added to, what is evidently not a number (``repair_types``)."""
     if not _is_value(node) or node.type in LITERALS or node.type == "slice":
         return
-    if node.parent.type in ("argument_list", "subscript", "for_statement"):
+    number = not non_numeric(node, site)
+    if node.parent.type in ("argument_list", "subscript", "for_statement") or not number:
         names = []  # ±1 there is off_by_one's; only in-scope names are added
     else:
         base = text_of(node) if node.type == "binary_operator" else paren(node)
@@ -87,7 +90,8 @@ def shift_operands(node: Node, site: Site) -> Iterator[Mutation]:
     for name in site.value_names(node)[:MAX_NAMES]:
         if name != own and name not in names:
             yield _replace(node, f"{name} + {paren(node)}", site, "operand_name")
-            yield _replace(node, f"{paren(node)} - {name}", site, "operand_name")
+            if number:
+                yield _replace(node, f"{paren(node)} - {name}", site, "operand_name")
 
 
 def add_slice(node: Node, site: Site) -> Iterator[Mutation]:

@@ -55,6 +55,9 @@ VALUE_WEIGHT = 0.5  # the value network's estimate counts half as much as a real
 # candidates on its line get this many times their prior (see _partial_fix_focus).
 FOCUSED = ("policy", "fl", "policy-value")
 PARTIAL_FIX_BOOST = 20.0
+# At most this share of the evaluations goes to second steps (below a first edit that
+# helped); the rest keeps trying first steps in order (issue #12 item 4; train projects).
+DEEP_SHARE = 0.5
 
 
 def rank_priors(priors: Sequence[float]) -> list[float]:
@@ -335,6 +338,7 @@ def _search_config(settings: Settings, env: SoftwareEngineeringEnv, seed: int) -
         min_q_span=1.0,  # rewards live in about [-2, 1]: a step cost is not a signal
         fpu=0.0,  # rewards are improvements: an untried edit is assumed to change nothing,
         fpu_offset=0.05,  # and a tried one is revisited once it helps more than this
+        deep_share=DEEP_SHARE,  # a partial fix does not take the whole budget under itself
         seed=seed,
     )
 

@@ -29,7 +29,14 @@ from pathlib import Path
 
 from tree_sitter import Node, Tree
 
-from sea_lsp.actions import pytree, repair_guard, repair_shapes, repair_stmt
+from sea_lsp.actions import (
+    pytree,
+    repair_expr,
+    repair_guard,
+    repair_names,
+    repair_shapes,
+    repair_stmt,
+)
 from sea_lsp.actions.pytree import text_of
 from sea_lsp.actions.repair_site import Site
 from sea_lsp.actions.repair_stmt import _typed_templates, name_kinds
@@ -118,11 +125,49 @@ def _guards(tree: Tree) -> Iterator[Node]:
                 yield s
 
 
-FAMILIES = ("insert_template", "insert_guard")
+FAMILIES = ("insert_template", "insert_guard", "identifier")
+
+
+def _name_reads(tree: Tree) -> Iterator[Node]:
+    """Identifiers read inside functions (where a wrong variable can be)."""
+    for n in pytree.walk(tree.root_node):
+        parent = n.parent
+        if n.type == "identifier" and parent is not None and parent.type != "attribute":  # noqa: SIM102
+            if pytree.enclosing(n, ("function_definition",)) is not None:
+                yield n
+
+
+def _identifier_group(path: Path, data: bytes, read: Node, rng: random.Random) -> Group | None:
+    """A real name read replaced by another the engine could put there (the bug), and the
+    engine's own ``identifier`` candidates at it, the real name among them."""
+    site = Site(str(path), data, pytree.parse(data))
+    node = site.tree.root_node.descendant_for_byte_range(read.start_byte, read.end_byte)
+    if node is None or node.type != "identifier":
+        return None
+    real = text_of(node)
+    others = [m.new_text for m in repair_expr.identifiers(node, site) if m.family == "identifier"]
+    if not others:
+        return None
+    wrong = rng.choice(others)
+    buggy = data[: node.start_byte] + wrong.encode() + data[node.end_byte :]
+    tree = pytree.parse(buggy)
+    if pytree.has_error(tree):
+        return None
+    bsite = Site(str(path), buggy, tree)  # unweighed: generation order is the baseline
+    spot = tree.root_node.descendant_for_byte_range(
+        node.start_byte, node.start_byte + len(wrong.encode())
+    )
+    if spot is None or spot.type != "identifier" or text_of(spot) != wrong:
+        return None
+    cands = [m.new_text for m in repair_expr.identifiers(spot, bsite) if m.family == "identifier"]
+    if real not in cands or len(cands) < 2:
+        return None
+    feats = [repair_names.name_features(bsite, spot, c) for c in cands]
+    return Group(feats, cands.index(real), cands.index(real))
 
 
 def groups_of_file(
-    path: Path, rng: random.Random, families: tuple[str, ...] = FAMILIES
+    path: Path, rng: random.Random, families: tuple[str, ...] = FAMILIES, seed: int = 0
 ) -> dict[str, list[Group]]:
     """The deletion groups of one file per family (at most ``PER_FILE`` each)."""
     out: dict[str, list[Group]] = {f: [] for f in families}
@@ -134,6 +179,14 @@ def groups_of_file(
     if len(data) > MAX_FILE_BYTES:
         return out
     tree = pytree.parse(data)
+    if "identifier" in out:  # its own generator, so adding it changes no other family's data
+        mine = random.Random(f"identifier:{seed}:{path.parent.name}/{path.name}")
+        reads = list(_name_reads(tree))
+        mine.shuffle(reads)
+        for read in reads[:PER_FILE]:
+            g = _identifier_group(path, data, read, mine)
+            if g is not None:
+                out["identifier"].append(g)
     for family, found, make in (
         ("insert_template", list(_one_line_statements(tree)), _template_group),
         ("insert_guard", list(_guards(tree)), _guard_group),
@@ -314,12 +367,34 @@ def collect(
     test: dict[str, list[Group]] = {f: [] for f in families}
     for i, p in enumerate(paths):
         side = test if held_out(p, root) else train
-        for family, groups in groups_of_file(p, rng, families).items():
+        for family, groups in groups_of_file(p, rng, families, seed).items():
             side[family].extend(groups)
         if (i + 1) % 100 == 0:
             places = sum(len(v) for v in (*train.values(), *test.values()))
             print(f"  {i + 1}/{len(paths)} files, {places} places", file=sys.stderr)
     return train, test, len(paths)
+
+
+def _merge(out: Path, weights: dict[str, float], meta: dict) -> tuple[dict, dict]:
+    """The table at ``out`` with the families just learned replaced (their feature groups,
+    their figures); what it held for the others is kept as it was."""
+    try:
+        old = json.loads(out.read_text(encoding="utf-8"))
+        old_weights, old_meta = dict(old["weights"]), dict(old.get("meta", {}))
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise ValueError(
+            f"{out} is unreadable ({e}), so the families not learned now would be lost: "
+            "learn them all with `sea-lsp shapes` (no --families)"
+        ) from e
+    groups = {k.split("|", 1)[0] for k in weights}
+    merged = {k: v for k, v in old_weights.items() if k.split("|", 1)[0] not in groups}
+    merged.update(weights)
+    kept = sorted(set(old_meta.get("held_out", {})) - set(meta["held_out"]))
+    for key in ("train_places", "held_out"):
+        meta[key] = {**old_meta.get(key, {}), **meta[key]}
+    before = old_meta.get("kept", {})
+    meta["kept"] = {f: before.get(f, old_meta.get("command", "?")) for f in kept}  # its command
+    return merged, meta
 
 
 def main(args: argparse.Namespace | list[str] | None = None) -> int:
@@ -334,13 +409,27 @@ def main(args: argparse.Namespace | list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--epochs", type=int, default=300)
     p.add_argument("--out", default=str(repair_shapes.SHAPES_FILE), help="where to write the table")
+    p.add_argument(
+        "--families",
+        default=",".join(FAMILIES),
+        help="comma-separated families to learn; the table's other families are kept "
+        f"(default: all, {','.join(FAMILIES)})",
+    )
     opts = p.parse_args(rest)
+    families = tuple(f for f in opts.families.split(",") if f)
+    unknown = [f for f in families if f not in FAMILIES]
+    if unknown or not families:
+        print(
+            f"sea-lsp shapes: unknown families {unknown}; choose from {', '.join(FAMILIES)}",
+            file=sys.stderr,
+        )
+        return 2
     root = Path(opts.corpus)
     if not root.is_dir():
         print(f"sea-lsp shapes: {root} is not a folder of Python code", file=sys.stderr)
         return 2
     t0 = time.perf_counter()
-    train, test, n = collect(root, opts.files, opts.seed)
+    train, test, n = collect(root, opts.files, opts.seed, families)
     if not all(train.values()) or not all(test.values()):
         print(f"sea-lsp shapes: too few statements to learn from under {root}", file=sys.stderr)
         return 2
@@ -355,8 +444,16 @@ def main(args: argparse.Namespace | list[str] | None = None) -> int:
         "corpus": f"Python {sys.version.split()[0]} standard library" if stdlib else str(root),
         "files": n, "train_places": {f: len(g) for f, g in train.items()}, "seed": opts.seed,
         "epochs": opts.epochs, "held_out": report,
-        "command": "sea-lsp shapes" + (f" --files {opts.files}" if opts.files else ""),
+        "command": "sea-lsp shapes"
+        + (f" --files {opts.files}" if opts.files else "")
+        + (f" --families {','.join(families)}" if set(families) != set(FAMILIES) else ""),
     }  # fmt: skip
+    if set(families) != set(FAMILIES):
+        try:
+            weights, meta = _merge(Path(opts.out), weights, meta)
+        except ValueError as e:
+            print(f"sea-lsp shapes: {e}", file=sys.stderr)
+            return 2
     Path(opts.out).write_text(
         json.dumps({"meta": meta, "weights": weights}, indent=1, sort_keys=True) + "\n"
     )

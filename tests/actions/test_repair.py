@@ -84,8 +84,9 @@ def test_suspicious_lines_come_first_and_limit_the_region() -> None:
     assert set(lines) <= {4, 6} and lines[0] == 4
     # within a family, the likelier line first; templates are weighed one by one (a natural
     # statement on the less likely line may go before an odd one on the likelier line),
-    # and so are guards
-    for family in {c.kind for c in cands} - {"repair.insert_template", "repair.insert_guard"}:
+    # and so are guards and replacement names
+    weighed = {"repair.insert_template", "repair.insert_guard", "repair.identifier"}
+    for family in {c.kind for c in cands} - weighed:
         mine = [c.data["line"] for c in cands if c.kind == family]
         assert mine == sorted(mine)
     titles = [c.title for c in cands]

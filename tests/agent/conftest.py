@@ -52,7 +52,7 @@ TWO_EDIT = {
         "def test_in_range():\n"
         "    assert clamp_sum([1, 2], 0, 10) == 3\n\n\n"
         "def test_below_low():\n"
-        "    assert clamp_sum([-5], 0, 10) == 0\n\n\n"
+        "    assert clamp_sum([-5], 2, 10) == 2\n\n\n"
         "def test_above_high():\n"
         "    assert clamp_sum([20], 0, 10) == 10\n"
     ),

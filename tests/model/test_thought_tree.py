@@ -267,3 +267,48 @@ def test_reprior_turns_the_search_to_the_line_of_a_partial_fix():
     assert not plain.solved  # b9 is 20th in the prior order
     assert focused.solved and focused.transitions <= 11
     assert math.isclose(sum(c.prior for c in focused.root.children), 1.0)
+
+
+class Trap:
+    """``p`` helps a little and has 500 second steps that never fix anything; the fix is
+    ``f``, the 40th first step in the prior's order."""
+
+    FIRST = ["p"] + [f"x{k}" for k in range(38)] + ["f"] + [f"y{k}" for k in range(60)]
+
+    def candidates(self, state):
+        if state == "root":
+            return self.FIRST
+        return [f"{state}/{k}" for k in range(500)] if state == "p" else []
+
+    def transition(self, state, action):
+        return action
+
+    def reward_function(self, state):
+        return {"p": 0.2, "f": 1.0}.get(state, -0.01)
+
+    def is_terminal(self, state):
+        return state == "f" or "/" in state
+
+    def is_solution(self, state):
+        return state == "f"
+
+    def observe(self, state, candidates):
+        raise AssertionError("not used")
+
+
+def test_deep_share_keeps_a_partial_fix_from_taking_the_whole_budget():
+    def in_order(state, candidates):
+        return [1.0 / (1 + i) for i in range(len(candidates))], 0.0
+
+    cfg = dict(
+        num_simulations=2000, max_transitions=100, c_puct=0.5, fpu=0.0, fpu_offset=0.05,
+        prune_exhausted=True, max_backup=True, lazy_expansion=True, max_depth=2,
+    )  # fmt: skip
+    greedy = ThoughtTree(Trap(), in_order, SearchConfig(**cfg)).search("root")
+    shared = ThoughtTree(Trap(), in_order, SearchConfig(**cfg, deep_share=0.5)).search("root")
+    assert not greedy.solved  # every evaluation after ``p`` went under it
+    assert shared.solved and shared.best_found.actions == ["f"]
+    tree = ThoughtTree(Trap(), in_order, SearchConfig(**cfg, deep_share=0.5))
+    tree.search("root")
+    assert tree.deep_transitions <= 0.5 * tree.transitions + 1
+    assert tree.deep_transitions > 0  # the partial fix is still followed, within its share
