@@ -14,10 +14,6 @@ from sea_lsp.actions.repair_site import Mutation, Site, paren, short
 from sea_lsp.actions.repair_types import cannot_grow, non_numeric
 
 COMPARE = ("<", "<=", ">", ">=", "==", "!=")
-# The share of a wrong variable's replacements spread evenly whatever the name prior says: it
-# learned from library code, where the name a line reads is its usual one; a bug's fix is now
-# and then the unusual name (``return low`` where ``total`` is returned elsewhere).
-NAME_EVEN_SHARE = 0.25
 COMPARE_EXTRA = {"==": ("is",), "!=": ("is not",), "is": ("==", "is not"), "is not": ("!=", "is")}
 COMPARE_EXTRA |= {"in": ("not in",), "not in": ("in",)}
 ARITH = ("+", "-", "*", "/", "//", "%", "**")
@@ -264,17 +260,12 @@ def identifiers(node: Node, site: Site) -> Iterator[Mutation]:
     else:
         pool = site.value_names(node)
         family = "identifier"
-    names = [n for n in dict.fromkeys(pool) if n not in (old, "_")]  # ``_``: what is unused
     prior = repair_shapes.default_prior() if site.weigh and family == "identifier" else None
-    if prior is None or not prior.knows(repair_names.GROUP) or not names:
-        for new in names:
-            yield _swap(node, new, site, family)
-        return
-    raw = [prior.weight(name_features(site, node, new)) for new in names]
-    total = sum(raw)
-    for new, w in zip(names, raw, strict=True):  # the prior's odds, mixed with the even spread
-        weight = (1 - NAME_EVEN_SHARE) * w / total + NAME_EVEN_SHARE / len(names)
-        yield _swap(node, new, site, family)._replace(weight=weight)
+    weigh = prior is not None and prior.knows(repair_names.GROUP)
+    for new in dict.fromkeys(pool):
+        if new != old and new != "_":  # ``_`` is the name of what is not used
+            m = _swap(node, new, site, family)
+            yield m._replace(weight=prior.weight(name_features(site, node, new))) if weigh else m
 
 
 def calls(node: Node, site: Site) -> Iterator[Mutation]:

@@ -163,19 +163,6 @@ def _kind(site: Site, fn: Node, name: str) -> str:
     return "obj" if names_ruled_out(site, fn).get(name, False) else "any"
 
 
-def _condition_names(node: Node) -> set[str]:
-    """The names read by the condition of the ``if``/``elif``/``while`` whose body holds
-    ``node`` (the nearest one), or by ``node``'s own condition when it is in one."""
-    cur = node
-    while cur is not None and cur.type not in ("function_definition", "class_definition"):
-        if cur.type in ("if_statement", "elif_clause", "while_statement"):
-            cond = cur.child_by_field_name("condition")
-            if cond is not None:
-                return {text_of(n) for n in pytree.walk(cond) if n.type == "identifier"}
-        cur = cur.parent
-    return set()
-
-
 def name_features(site: Site, node: Node, new: str) -> list[str]:
     """The features of putting ``new`` where identifier ``node`` reads another name."""
     fn = pytree.enclosing(node, ("function_definition",))
@@ -208,8 +195,6 @@ def name_features(site: Site, node: Node, new: str) -> list[str]:
     out.append(f"roles={_bucket(int(jac * 3), (0, 1, 2))}")
     gaps = [abs(r - row) for r in mine.reads + mine.binds]
     out.append(f"dist={_bucket(min(gaps), (0, 2, 5, 10)) if gaps else 'none'}")
-    if new in _condition_names(node):
-        out.append("in_condition")  # ``if total < low: return low``
     out += [f"lex={x}" for x in _lexical(old, new)]
     out += [f"here={here.split(':')[0]}&{f}" for f in out[1:5]]  # the place crossed with use
     return [f"{GROUP}|{f}" for f in out]
