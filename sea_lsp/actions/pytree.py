@@ -59,6 +59,17 @@ def text_of(node: Node) -> str:
     return (node.text or b"").decode("utf-8", errors="replace")
 
 
+def field_name(node: Node) -> str | None:
+    """The field ``node`` fills in its parent (``left``, ``right``, ``function``, ...), or None."""
+    parent = node.parent
+    if parent is None:
+        return None
+    for i, c in enumerate(parent.children):
+        if c.id == node.id:
+            return parent.field_name_for_child(i)
+    return None
+
+
 def walk(node: Node) -> Iterator[Node]:
     """Every node under ``node`` (itself included), in source order."""
     stack = [node]

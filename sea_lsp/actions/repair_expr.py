@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from tree_sitter import Node
 
 from sea_lsp.actions import repair_names, repair_shapes
-from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.pytree import field_name, text_of
 from sea_lsp.actions.repair_names import name_features
 from sea_lsp.actions.repair_operands import OPERAND_FAMILIES
 from sea_lsp.actions.repair_site import Mutation, Site, paren, short
@@ -70,16 +70,6 @@ _NO_REPLACE_PARENT_FIELDS = {
     ("default_parameter", "name"),
     ("typed_default_parameter", "name"),
 }
-
-
-def _field(node: Node) -> str | None:
-    parent = node.parent
-    if parent is None:
-        return None
-    for i, c in enumerate(parent.children):
-        if c.id == node.id:
-            return parent.field_name_for_child(i)
-    return None
 
 
 def _swap(node: Node, new: str, site: Site, family: str) -> Mutation:
@@ -241,7 +231,7 @@ def identifiers(node: Node, site: Site) -> Iterator[Mutation]:
     if node.type != "identifier" or node.parent is None:
         return
     parent = node.parent
-    if (parent.type, _field(node)) in _NO_REPLACE_PARENT_FIELDS or parent.type in (
+    if (parent.type, field_name(node)) in _NO_REPLACE_PARENT_FIELDS or parent.type in (
         "parameters",
         "lambda_parameters",
         "typed_parameter",
@@ -254,7 +244,11 @@ def identifiers(node: Node, site: Site) -> Iterator[Mutation]:
         return
     old = text_of(node)
     kinds = site.scope(node)
-    if parent.type == "call" and _field(node) == "function" or kinds.get(old) in ("def", "class"):
+    if (
+        parent.type == "call"
+        and field_name(node) == "function"
+        or kinds.get(old) in ("def", "class")
+    ):
         pool = site.callable_names(node) + [c for c in site.file_calls() if c.isidentifier()]
         family = "name_swap_call"
     else:
@@ -346,13 +340,13 @@ def wraps(node: Node, site: Site) -> Iterator[Mutation]:
     parent = node.parent
     if parent is None or parent.type not in VALUE_PARENTS or not node.is_named:
         return
-    if parent.type in ("assignment", "augmented_assignment") and _field(node) != "right":
+    if parent.type in ("assignment", "augmented_assignment") and field_name(node) != "right":
         return
-    if parent.type == "subscript" and _field(node) == "value":
+    if parent.type == "subscript" and field_name(node) == "value":
         return
     if node.type in ("keyword_argument", "list_splat", "dictionary_splat", "comment", "slice"):
         return
-    if parent.type == "keyword_argument" and _field(node) != "value":
+    if parent.type == "keyword_argument" and field_name(node) != "value":
         return
     text = text_of(node)
     for fn in dict.fromkeys(list(site.file_calls()) + list(WRAPPERS)):

@@ -49,7 +49,7 @@ def _events(fn: Node) -> dict[str, list[tuple[str, Node]]]:
         if n.type != "identifier" or n.parent is None:
             continue
         parent, name = n.parent, text_of(n)
-        field = _field(parent, n)
+        field = pytree.field_name(n)
         if parent.type == "assignment" and field == "left":
             kind = "store"
         elif parent.type in _PATTERNS:  # ``a, b = ...``: each a store, never a lone one
@@ -96,13 +96,6 @@ def _in_target(pattern: Node) -> bool:
         and p.type in ("assignment", "for_statement", "for_in_clause")
         and (p.child_by_field_name("left") == pattern)
     )
-
-
-def _field(parent: Node, child: Node) -> str | None:
-    for i in range(parent.child_count):
-        if parent.child(i) == child:
-            return parent.field_name_for_child(i)
-    return None
 
 
 def _called(attr: Node) -> bool:

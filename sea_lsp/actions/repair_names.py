@@ -19,16 +19,16 @@ from dataclasses import dataclass, field
 from tree_sitter import Node
 
 from sea_lsp.actions import pytree
-from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.pytree import field_name, text_of
 from sea_lsp.actions.repair_site import Site
 from sea_lsp.actions.repair_types import names_ruled_out
 
 GROUP = "name"  # the feature prefix in the shapes table
+# What binds a name besides an assignment or a ``for`` target (``_binding``).
 _BINDERS = {
     "parameters": "param", "lambda_parameters": "param", "default_parameter": "param",
-    "typed_parameter": "param", "typed_default_parameter": "param", "for_statement": "loop",
-    "for_in_clause": "loop", "with_item": "with", "as_pattern": "with",
-    "except_clause": "except",
+    "typed_parameter": "param", "typed_default_parameter": "param", "with_item": "with",
+    "as_pattern": "with", "except_clause": "except",
 }  # fmt: skip
 
 
@@ -59,15 +59,10 @@ def role(n: Node) -> str:
         parent.type == "subscript" and parent.child_by_field_name("value") != n
     ):
         return "index"  # ``xs[i]`` and ``xs[i:]`` alike
-    name = None
-    for i, c in enumerate(parent.children):
-        if c == n:
-            name = parent.field_name_for_child(i)
-            break
     if parent.type in ("binary_operator", "comparison_operator", "boolean_operator"):
         ops = [text_of(c) for c in parent.children if not c.is_named]
         return f"{parent.type}:{ops[0] if ops else ''}"
-    return f"{parent.type}:{name}"
+    return f"{parent.type}:{field_name(n)}"
 
 
 def _binding(n: Node) -> tuple[str, Node] | None:
@@ -83,13 +78,16 @@ def _binding(n: Node) -> tuple[str, Node] | None:
         return None
     if cur.type in ("for_statement", "for_in_clause"):
         return ("loop", cur) if cur.child_by_field_name("left") == child else None
-    if cur.type in _BINDERS and cur.type not in ("for_statement", "for_in_clause"):
+    if cur.type in _BINDERS:
         if cur.type in ("default_parameter", "typed_default_parameter"):
             return ("param", cur) if cur.child_by_field_name("name") == child else None
         if cur.type == "typed_parameter":
             return ("param", cur) if child == cur.named_children[0] else None
         return (_BINDERS[cur.type], cur)
     return None
+
+
+_NOT_NAMES = {("attribute", "attribute"), ("keyword_argument", "name")}
 
 
 def name_facts(site: Site, fn: Node) -> dict[str, NameFacts]:
@@ -107,12 +105,9 @@ def name_facts(site: Site, fn: Node) -> dict[str, NameFacts]:
         for n in pytree.walk(scope):
             if n.type != "identifier":
                 continue
-            parent = n.parent
-            if parent is not None and parent.type in ("attribute", "keyword_argument"):
-                if parent.child_by_field_name("object") != n and parent.type == "attribute":
-                    continue  # ``obj.name``: an attribute, not the name
-                if parent.type == "keyword_argument" and parent.child_by_field_name("name") == n:
-                    continue
+            kind = n.parent.type
+            if kind in ("attribute", "keyword_argument") and (kind, field_name(n)) in _NOT_NAMES:
+                continue  # ``obj.name`` and ``f(name=...)``: not the name
             f = facts.setdefault(text_of(n), NameFacts())
             bound = _binding(n)
             row = n.start_point.row

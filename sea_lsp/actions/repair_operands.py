@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.pytree import field_name, text_of
 from sea_lsp.actions.repair_site import Mutation, Site, paren, short
 from sea_lsp.actions.repair_types import non_numeric
 
@@ -23,16 +23,6 @@ VALUE_HOLDERS = frozenset({"return_statement", "argument_list", "assignment", "f
 SLICES = ("[1:]", "[:-1]", "[::-1]", "[0]", "[-1]")
 LITERALS = frozenset({"string", "true", "false", "none", "list", "dictionary", "set", "tuple"})
 MAX_NAMES = 6
-
-
-def _field(node: Node) -> str | None:
-    parent = node.parent
-    if parent is None:
-        return None
-    for i, c in enumerate(parent.children):
-        if c.id == node.id:
-            return parent.field_name_for_child(i)
-    return None
 
 
 def _replace(node: Node, new: str, site: Site, family: str) -> Mutation:
@@ -61,11 +51,11 @@ def _is_value(node: Node) -> bool:
     if parent is None or not node.is_named or node.type in ("comment", "keyword_argument"):
         return False
     if parent.type in ("assignment", "augmented_assignment"):
-        return _field(node) == "right"
+        return field_name(node) == "right"
     if parent.type == "for_statement":
-        return _field(node) == "right"
+        return field_name(node) == "right"
     if parent.type == "subscript":
-        return _field(node) == "subscript"
+        return field_name(node) == "subscript"
     if parent.type in ("attribute", "call", "keyword_argument"):
         return False
     return parent.type in SHIFT_PARENTS or parent.type in VALUE_HOLDERS

@@ -54,17 +54,19 @@ NUMBER_ATTRIBUTES = frozenset(
     {"real", "imag", "numerator", "denominator", "conjugate", "bit_length", "bit_count",
      "to_bytes", "is_integer", "as_integer_ratio", "hex", "quantize", "sqrt", "exp", "ln"}
 )  # fmt: skip
-CONTAINER_METHODS = frozenset(
-    {"append", "extend", "insert", "pop", "popleft", "appendleft", "remove", "add", "discard",
-     "update", "get", "setdefault", "clear", "sort", "reverse", "index", "count"}
-)  # fmt: skip
+
+
+def _unwrap(node: Node) -> Node:
+    """``node`` without the parentheses around it: ``((x))`` is ``x``."""
+    while node.type == "parenthesized_expression" and node.named_child_count == 1:
+        node = node.named_children[0]
+    return node
 
 
 def _built_non_numeric(node: Node) -> bool:
     """``node`` (a right-hand side) is a non-number by its own form: a non-numeric literal or a
     call that builds one. Names are not followed (one level is evidence enough)."""
-    while node.type == "parenthesized_expression" and node.named_child_count == 1:
-        node = node.named_children[0]
+    node = _unwrap(node)
     if node.type in NON_NUMERIC_NODES:
         return True
     if node.type == "call":
@@ -108,13 +110,15 @@ def _container_use(node: Node) -> bool:
 
 def _facts(site: Site, scope: Node, key: str) -> dict[str, bool]:
     """For each name (``key="names"``, the scope's identifiers) or attribute (``"attrs"``,
-    the scope's ``.attr``): True when every binding is non-numeric or a use is a container's;
-    False when a binding may be a number. Computed once per scope."""
+    the scope's ``.attr``): True when a use is a container's, or every binding is
+    non-numeric; absent (False) when a binding may be a number and no use says otherwise.
+    Computed once per scope, in one walk."""
     memo = site.memo.get((key, scope.id))
     if memo is not None:
         return memo
-    numeric: set[str] = set()
-    evidence: set[str] = set()
+    numeric: set[str] = set()  # bound at least once to what may be a number
+    built: set[str] = set()  # bound at least once to a non-number
+    used: set[str] = set()  # used the way only a container or an object is
 
     def target_name(n: Node) -> str | None:
         if key == "names" and n.type == "identifier":
@@ -133,26 +137,14 @@ def _facts(site: Site, scope: Node, key: str) -> dict[str, bool]:
             if n.type == "augmented_assignment" or not _built_non_numeric(right):
                 numeric.add(name)
             else:
-                evidence.add(name)
+                built.add(name)
         elif (name := target_name(n)) is not None and _container_use(n):
-            evidence.add(name)
-    found = {name: True for name in evidence}
-    for name in numeric:  # a binding that may be a number outweighs a literal elsewhere...
-        found[name] = found.get(name, False) and _used_as_container(scope, name, key)
+            used.add(name)
+    # a binding that may be a number outweighs a literal elsewhere, but not a use only a
+    # container allows (``len(xs)`` after ``xs = f()``)
+    found = dict.fromkeys(used | (built - numeric), True)
     site.memo[(key, scope.id)] = found
     return found
-
-
-def _used_as_container(scope: Node, name: str, key: str) -> bool:
-    """...but not a use only a container allows (``len(xs)`` after ``xs = f()``)."""
-    for n in pytree.walk(scope):
-        if key == "names" and n.type == "identifier" and text_of(n) == name and _container_use(n):
-            return True
-        if key == "attrs" and n.type == "attribute":
-            attr = n.child_by_field_name("attribute")
-            if attr is not None and text_of(attr) == name and _container_use(n):
-                return True
-    return False
 
 
 def names_ruled_out(site: Site, fn: Node) -> dict[str, bool]:
@@ -162,8 +154,7 @@ def names_ruled_out(site: Site, fn: Node) -> dict[str, bool]:
 
 def non_numeric(node: Node, site: Site) -> bool:
     """The code evidently rules out that ``node`` (an expression) is a number."""
-    while node.type == "parenthesized_expression" and node.named_child_count == 1:
-        node = node.named_children[0]
+    node = _unwrap(node)
     if _built_non_numeric(node):
         return True
     if node.type == "identifier":
@@ -203,8 +194,7 @@ UNGROWABLE_CALLS = frozenset({"dict", "set", "frozenset", "object", "defaultdict
 def cannot_grow(node: Node) -> bool:
     """``a = node`` made ``a += node`` is no fix: ``node`` is a dict, set, ``None``, a bool, a
     lambda or a new object (``cls()``, ``Node(...)``). Lists, strings and tuples may be."""
-    while node.type == "parenthesized_expression" and node.named_child_count == 1:
-        node = node.named_children[0]
+    node = _unwrap(node)
     if node.type in UNGROWABLE:
         return True
     fn = node.child_by_field_name("function") if node.type == "call" else None

@@ -131,19 +131,20 @@ FAMILIES = ("insert_template", "insert_guard", "identifier")
 def _name_reads(tree: Tree) -> Iterator[Node]:
     """Identifiers read inside functions (where a wrong variable can be)."""
     for n in pytree.walk(tree.root_node):
-        parent = n.parent
-        if n.type == "identifier" and parent is not None and parent.type != "attribute":  # noqa: SIM102
-            if pytree.enclosing(n, ("function_definition",)) is not None:
-                yield n
+        if (
+            n.type == "identifier"
+            and n.parent is not None
+            and n.parent.type != "attribute"
+            and pytree.enclosing(n, ("function_definition",)) is not None
+        ):
+            yield n
 
 
-def _identifier_group(path: Path, data: bytes, read: Node, rng: random.Random) -> Group | None:
-    """A real name read replaced by another the engine could put there (the bug), and the
-    engine's own ``identifier`` candidates at it, the real name among them."""
-    site = Site(str(path), data, pytree.parse(data))
-    node = site.tree.root_node.descendant_for_byte_range(read.start_byte, read.end_byte)
-    if node is None or node.type != "identifier":
-        return None
+def _identifier_group(site: Site, node: Node, rng: random.Random) -> Group | None:
+    """A real name read (``node`` of the file's ``site``) replaced by another the engine
+    could put there (the bug), and the engine's own ``identifier`` candidates at it, the
+    real name among them."""
+    path, data = site.path, site.data
     real = text_of(node)
     others = [m.new_text for m in repair_expr.identifiers(node, site) if m.family == "identifier"]
     if not others:
@@ -153,7 +154,7 @@ def _identifier_group(path: Path, data: bytes, read: Node, rng: random.Random) -
     tree = pytree.parse(buggy)
     if pytree.has_error(tree):
         return None
-    bsite = Site(str(path), buggy, tree)  # unweighed: generation order is the baseline
+    bsite = Site(path, buggy, tree)  # unweighed: generation order is the baseline
     spot = tree.root_node.descendant_for_byte_range(
         node.start_byte, node.start_byte + len(wrong.encode())
     )
@@ -181,10 +182,11 @@ def groups_of_file(
     tree = pytree.parse(data)
     if "identifier" in out:  # its own generator, so adding it changes no other family's data
         mine = random.Random(f"identifier:{seed}:{path.parent.name}/{path.name}")
+        site = Site(str(path), data, tree)  # the file as it is, shared by its places
         reads = list(_name_reads(tree))
         mine.shuffle(reads)
         for read in reads[:PER_FILE]:
-            g = _identifier_group(path, data, read, mine)
+            g = _identifier_group(site, read, mine)
             if g is not None:
                 out["identifier"].append(g)
     for family, found, make in (

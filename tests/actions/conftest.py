@@ -48,3 +48,20 @@ def make_ctx():
         return ActionContext(view=view, focus_path=focus or next(iter(files)), **kw)
 
     return make
+
+
+def learned_and_untrained(family: str, files: int) -> tuple[int, int, dict, dict]:
+    """``sea-lsp shapes`` on ``files`` standard-library files (seed 0, 100 epochs) for one
+    family: the train and held-out place counts, and the held-out report of the learned
+    table and of an empty one (which ranks in generator order)."""
+    import sysconfig
+    from pathlib import Path
+
+    from sea_lsp.actions.repair_shapes import ShapePrior
+    from sea_lsp.training import shapes
+
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    train, test, _ = shapes.collect(stdlib, files=files, seed=0, families=(family,))
+    train, test = train[family], test[family]
+    learned = shapes.evaluate(test, ShapePrior(shapes.fit(train, epochs=100)))
+    return len(train), len(test), learned, shapes.evaluate(test, ShapePrior({}))

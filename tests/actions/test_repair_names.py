@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import sysconfig
 from pathlib import Path
 
 import pytest
 
 from sea_lsp.actions import pytree, repair_expr, repair_names, repair_shapes
-from sea_lsp.actions.repair_shapes import ShapePrior
 from sea_lsp.actions.repair_site import Site
 from sea_lsp.training import shapes
-
-STDLIB = Path(sysconfig.get_paths()["stdlib"])
+from tests.actions.conftest import learned_and_untrained
 
 # ``ys[a:]`` should read ``ys[b:]``: b is the index of ys, used the same way
 PAIRS = """\
@@ -62,11 +59,8 @@ def test_the_shipped_prior_puts_the_used_alike_name_first() -> None:
 
 def test_the_name_prior_learns_what_generation_order_does_not() -> None:
     """Fixed seed, a sample of the standard library; measured on files it never saw."""
-    train, test, _ = shapes.collect(STDLIB, files=120, seed=0, families=("identifier",))
-    train, test = train["identifier"], test["identifier"]
-    assert len(train) > 200 and len(test) > 40
-    learned = shapes.evaluate(test, ShapePrior(shapes.fit(train, epochs=100)))
-    untrained = shapes.evaluate(test, ShapePrior({}))
+    n_train, n_test, learned, untrained = learned_and_untrained("identifier", files=120)
+    assert n_train > 200 and n_test > 40
     assert untrained["learned"] == untrained["generator_order"]
     assert untrained["learned"]["top1"] < 0.25
     assert learned["learned"]["top1"] >= untrained["learned"]["top1"] + 0.25

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sysconfig
 from pathlib import Path
 
 import pytest
@@ -14,8 +13,7 @@ from sea_lsp.actions.repair_shapes import ShapePrior
 from sea_lsp.actions.repair_site import Mutation, Site
 from sea_lsp.actions.repair_stmt import templates
 from sea_lsp.training import shapes
-
-STDLIB = Path(sysconfig.get_paths()["stdlib"])
+from tests.actions.conftest import learned_and_untrained
 
 MISSING_APPEND = (
     "def collect(words):\n"
@@ -41,11 +39,8 @@ def _templates_at(source: str, line: int, prior: ShapePrior) -> list[Mutation]:
 
 def test_the_prior_learns_from_real_code_what_untrained_order_does_not() -> None:
     """Fixed seed, a sample of the standard library; measured on files it never saw."""
-    train, test, _ = shapes.collect(STDLIB, files=200, seed=0, families=("insert_template",))
-    train, test = train["insert_template"], test["insert_template"]
-    assert len(train) > 200 and len(test) > 50
-    learned = shapes.evaluate(test, ShapePrior(shapes.fit(train, epochs=100)))
-    untrained = shapes.evaluate(test, ShapePrior({}))
+    n_train, n_test, learned, untrained = learned_and_untrained("insert_template", files=200)
+    assert n_train > 200 and n_test > 50
     assert untrained["learned"] == untrained["generator_order"]  # no weights: generator order
     assert untrained["learned"]["mrr"] < 0.4
     assert learned["learned"]["mrr"] >= 0.45
