@@ -24,6 +24,7 @@ from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_flow import insert_use
 from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_loop import insert_progress, insert_reset
+from sea_lsp.actions.repair_operands import init_value
 from sea_lsp.actions.repair_site import Mutation, Site
 from sea_lsp.actions.repair_stmt import STATEMENT_FAMILIES, is_statement
 from sea_lsp.workspace.changes import Change, TextEdit
@@ -58,6 +59,7 @@ FAMILY_ORDER = (
     "delete_stmt",
     "insert_copy",
     "insert_template",
+    "insert_call",
     "swap_operands",
     "operand_plus",
     "operand_name",
@@ -75,6 +77,7 @@ FAMILY_ORDER = (
     "insert_update",
     "qualify",
     "unalias",
+    "init_value",
 )
 _RANK = {f: i for i, f in enumerate(FAMILY_ORDER)}
 LINE_POWER = 2.0  # P(line) ~ (score / top score) ** LINE_POWER
@@ -84,9 +87,11 @@ COUNT_POWER = 0.5  # a family's share of a line is spread over its candidates **
 # them at most one fix in the first 10; 0.1 none) so the likeliest template of a line comes
 # before the other families' long tails without pushing their first candidates back.
 WEIGHED_COUNT_POWER = 0.1
-# A wrong variable's replacements (a dozen names, weighed by ``repair_names``) keep the share
-# the even spread gives them (n ** COUNT_POWER): the weights only say which name goes first.
-WEIGHED_POWER = {"identifier": COUNT_POWER}
+# A wrong variable's replacements (a dozen names, weighed by ``repair_names``) and a missing
+# method call's receivers and methods (``other._check_open()``, weighed by ``repair_shapes``)
+# keep the share the even spread gives them (n ** COUNT_POWER): the weights only say which
+# goes first.
+WEIGHED_POWER = {"identifier": COUNT_POWER, "insert_call": COUNT_POWER}
 # How often each family is the fix of a real bug, relative (the learned policy refines the
 # order). The hand-set table of 2026-12-04, refitted on the benchmark's *train* projects
 # only (one pass of x0.5 / x2 steps per family, kept within [0.1, 2], minimising the mean
@@ -103,7 +108,7 @@ FAMILY_PRIOR = {
     "insert_far_copy": 0.1, "operand_name": 0.1, "two_token": 0.1,
     "insert_guard": 0.2, "wrap_if": 0.15, "insert_update": 0.15,
     "qualify": 0.15, "unalias": 0.6, "insert_progress": 1.0,
-    "insert_reset": 0.6, "insert_use": 0.6,
+    "insert_reset": 0.6, "insert_use": 0.6, "init_value": 0.3, "insert_call": 0.15,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
@@ -286,7 +291,7 @@ def mutations(
             continue
         families = EXPRESSION_FAMILIES
         if synthesis:
-            families += SEARCH_EXPRESSION_FAMILIES
+            families += (*SEARCH_EXPRESSION_FAMILIES, init_value)
         if is_statement(node) or node.type == "elif_clause":
             families = (*families, *STATEMENT_FAMILIES)
             if synthesis:
@@ -528,10 +533,13 @@ class RepairGenerator:
             found.sort(key=lambda f: (f.region, f.rank, f.seq))
             return [_candidate(f) for f in _valid_round_robin(found, limit)]
         ranked = order(found, line_weights(ctx, len(where)), hangs=ctx.hangs)
-        out = [
-            _candidate(f) for f in ranked if f.segment is None or pytree.parses_cleanly(f.segment)
-        ]
-        return out[: ctx.limit] if ctx.limit else out
+        out = []
+        for f in ranked:  # validated in rank order, only as far as the limit needs
+            if f.segment is None or pytree.parses_cleanly(f.segment):
+                out.append(_candidate(f))
+                if ctx.limit and len(out) >= ctx.limit:
+                    break
+        return out
 
     @staticmethod
     def _site(ctx: ActionContext, path: str) -> Site | None:

@@ -139,7 +139,7 @@ def focus_names(site: Site, stmt: Node, fn: Node) -> tuple[list[str], list[str]]
 def guard_conditions(site: Site, stmt: Node, fn: Node) -> list[str]:
     """Most likely first: the names ``stmt`` assigns tested alone and against the
     parameters; the function's own conditions; the other focus names tested alone; the
-    first two focus names against the other names in scope."""
+    first two focus names against the other names in scope; then ``wider_conditions``."""
     assigned, focus = focus_names(site, stmt, fn)
     params = pytree.parameter_names(fn.child_by_field_name("parameters"))
     out: dict[str, None] = {}
@@ -154,7 +154,91 @@ def guard_conditions(site: Site, stmt: Node, fn: Node) -> list[str]:
         for y in others:
             if y != x:
                 out.update(dict.fromkeys((f"{x} == {y}", f"{x} > {y}", f"{x} not in {y}")))
+    out.update(dict.fromkeys(wider_conditions(site, stmt, fn, focus, others)))
     return list(out)
+
+
+_CONTAINERS = ("list", "set", "dict", "str")
+MAX_NEAR_NAMES = 6  # names of the function beyond the focus tested for truth and None
+MAX_ATTRIBUTES = 6  # attributes (``self.closed``, ``node.left``) tested for truth and None
+
+
+def wider_conditions(
+    site: Site, stmt: Node, fn: Node, focus: list[str], others: list[str]
+) -> list[str]:
+    """The shapes real guards test that the focus tests above miss (the commonest exit-guard
+    conditions of the standard library, ``sea-lsp shapes``): a name's truth and
+    ``is not None``; more constants (``<= 0``, ``== 1``, ``len(x) == 0``); the other names
+    the function reads near the statement; attributes it reads (``self.closed``,
+    ``node.left is None``); ``isinstance`` with the classes the file checks; and the first
+    two focus names ordered against, contained in or identical to the other names. The
+    learned guard prior decides which of them an insertion point keeps."""
+    kinds = name_kinds(site, fn)
+    out: dict[str, None] = {}
+    for x in focus:
+        kind = kinds.get(x, "?")
+        out.update(dict.fromkeys((x, f"{x} is not None")))
+        if kind not in _CONTAINERS:
+            out.update(dict.fromkeys((f"{x} <= 0", f"{x} == 1", f"{x} == -1")))
+        if kind != "num":
+            out.update(dict.fromkeys((f"len({x}) == 0", f"len({x}) == 1")))
+    for x in _near_names(site, stmt, fn, set(focus)):
+        out.update(dict.fromkeys((f"not {x}", x, f"{x} is None", f"{x} is not None")))
+    for a in _read_attributes(site, fn, focus):
+        out.update(dict.fromkeys((a, f"not {a}", f"{a} is None", f"{a} is not None")))
+    for t in _checked_classes(site):
+        for x in focus[:2]:
+            out.update(dict.fromkeys((f"not isinstance({x}, {t})", f"isinstance({x}, {t})")))
+    for x in focus[:2]:
+        for y in others:
+            if y == x:
+                continue
+            out.update(dict.fromkeys((f"{x} != {y}", f"{x} < {y}", f"{x} >= {y}")))
+            if kinds.get(y, "?") != "num":
+                out[f"{x} in {y}"] = None
+            out[f"{x} is {y}"] = None
+    return list(out)
+
+
+def _near_names(site: Site, stmt: Node, fn: Node, skip: set[str]) -> list[str]:
+    """Names in scope that ``fn`` reads, nearest to ``stmt`` first (``skip`` left out)."""
+    scope = set(site.value_names(stmt)) - skip - {"self", "cls"}
+    where: dict[str, int] = {}
+    for n in pytree.walk_local(fn):
+        if n.type == "identifier" and (name := text_of(n)) in scope:
+            d = abs(n.start_point.row - stmt.start_point.row)
+            where[name] = min(d, where.get(name, d))
+    return sorted(where, key=lambda k: where[k])[:MAX_NEAR_NAMES]
+
+
+def _read_attributes(site: Site, fn: Node, focus: list[str]) -> list[str]:
+    """``obj.attr`` the function reads on ``self`` or a focus name, in source order."""
+    owners = {*focus, "self"}
+    found: dict[str, None] = {}
+    for n in pytree.walk_local(fn):
+        if n.type != "attribute" or (n.parent is not None and n.parent.type == "call"):
+            continue
+        obj = n.child_by_field_name("object")
+        if obj is not None and obj.type == "identifier" and text_of(obj) in owners:
+            found.setdefault(text_of(n), None)
+            if len(found) == MAX_ATTRIBUTES:
+                break
+    return list(found)
+
+
+def _checked_classes(site: Site) -> list[str]:
+    """The classes the file passes to ``isinstance`` (first three), computed once per file."""
+    got = site.memo.get("checked_classes")
+    if got is None:
+        seen: dict[str, None] = {}
+        for n in pytree.walk(site.tree.root_node):
+            if n.type == "call" and text_of(n.child_by_field_name("function")) == "isinstance":
+                args = n.child_by_field_name("arguments")
+                named = args.named_children if args is not None else []
+                if len(named) == 2 and named[1].type in ("identifier", "attribute"):
+                    seen.setdefault(text_of(named[1]), None)
+        got = site.memo["checked_classes"] = list(seen)[:3]
+    return got
 
 
 def exits(site: Site, stmt: Node, fn: Node) -> list[str]:
@@ -168,6 +252,8 @@ def exits(site: Site, stmt: Node, fn: Node) -> list[str]:
     out.setdefault("return", None)
     for x in focus_names(site, stmt, fn)[1][:2]:
         out.setdefault(f"return {x}", None)
+    if pytree.enclosing(stmt, ("except_clause", "function_definition")).type == "except_clause":
+        out.setdefault("raise", None)
     raises = _one_liners(site, site.tree.root_node, ("raise_statement",))
     out.update(dict.fromkeys(raises[:2]))
     out.update(dict.fromkeys(f"return {c}" for c in RETURN_CONSTANTS))
@@ -178,6 +264,11 @@ def exits(site: Site, stmt: Node, fn: Node) -> list[str]:
         if "(" in s and "=" not in s.split("(")[0]
     ]
     out.update(dict.fromkeys(calls[:3]))
+    for x in focus_names(site, stmt, fn)[1][2:4]:
+        out.setdefault(f"return {x}", None)
+    name = text_of(fn.child_by_field_name("name"))
+    if name.startswith("__") and name.endswith("__"):  # ``__eq__`` on a foreign type
+        out.setdefault("return NotImplemented", None)
     return list(out)
 
 

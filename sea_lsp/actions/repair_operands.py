@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from tree_sitter import Node
 
-from sea_lsp.actions.pytree import field_name, text_of
+from sea_lsp.actions.pytree import enclosing, field_name, text_of, walk
 from sea_lsp.actions.repair_site import Mutation, Site, paren, short
 from sea_lsp.actions.repair_types import non_numeric
 
@@ -204,6 +204,71 @@ def call_to_assignment(node: Node, site: Site) -> Iterator[Mutation]:
     if target is None or arg.type in ("keyword_argument", "list_splat", "dictionary_splat"):
         return
     yield _replace(node, f"{text_of(target)} = {text_of(arg)}", site, "call_to_assign")
+
+
+INIT_EXTREMES = ("float('inf')", "float('-inf')", "None", "-1")
+INIT_FROM_SEQUENCE = ("{s}[0]", "len({s})", "min({s})", "max({s})", "{s}[-1]")
+INIT_LITERALS = frozenset({"integer", "float", "none", "true", "false", "list", "dictionary"})
+MAX_SEQUENCES = 3
+
+
+def _initialised(node: Node) -> bool:
+    """``node`` is the value a plain name starts with: ``best = 0``, or an element of
+    ``low, high = 0, max(values)``."""
+    parent = node.parent
+    if parent is not None and parent.type in ("expression_list", "tuple"):
+        node, parent = parent, parent.parent
+    if parent is None or parent.type != "assignment" or field_name(node) != "right":
+        return False
+    left = parent.child_by_field_name("left")
+    return left is not None and left.type in ("identifier", "pattern_list", "tuple_pattern")
+
+
+SEQUENCE_CALLS = frozenset(
+    {"len", "max", "min", "sum", "sorted", "list", "tuple", "set", "enumerate", "reversed",
+     "iter", "any", "all"}
+)  # fmt: skip
+
+
+def sequences(site: Site, fn: Node) -> set[str]:
+    """The names ``fn`` uses as sequences: iterated (``for x in xs``), indexed (``xs[i]``)
+    or given to ``len``/``max``/``sorted``/... alone. Once per function."""
+    key = ("sequences", fn.id)
+    got = site.memo.get(key)
+    if got is None:
+        got = site.memo[key] = set()
+        for n in walk(fn):
+            seq = None
+            if n.type == "for_statement" or n.type == "for_in_clause":
+                seq = n.child_by_field_name("right")
+            elif n.type == "subscript":
+                seq = n.child_by_field_name("value")
+            elif n.type == "call" and text_of(n.child_by_field_name("function")) in SEQUENCE_CALLS:
+                args = n.child_by_field_name("arguments")
+                named = args.named_children if args is not None else []
+                seq = named[0] if len(named) == 1 else None
+            if seq is not None and seq.type == "identifier":
+                got.add(text_of(seq))
+    return got
+
+
+def init_value(node: Node, site: Site) -> Iterator[Mutation]:
+    """A name's literal starting value replaced by an extreme (``best = 0`` ->
+    ``best = float('inf')``) or by what one of the function's sequences gives (``values[0]``,
+    ``len(values)``, ``min(values)``: ``low, high = 0, max(values)`` -> ``min(values)``):
+    the values wrong initialisations need, which a ±1 of the literal never reaches."""
+    if node.type not in INIT_LITERALS or not _initialised(node):
+        return
+    fn = enclosing(node, ("function_definition",))
+    if fn is None:
+        return
+    old = text_of(node)
+    used = sequences(site, fn)
+    seqs = [n for n in site.value_names(node) if n in used][:MAX_SEQUENCES]
+    news = [*INIT_EXTREMES, *(form.format(s=s) for s in seqs for form in INIT_FROM_SEQUENCE)]
+    for new in dict.fromkeys(news):
+        if new != old:
+            yield _replace(node, new, site, "init_value")
 
 
 OPERAND_FAMILIES = (

@@ -233,6 +233,7 @@ class SoftwareEngineeringEnv:
             symbols=SymbolIndex(state.overlay),
             trusted=self.trusted,
             sandbox=self.sandbox,
+            limit=MAX_CANDIDATES,  # a generator validates no more than the state keeps
         )
         kinds = GENERATORS_FOR.get(task.kind, {"repair"})
         found = generate_all(ctx, kinds=kinds) if kinds != {"llm"} else []

@@ -8,6 +8,7 @@ generators never propose cannot be found however well they are ordered.
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
 from sea_lsp.actions import pytree
@@ -40,17 +41,17 @@ class TextsView:
 
 
 def bug_lines(project: BugProject, bug: Bug) -> dict[str, list[int]]:
-    """1-based lines of the buggy files that the bug's edits cover, with a line each side."""
+    """1-based lines of the buggy files where they differ from the fixed ones (found by a
+    line diff, so a buggy line whose text also occurs elsewhere in the file is placed
+    right), with a line each side; a deletion marks the lines around where the text was."""
     buggy = project.buggy_files(bug)
     out: dict[str, set[int]] = {}
-    for e in bug.edits:
-        text = buggy[e.file]
-        at = text.find(e.buggy) if e.buggy else -1
-        if at < 0:  # the bug deleted text: the lines around where it was
-            at = project.files[e.file].find(e.fixed)
-        first = text.count("\n", 0, max(at, 0)) + 1
-        last = first + e.buggy.count("\n")
-        out.setdefault(e.file, set()).update(range(max(1, first - 1), last + 2))
+    for f in dict.fromkeys(e.file for e in bug.edits):
+        old, new = project.files[f].split("\n"), buggy[f].split("\n")
+        matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+        for tag, _, _, j1, j2 in matcher.get_opcodes():
+            if tag != "equal":  # buggy lines j1..j2 (0-based, j2 exclusive; j1 == j2: deleted)
+                out.setdefault(f, set()).update(range(max(1, j1), max(j2, j1 + 1) + 2))
     return {f: sorted(v) for f, v in out.items()}
 
 

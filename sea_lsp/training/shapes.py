@@ -39,7 +39,7 @@ from sea_lsp.actions import (
 )
 from sea_lsp.actions.pytree import text_of
 from sea_lsp.actions.repair_site import Site
-from sea_lsp.actions.repair_stmt import _typed_templates, name_kinds
+from sea_lsp.actions.repair_stmt import _typed_templates, name_kinds, object_parts
 
 MAX_FILE_BYTES = 200_000
 PER_FILE = 12  # deleted statements per file at most: many files rather than a few big ones
@@ -50,7 +50,7 @@ class Group:
     """One deleted statement: its candidates' features and which candidate restores it."""
 
     feats: list[list[str]]
-    positive: int  # index into ``feats``
+    positive: int  # index into ``feats``; -1: the generator does not make the statement
     baseline: int  # where the unweighted order put it (generation order, guards interleaved)
 
 
@@ -82,6 +82,8 @@ def template_shape(stmt: Node) -> tuple[str, str, str | None] | None:
     if e.type == "call" and (method := pytree.method_call(e)) is not None:
         obj, name = method
         args = e.child_by_field_name("arguments")
+        if obj.type == "identifier" and args is not None and args.named_child_count == 0:
+            return "call0", text_of(obj), None
         arg = args.named_children[0] if args is not None and len(args.named_children) == 1 else None
         if (
             name in ("append", "add")
@@ -126,6 +128,7 @@ def _guards(tree: Tree) -> Iterator[Node]:
 
 
 FAMILIES = ("insert_template", "insert_guard", "identifier")
+OBJECT_SHAPES = ("call0",)  # sampled apart, so the plain shapes' sample stays what it was
 
 
 def _name_reads(tree: Tree) -> Iterator[Node]:
@@ -189,17 +192,24 @@ def groups_of_file(
             g = _identifier_group(site, read, mine)
             if g is not None:
                 out["identifier"].append(g)
-    for family, found, make in (
-        ("insert_template", list(_one_line_statements(tree)), _template_group),
-        ("insert_guard", list(_guards(tree)), _guard_group),
-    ):
-        if family not in out:
-            continue
-        rng.shuffle(found)
-        for stmt in found[: PER_FILE if family == "insert_template" else 4 * PER_FILE]:
-            g = make(path, data, stmt)
+    if "insert_template" in out:
+        found = list(_one_line_statements(tree))
+        plain = [s for s in found if template_shape(s)[0] not in OBJECT_SHAPES]
+        rng.shuffle(plain)  # the plain shapes' sample as before object shapes were learned
+        objects = [s for s in found if template_shape(s)[0] in OBJECT_SHAPES]
+        random.Random(f"objects:{seed}:{path.parent.name}/{path.name}").shuffle(objects)
+        for stmt in plain[:PER_FILE] + objects[: PER_FILE // 2]:
+            g = _template_group(path, data, stmt)
             if g is not None:
-                out[family].append(g)
+                out["insert_template"].append(g)
+    if "insert_guard" in out:  # its own generator too: learning it alone samples the same
+        mine = random.Random(f"insert_guard:{seed}:{path.parent.name}/{path.name}")
+        guards = list(_guards(tree))
+        mine.shuffle(guards)
+        for stmt in guards[: 4 * PER_FILE]:
+            g = _guard_group(path, data, stmt)
+            if g is not None:
+                out["insert_guard"].append(g)
     return out
 
 
@@ -234,7 +244,8 @@ def _template_group(path: Path, data: bytes, stmt: Node) -> Group | None:
     kinds = name_kinds(site, fn)
     ctx = repair_shapes.Context(site, node, after, fn, kinds)
     feats, positive = [], -1
-    for text, kind, a, b in _typed_templates(site.value_names(node)[:8], kinds):
+    parts = object_parts(site, fn)
+    for text, kind, a, b in _typed_templates(site.value_names(node)[:8], kinds, parts):
         if text == real and (kind, a, b) == shape:
             positive = len(feats)
         feats.append(repair_shapes.features(ctx, kind, a, b))
@@ -253,8 +264,10 @@ def _guard_group(path: Path, data: bytes, stmt: Node) -> Group | None:
     conds = repair_guard.guard_conditions(site, node, fn)
     bodies = repair_guard.exits(site, node, fn)
     bodies = list(dict.fromkeys(bodies + repair_guard.actions(site, node, fn)))
-    if cond not in conds or body not in bodies or len(conds) * len(bodies) < 2:
+    if len(conds) * len(bodies) < 2:
         return None
+    if cond not in conds or body not in bodies:
+        return Group([], -1, -1)  # a place the generator misses: counted, not learned
     ctx = repair_shapes.Context(site, node, after, fn, name_kinds(site, fn))
     mined = set(repair_guard.mined_conditions(site, fn))
     pairs = [(c, b) for c in conds for b in bodies]
@@ -291,11 +304,27 @@ def held_out(path: Path, root: Path) -> bool:
     return digest[0] % 5 == 0
 
 
+MAX_NEGATIVES = 600  # a group's other candidates a fit sees at most (a seeded sample)
+
+
+def _sampled(g: Group, rng: random.Random) -> tuple[list[list[str]], int]:
+    """``g``'s candidates, at most ``MAX_NEGATIVES`` besides the real one (guards offer
+    thousands a place: the softmax over a sample learns the same ranking, many times
+    faster), and the real one's index among them."""
+    if len(g.feats) <= MAX_NEGATIVES + 1:
+        return g.feats, g.positive
+    others = [i for i in range(len(g.feats)) if i != g.positive]
+    keep = sorted(rng.sample(others, MAX_NEGATIVES) + [g.positive])
+    return [g.feats[i] for i in keep], keep.index(g.positive)
+
+
 def fit(groups: list[Group], epochs: int = 300, l2: float = 1e-3, seed: int = 0) -> dict:
     """Feature weights maximising the real statement's softmax probability in its group."""
     import torch
 
     torch.manual_seed(seed)
+    rng = random.Random(seed)
+    groups = [Group(*_sampled(g, rng), g.baseline) for g in groups]
     vocab = sorted({f for g in groups for c in g.feats for f in c})
     index = {f: i for i, f in enumerate(vocab)}
     ids, offsets, group_of, positives = [], [], [], []
@@ -326,10 +355,14 @@ def fit(groups: list[Group], epochs: int = 300, l2: float = 1e-3, seed: int = 0)
     }
 
 
-def evaluate(groups: list[Group], prior: repair_shapes.ShapePrior, cap: int = 48) -> dict:
+def evaluate(
+    groups: list[Group], prior: repair_shapes.ShapePrior, cap: int = 48, missed: int = 0
+) -> dict:
     """Where the real statement lands among its place's candidates: by the prior (ties in
     generation order, as the search breaks them) and by the unweighted order; ``top_cap``:
-    among the first ``cap`` (what ``insert_guard`` keeps per insertion point)."""
+    among the first ``cap`` (what ``insert_guard`` keeps per insertion point). With
+    ``missed`` (places whose statement the generator never makes), ``generated`` is the
+    share it makes and ``kept_of_all`` the share of all places kept among the first ``cap``."""
     learned, plain = [], []
     for g in groups:
         w = [prior.weight(c) for c in g.feats]
@@ -349,7 +382,14 @@ def evaluate(groups: list[Group], prior: repair_shapes.ShapePrior, cap: int = 48
         }
 
     cands = statistics.median(len(g.feats) for g in groups)
+    coverage = {}
+    if missed:
+        made = len(groups) / (len(groups) + missed)
+        kept = sum(r < cap for r in learned) / (len(groups) + missed)
+        coverage = {"places": len(groups) + missed, "generated": round(made, 4)}
+        coverage["kept_of_all"] = round(kept, 4)
     return {
+        **coverage,
         "groups": len(groups),
         "median_candidates": cands,
         "learned": summary(learned),
@@ -370,11 +410,17 @@ def collect(
     for i, p in enumerate(paths):
         side = test if held_out(p, root) else train
         for family, groups in groups_of_file(p, rng, families, seed).items():
-            side[family].extend(groups)
+            side[family].extend(groups)  # misses (positive -1) included: ``split_missed``
         if (i + 1) % 100 == 0:
             places = sum(len(v) for v in (*train.values(), *test.values()))
             print(f"  {i + 1}/{len(paths)} files, {places} places", file=sys.stderr)
     return train, test, len(paths)
+
+
+def split_missed(groups: list[Group]) -> tuple[list[Group], int]:
+    """The groups the generator makes, and how many places it missed."""
+    made = [g for g in groups if g.positive >= 0]
+    return made, len(groups) - len(made)
 
 
 def _merge(out: Path, weights: dict[str, float], meta: dict) -> tuple[dict, dict]:
@@ -438,13 +484,16 @@ def main(args: argparse.Namespace | list[str] | None = None) -> int:
     weights: dict[str, float] = {}
     report: dict[str, dict] = {}
     for family in train:
-        learned = fit(train[family], opts.epochs, seed=opts.seed)
+        made, _ = split_missed(train[family])
+        learned = fit(made, opts.epochs, seed=opts.seed)
         weights.update(learned)
-        report[family] = evaluate(test[family], repair_shapes.ShapePrior(learned))
+        made, missed = split_missed(test[family])
+        report[family] = evaluate(made, repair_shapes.ShapePrior(learned), missed=missed)
     stdlib = root == Path(sysconfig.get_paths()["stdlib"])
     meta = {
         "corpus": f"Python {sys.version.split()[0]} standard library" if stdlib else str(root),
-        "files": n, "train_places": {f: len(g) for f, g in train.items()}, "seed": opts.seed,
+        "files": n, "seed": opts.seed,
+        "train_places": {f: len(split_missed(g)[0]) for f, g in train.items()},
         "epochs": opts.epochs, "held_out": report,
         "command": "sea-lsp shapes"
         + (f" --files {opts.files}" if opts.files else "")

@@ -62,6 +62,7 @@ def learned_and_untrained(family: str, files: int) -> tuple[int, int, dict, dict
 
     stdlib = Path(sysconfig.get_paths()["stdlib"])
     train, test, _ = shapes.collect(stdlib, files=files, seed=0, families=(family,))
-    train, test = train[family], test[family]
-    learned = shapes.evaluate(test, ShapePrior(shapes.fit(train, epochs=100)))
-    return len(train), len(test), learned, shapes.evaluate(test, ShapePrior({}))
+    train, _ = shapes.split_missed(train[family])
+    test, missed = shapes.split_missed(test[family])
+    learned = shapes.evaluate(test, ShapePrior(shapes.fit(train, epochs=100)), missed=missed)
+    return len(train), len(test), learned, shapes.evaluate(test, ShapePrior({}), missed=missed)

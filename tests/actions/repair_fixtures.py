@@ -128,8 +128,8 @@ FIXTURES: list[tuple[str, str, str]] = [
     (
         "insert_far_copy",
         "def walk(node, key):\n    while node is not None:\n        if key < node.k:\n"
-        "            node = node.left\n        else:\n            print(key)\n    return node\n",
-        "walk(type('N', (), {'k': 1, 'left': None, 'right': None})(), 2) is None",
+        "            node = node.kids[0]\n        else:\n            print(key)\n    return node\n",
+        "walk(type('N', (), {'k': 1, 'kids': [None]})(), 2) is None",
     ),
     (
         "insert_guard",
@@ -192,5 +192,17 @@ FIXTURES: list[tuple[str, str, str]] = [
         "unalias",
         "def grid(n, p):\n    rows = [[0] * p] * n\n    rows[0][0] = 1\n    return rows\n",
         "grid(2, 2) == [[1, 0], [0, 0]]",
+    ),
+    (
+        "insert_call",
+        "class Box:\n    def __init__(self):\n        self.items = [3, 1]\n\n"
+        "    def sort(self):\n        self.items.sort()\n\n"
+        "    def first(self, other):\n        return other.items[0]\n",
+        "Box().first(Box()) == 1",
+    ),
+    (
+        "init_value",
+        "def span(values):\n    low, high = 0, max(values)\n    return high - low\n",
+        "span([-3, 4]) == 7 and span([2, 5]) == 3",
     ),
 ]

@@ -119,3 +119,16 @@ def test_bad_options_are_refused(capsys: pytest.CaptureFixture[str]) -> None:
     assert repair.main(Namespace(rest=["--rankings", "nonsense"])) == 2
     assert "--rankings" in capsys.readouterr().err
     assert repair.main(Namespace(rest=["--projects", "no_such_project"])) == 2
+
+
+def test_bug_lines_follow_the_diff_when_the_buggy_text_occurs_twice() -> None:
+    """``trees_and_heaps-2``'s buggy line also stands, correct, in another branch: the lines
+    are where the buggy file differs from the fixed one, not the text's first occurrence."""
+    project = _project("trees_and_heaps")
+    bug = next(b for b in project.bugs if b.id == "trees_and_heaps-2")
+    (path,) = bug.files
+    buggy, fixed = project.buggy_files(bug)[path].split("\n"), project.files[path].split("\n")
+    assert buggy.count(bug.edits[0].buggy.strip("\n")) == 2
+    lines = bug_lines(project, bug)[path]
+    assert any(buggy[n - 1] != fixed[n - 1] for n in lines)
+    assert reachable(project, bug)["reachable"]
