@@ -200,14 +200,32 @@ def wider_conditions(
     return list(out)
 
 
+def _local_reads(site: Site, fn: Node) -> tuple[dict[str, list[int]], list[tuple[str, str]]]:
+    """One walk of ``fn``'s own scope, kept per function (every statement of it asks): the
+    rows each name occurs on, in order of first occurrence, and the ``obj.attr`` reads on a
+    plain name (not called) as (object, text), in source order."""
+    key = ("local_reads", fn.id)
+    got = site.memo.get(key)
+    if got is None:
+        rows: dict[str, list[int]] = {}
+        attrs: list[tuple[str, str]] = []
+        for n in pytree.walk_local(fn):
+            if n.type == "identifier":
+                rows.setdefault(text_of(n), []).append(n.start_point.row)
+            elif n.type == "attribute" and (n.parent is None or n.parent.type != "call"):
+                obj = n.child_by_field_name("object")
+                if obj is not None and obj.type == "identifier":
+                    attrs.append((text_of(obj), text_of(n)))
+        got = site.memo[key] = (rows, attrs)
+    return got
+
+
 def _near_names(site: Site, stmt: Node, fn: Node, skip: set[str]) -> list[str]:
     """Names in scope that ``fn`` reads, nearest to ``stmt`` first (``skip`` left out)."""
     scope = set(site.value_names(stmt)) - skip - {"self", "cls"}
-    where: dict[str, int] = {}
-    for n in pytree.walk_local(fn):
-        if n.type == "identifier" and (name := text_of(n)) in scope:
-            d = abs(n.start_point.row - stmt.start_point.row)
-            where[name] = min(d, where.get(name, d))
+    row = stmt.start_point.row
+    rows = _local_reads(site, fn)[0]
+    where = {name: min(abs(r - row) for r in at) for name, at in rows.items() if name in scope}
     return sorted(where, key=lambda k: where[k])[:MAX_NEAR_NAMES]
 
 
@@ -215,12 +233,9 @@ def _read_attributes(site: Site, fn: Node, focus: list[str]) -> list[str]:
     """``obj.attr`` the function reads on ``self`` or a focus name, in source order."""
     owners = {*focus, "self"}
     found: dict[str, None] = {}
-    for n in pytree.walk_local(fn):
-        if n.type != "attribute" or (n.parent is not None and n.parent.type == "call"):
-            continue
-        obj = n.child_by_field_name("object")
-        if obj is not None and obj.type == "identifier" and text_of(obj) in owners:
-            found.setdefault(text_of(n), None)
+    for obj, text in _local_reads(site, fn)[1]:
+        if obj in owners:
+            found.setdefault(text, None)
             if len(found) == MAX_ATTRIBUTES:
                 break
     return list(found)
@@ -250,7 +265,8 @@ def exits(site: Site, stmt: Node, fn: Node) -> list[str]:
         out.update(dict.fromkeys(("continue", "break")))
     out.update(dict.fromkeys(_one_liners(site, fn, ("return_statement",))[:3]))
     out.setdefault("return", None)
-    for x in focus_names(site, stmt, fn)[1][:2]:
+    focus = focus_names(site, stmt, fn)[1]
+    for x in focus[:2]:
         out.setdefault(f"return {x}", None)
     if pytree.enclosing(stmt, ("except_clause", "function_definition")).type == "except_clause":
         out.setdefault("raise", None)
@@ -264,7 +280,7 @@ def exits(site: Site, stmt: Node, fn: Node) -> list[str]:
         if "(" in s and "=" not in s.split("(")[0]
     ]
     out.update(dict.fromkeys(calls[:3]))
-    for x in focus_names(site, stmt, fn)[1][2:4]:
+    for x in focus[2:4]:
         out.setdefault(f"return {x}", None)
     name = text_of(fn.child_by_field_name("name"))
     if name.startswith("__") and name.endswith("__"):  # ``__eq__`` on a foreign type

@@ -11,7 +11,7 @@ from tree_sitter import Node
 
 from sea_lsp.actions.pytree import enclosing, field_name, text_of, walk
 from sea_lsp.actions.repair_site import Mutation, Site, paren, short
-from sea_lsp.actions.repair_types import non_numeric
+from sea_lsp.actions.repair_types import non_numeric, sequence_use
 
 NON_COMMUTATIVE = frozenset({"-", "/", "//", "%", "**", "<<", ">>"})
 MIRRORED = {"<": ">", ">": "<", "<=": ">=", ">=": "<=", "==": "==", "!=": "!="}
@@ -236,19 +236,11 @@ def sequences(site: Site, fn: Node) -> set[str]:
     key = ("sequences", fn.id)
     got = site.memo.get(key)
     if got is None:
-        got = site.memo[key] = set()
-        for n in walk(fn):
-            seq = None
-            if n.type == "for_statement" or n.type == "for_in_clause":
-                seq = n.child_by_field_name("right")
-            elif n.type == "subscript":
-                seq = n.child_by_field_name("value")
-            elif n.type == "call" and text_of(n.child_by_field_name("function")) in SEQUENCE_CALLS:
-                args = n.child_by_field_name("arguments")
-                named = args.named_children if args is not None else []
-                seq = named[0] if len(named) == 1 else None
-            if seq is not None and seq.type == "identifier":
-                got.add(text_of(seq))
+        got = site.memo[key] = {
+            text_of(n)
+            for n in walk(fn)
+            if n.type == "identifier" and sequence_use(n, SEQUENCE_CALLS)
+        }
     return got
 
 

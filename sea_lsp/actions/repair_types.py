@@ -86,6 +86,26 @@ def _built_non_numeric(node: Node) -> bool:
     return False
 
 
+CONTAINER_CALLS = frozenset({"len", "sorted", "reversed", "enumerate"})
+
+
+def sequence_use(node: Node, calls: frozenset[str]) -> bool:
+    """``node`` is iterated (``for x in xs``), indexed (``xs[i]``; numbers are not
+    subscripted) or the only argument of one of ``calls`` (``len(xs)``)."""
+    parent = node.parent
+    if parent is None:
+        return False
+    if parent.type == "for_statement" or parent.type == "for_in_clause":
+        return parent.child_by_field_name("right") == node
+    if parent.type == "subscript":
+        return parent.child_by_field_name("value") == node
+    if parent.type == "argument_list" and parent.named_child_count == 1:
+        call = parent.parent
+        fn = call.child_by_field_name("function") if call is not None else None
+        return fn is not None and text_of(fn) in calls
+    return False
+
+
 def _container_use(node: Node) -> bool:
     """``node`` (a name or attribute) is used the way only containers and objects are."""
     parent = node.parent
@@ -94,14 +114,8 @@ def _container_use(node: Node) -> bool:
     if parent.type == "attribute" and parent.child_by_field_name("object") == node:
         attr = parent.child_by_field_name("attribute")
         return attr is not None and text_of(attr) not in NUMBER_ATTRIBUTES
-    if parent.type == "for_statement" or parent.type == "for_in_clause":
-        return parent.child_by_field_name("right") == node
-    if parent.type == "subscript" and parent.child_by_field_name("value") == node:
-        return True  # numbers are not subscripted
-    if parent.type == "argument_list" and parent.named_child_count == 1:
-        call = parent.parent
-        fn = call.child_by_field_name("function") if call is not None else None
-        return fn is not None and text_of(fn) in ("len", "sorted", "reversed", "enumerate")
+    if sequence_use(node, CONTAINER_CALLS):
+        return True
     if parent.type == "comparison_operator":
         ops = [text_of(c) for c in parent.children if not c.is_named]
         return bool(ops) and ops[-1] in ("in", "not in") and parent.named_children[-1] == node

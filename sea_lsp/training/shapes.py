@@ -193,10 +193,11 @@ def groups_of_file(
             if g is not None:
                 out["identifier"].append(g)
     if "insert_template" in out:
-        found = list(_one_line_statements(tree))
-        plain = [s for s in found if template_shape(s)[0] not in OBJECT_SHAPES]
+        plain: list[Node] = []
+        objects: list[Node] = []
+        for stmt in _one_line_statements(tree):
+            (objects if template_shape(stmt)[0] in OBJECT_SHAPES else plain).append(stmt)
         rng.shuffle(plain)  # the plain shapes' sample as before object shapes were learned
-        objects = [s for s in found if template_shape(s)[0] in OBJECT_SHAPES]
         random.Random(f"objects:{seed}:{path.parent.name}/{path.name}").shuffle(objects)
         for stmt in plain[:PER_FILE] + objects[: PER_FILE // 2]:
             g = _template_group(path, data, stmt)
