@@ -74,7 +74,7 @@ def attach_scorer(
             run = state.run
             if (state.reward or 0.0) > 0 and sandbox.trusted:
                 run = sandbox.run_tests(state.overlay.replacements, coverage=True)
-            return localize(run, root, coverage=run.coverage)
+            return localize(run, root, coverage=run.coverage, read=state.overlay.read_text)
 
         env.localize = localize_state
         env.suspicious = localize(baseline, root, coverage=baseline.coverage)

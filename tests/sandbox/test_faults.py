@@ -6,7 +6,7 @@ from pathlib import Path
 
 from sandbox_helpers import make_project
 
-from sea_lsp.agent.faults import is_test_file, localize, ochiai_scores
+from sea_lsp.agent.faults import hang_weights, is_test_file, localize, ochiai_scores
 from sea_lsp.sandbox.results import TestOutcome, TestRun
 from sea_lsp.sandbox.sandbox import Limits, Sandbox
 
@@ -72,3 +72,57 @@ def test_real_run_with_coverage_points_at_the_bug(tmp_path: Path) -> None:
     ranked = localize(run, root)
     assert (ranked[0].path, ranked[0].line) == ("shop.py", 4)
     assert all(not is_test_file(s.path) for s in ranked)
+
+
+SEARCH = """\
+def leftmost(items, target):
+    lo, hi = 0, len(items)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        note = mid
+        if items[mid] < target:
+            lo = mid
+        else:
+            hi = mid
+        if note is None:
+            raise ValueError("lost")
+    return lo
+"""
+
+
+def test_a_hung_loop_weighs_the_lines_that_decide_whether_it_ends() -> None:
+    weights = hang_weights(SEARCH, 5)  # stopped at `note = mid`: the loop, not that line
+    deciding = {n for n, w in weights.items() if w == 1.0}
+    # the header, the two assignments to what it reads, the condition guarding an exit
+    assert deciding == {3, 7, 9, 10}
+    assert {n for n, w in weights.items() if w < 1.0} == {4, 5, 6, 11}  # not `else:`
+    assert hang_weights(SEARCH, 2) == {} and hang_weights(SEARCH, 12) == {}
+    mutated = "def drain(todo):\n    while todo:\n        x = todo.pop()\n        print(x)\n"
+    assert hang_weights(mutated, 4) == {2: 1.0, 3: 1.0, 4: 0.5}
+
+
+def _hung(line: int) -> TestRun:
+    frames = [("tests/test_s.py", 4), ("s.py", line)]
+    return TestRun(
+        {
+            "tests/test_s.py::t": TestOutcome(
+                "tests/test_s.py::t", "failed", frames=frames, timed_out=True
+            )
+        }
+    )
+
+
+def test_where_a_timeout_struck_does_not_decide_the_ranking() -> None:
+    """A timeout interrupts a hung loop at whatever line it was on: the ranking is the same
+    wherever it struck, with the lines that decide whether the loop ends first."""
+    read = {"s.py": SEARCH}.get
+    rankings = {
+        line: [(s.line, s.score) for s in localize(_hung(line), ["s.py"], read=read)]
+        for line in range(3, 12)
+    }
+    assert len({tuple(r) for r in rankings.values()}) == 1
+    first = rankings[4]
+    assert {n for n, _ in first[:4]} == {3, 7, 9, 10}
+    assert first[0][1] > first[-1][1] > 0
+    # without the source, the struck line is all there is (as before)
+    assert [s.line for s in localize(_hung(5), ["s.py"])] == [5]

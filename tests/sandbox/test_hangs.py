@@ -8,6 +8,7 @@ from pathlib import Path
 
 from sandbox_helpers import make_project
 
+from sea_lsp.agent.faults import localize
 from sea_lsp.sandbox.evaluator import candidate_timeouts
 from sea_lsp.sandbox.results import TestOutcome, TestRun
 from sea_lsp.sandbox.sandbox import Limits, Sandbox
@@ -49,6 +50,10 @@ def test_a_hanging_test_fails_and_the_run_goes_on(tmp_path: Path) -> None:
     assert run.outcomes["tests/test_walk.py::test_other"].outcome == "passed"
     assert run.outcomes["tests/test_walk.py::test_zero"].outcome == "passed"
     assert run.error is None or "timeout" not in run.error
+    # wherever the timeout struck, the loop's header and its update are the suspects
+    top = localize(run, box.root)[:2]
+    assert {(s.path, s.line) for s in top} == {("walk.py", 2), ("walk.py", 3)}
+    assert top[0].score == top[1].score
 
 
 def test_a_candidate_that_hangs_is_dropped_at_its_first_timeout(tmp_path: Path) -> None:
