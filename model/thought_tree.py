@@ -204,8 +204,10 @@ class ThoughtTree:
             node.reward = float(self.env.reward_function(node.state))
             node.terminal = bool(self.env.is_terminal(node.state))
             node.entered = True
-            self.transitions += 1
-            self.deep_transitions += node.depth > 1
+            cost = getattr(self.env, "evaluation_cost", None)
+            spent = int(cost(node.state)) if callable(cost) else 1  # a repeat may cost nothing
+            self.transitions += spent
+            self.deep_transitions += spent if node.depth > 1 else 0
             if self.config.lazy_expansion and not node.terminal:
                 return float(self.value_fn(node.state)) if self.value_fn is not None else 0.0
             return self._expand(node)

@@ -7,6 +7,7 @@ from contextlib import ExitStack
 from typing import TYPE_CHECKING
 
 from sea_lsp.agent.environment import SEState, SoftwareEngineeringEnv, compiles, parse_errors
+from sea_lsp.agent.equivalence import ProgramIndex
 from sea_lsp.agent.faults import is_test_file, localize
 from sea_lsp.agent.reward import reward_function
 from sea_lsp.agent.task import Task, TaskError
@@ -79,19 +80,29 @@ def attach_scorer(
         env.localize = localize_state
         env.suspicious = localize(baseline, root, coverage=baseline.coverage)
 
+        programs = ProgramIndex(workspace.read_text)
+        programs.put(frozenset(), baseline)  # an edit that compiles to the same code
+
         def score_tests(state: SEState) -> float:
             paths = state.overlay.changed_paths()
             errors, ok = parse_errors(state.overlay, paths), compiles(state.overlay, paths)
             run = None
             if not errors and ok:
-                changed = state.overlay.replacements
-                run = evaluator.evaluate(
-                    changed, max_failures=len(task.target_tests), time_left=env.time_left()
-                )
-                if run.all_passed:  # screened failing-first; the verdict is the suite's order
+                key = programs.key(paths, state.overlay.read_text)
+                run = programs.get(key)
+                if run is not None:  # this program was tested already: its run is this one's
+                    state.details["same_program"] = True
+                else:
+                    changed = state.overlay.replacements
                     run = evaluator.evaluate(
-                        changed, max_failures=1, suite_order=True, time_left=env.time_left()
+                        changed, max_failures=len(task.target_tests), time_left=env.time_left()
                     )
+                    if run.all_passed:  # screened failing-first; the verdict: suite's order
+                        run = evaluator.evaluate(
+                            changed, max_failures=1, suite_order=True, time_left=env.time_left()
+                        )
+                    if not (run.timed_out or run.error):  # a cut-short run is not the answer
+                        programs.put(key, run)
                 state.run = run
             breakdown = reward_function(
                 baseline, run, task.target_tests, errors, ok, len(state.steps), STEP_COST

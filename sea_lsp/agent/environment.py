@@ -118,6 +118,7 @@ class SoftwareEngineeringEnv:
         self.max_depth = max_depth
         self.extra_generators = list(extra_generators)
         self.evaluations = 0
+        self.repeats = 0  # states reached whose program was tested already
         self.deadline: float | None = None  # time.monotonic() by which the task must end
         self._candidates: dict[int, list[Candidate]] = {}
 
@@ -144,8 +145,15 @@ class SoftwareEngineeringEnv:
         if state.reward is None:
             state.level = self.scorer(state) if self.scorer else 0.0
             state.reward = state.level - state.parent_level
-            self.evaluations += 1
+            cost = self.evaluation_cost(state)
+            self.evaluations += cost
+            self.repeats += 1 - cost
         return state.reward
+
+    def evaluation_cost(self, state: SEState) -> int:
+        """What reaching ``state`` took from the budget: nothing when its program was
+        tested already (another edit compiled to the same code), else one evaluation."""
+        return 0 if state.details.get("same_program") else 1
 
     def is_terminal(self, state: SEState) -> bool:
         return state.solved or len(state.steps) >= self.max_depth

@@ -473,6 +473,7 @@ def _report(task, env, result, top, baseline, sandbox, settings, started, root) 
     best: SEState | None = top if top is not None and top.solved else None
     stats = {
         "evaluations": env.evaluations,
+        "repeats": env.repeats,  # states whose program was tested already (no evaluation)
         "simulations": result.simulations,
         "transitions": result.transitions,
         "elapsed_s": round(time.monotonic() - started, 3),

@@ -112,7 +112,7 @@ def _record(project: bug_data.BugProject, bug: bug_data.Bug, ranking: str) -> di
     return {
         "bug": bug.id, "project": project.name, "source": project.source, "ranking": ranking,
         "category": bug.category or "uncategorised", "reachable": None, "fixed": False,
-        "solved": False, "exact": False, "touched_tests": False, "evaluations": 0,
+        "solved": False, "exact": False, "touched_tests": False, "evaluations": 0, "repeats": 0,
         "seconds": 0.0, "evaluations_to_fix": None, "seconds_to_fix": None, "steps": [],
         "summary": "", "error": None,
     }  # fmt: skip
@@ -150,6 +150,7 @@ def run_bug(
     record.update(
         solved=result.solved,
         evaluations=result.stats.get("evaluations", 0),
+        repeats=result.stats.get("repeats", 0),  # same program as one tested: no evaluation
         seconds=round(time.monotonic() - started, 3),
         steps=result.steps,
         summary=result.summary[:300],

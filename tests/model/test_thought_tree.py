@@ -312,3 +312,22 @@ def test_deep_share_keeps_a_partial_fix_from_taking_the_whole_budget():
     tree.search("root")
     assert tree.deep_transitions <= 0.5 * tree.transitions + 1
     assert tree.deep_transitions > 0  # the partial fix is still followed, within its share
+
+
+def test_a_state_that_costs_nothing_leaves_the_budget_alone():
+    """An environment may say a state took no evaluation (its program was tested already):
+    the transition budget then pays only for the real ones."""
+
+    class Repeats(Trap):
+        def evaluation_cost(self, state):
+            return 0 if state.startswith("x") else 1  # the x's repeat an earlier program
+
+    cfg = dict(num_simulations=2000, max_transitions=10, c_puct=0.5, fpu=0.0, deep_share=0.0)
+
+    def in_order(state, candidates):
+        return [1.0 / (1 + i) for i in range(len(candidates))], 0.0
+
+    plain = ThoughtTree(Trap(), in_order, SearchConfig(**cfg)).search("root")
+    free = ThoughtTree(Repeats(), in_order, SearchConfig(**cfg)).search("root")
+    assert not plain.solved and plain.transitions == 10
+    assert free.solved and free.transitions <= 10  # f, 40th, is reached past 38 free x's
