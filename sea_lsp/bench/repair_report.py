@@ -52,6 +52,7 @@ def _rates(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
         "fixed_within_10": within10,
         "fixed_within_10_95": wilson(within10, n),
         "reachable": sum(1 for r in reach if r["reachable"]["reachable"]),
+        "reachable_in_two": sum(1 for r in reach if r["reachable"].get("edits") == 2),
         "reach_known": len(reach),
         "evaluations_to_fix": {
             "median": round(statistics.median(evals), 3) if evals else None,
@@ -102,7 +103,12 @@ def _row(name: str, s: dict[str, Any]) -> list[str]:
         f"{_fmt(s['fix_rate'])} {_fmt(s['fix_rate_95'])}",
         str(s["exact"]),
         f"{s['fixed_within_10']} {_fmt(s['fixed_within_10_95'])}",
-        f"{s['reachable']}/{s['reach_known']}" if s["reach_known"] else "-",
+        (
+            f"{s['reachable']}/{s['reach_known']}"
+            + (f" ({s['reachable_in_two']} in two edits)" if s.get("reachable_in_two") else "")
+        )
+        if s["reach_known"]
+        else "-",
         f"{_fmt(ev['median'])} {_fmt(ev['median_95'])}",
         f"{_fmt(sec['median'])} {_fmt(sec['median_95'])}",
     ]
@@ -134,7 +140,10 @@ def category_rows(summary: dict[str, Any]) -> list[list[str]]:
 
 
 def category_table(summary: dict[str, Any]) -> Table:
-    t = Table(title="Per category: fixed/bugs (exact); reachable = a candidate is the human fix")
+    t = Table(
+        title="Per category: fixed/bugs (exact); reachable = a candidate (or a plan of two) "
+        "is the human fix"
+    )
     t.add_column("category")
     t.add_column("reachable")
     for r in summary:

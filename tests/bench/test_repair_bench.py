@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from sea_lsp.bench import bug_data, repair
+from sea_lsp.bench.bug_data import Bug, BugProject, Edit
 from sea_lsp.bench.repair_report import median_interval, summarize, wilson
 from sea_lsp.bench.repair_space import bug_lines, reachable
 
@@ -85,9 +86,12 @@ def test_summary_counts_fixes_exact_fixes_and_fixes_within_ten_evaluations() -> 
             "seconds_to_fix": 1.0 if fixed else None, "reachable": {"reachable": True},
         }  # fmt: skip
 
-    s = summarize([run(True, 3, True), run(True, 40), run(False, None)], ["fl"])["fl"]
+    plan = run(False, None)
+    plan["reachable"] = {"reachable": True, "edits": 2}
+    s = summarize([run(True, 3, True), run(True, 40), plan], ["fl"])["fl"]
     assert (s["bugs"], s["fixed"], s["exact"], s["fixed_within_10"]) == (3, 2, 1, 1)
     assert s["reachable"] == 3 and s["by_category"]["comparison"]["fixed"] == 2
+    assert s["reachable_in_two"] == 1
 
 
 def test_reachability_finds_the_human_fix_among_the_candidates() -> None:
@@ -132,3 +136,24 @@ def test_bug_lines_follow_the_diff_when_the_buggy_text_occurs_twice() -> None:
     lines = bug_lines(project, bug)[path]
     assert any(buggy[n - 1] != fixed[n - 1] for n in lines)
     assert reachable(project, bug)["reachable"]
+
+
+def test_a_bug_two_candidates_fix_together_is_reachable_in_two_edits(tmp_path: Path) -> None:
+    """Two wrong comparisons in two functions: no single candidate fixes both, a plan of
+    two does (each a candidate of the state before it), and the report says so."""
+    fixed = (
+        "def low(xs, k):\n    return [x for x in xs if x < k]\n\n\n"
+        "def high(xs, k):\n    return [x for x in xs if x > k]\n"
+    )
+    edits = [
+        Edit("m.py", "if x < k]", "if x <= k]"),
+        Edit("m.py", "if x > k]", "if x >= k]"),
+    ]
+    bug = Bug("p-1", "p", "handwritten", "train", edits, "multi-line", lines_changed=2)
+    project = BugProject("p", "handwritten", tmp_path, "train", {"m.py": fixed}, [bug])
+    got = reachable(project, bug)
+    assert got["reachable"] and got["edits"] == 2
+    assert got["family"] == "repair.compare_swap+repair.compare_swap"
+    assert not reachable(project, bug, plans=False)["reachable"]
+    one = Bug("p-2", "p", "handwritten", "train", edits[:1], "comparison")
+    assert reachable(project, one)["edits"] == 1
