@@ -78,8 +78,50 @@ def summarize(runs: Sequence[dict[str, Any]], rankings: Sequence[str]) -> dict[s
             **_rates(mine),
             "by_source": {k: _rates(v) for k, v in sorted(groups["source"].items())},
             "by_category": {k: _rates(v) for k, v in sorted(groups["category"].items())},
+            "by_family": by_family(mine),
         }
     return out
+
+
+def reaching_family(run: dict[str, Any]) -> str | None:
+    """The edit family whose candidate is the human fix (``a+b`` for a two-edit plan),
+    without the generator's prefix; None when unreachable or not measured."""
+    reach = run.get("reachable") or {}
+    family = reach.get("family") if reach.get("reachable") else None
+    if not family:
+        return None
+    return "+".join(part.split(".", 1)[-1] for part in family.split("+"))
+
+
+def by_family(runs: Sequence[dict[str, Any]]) -> dict[str, dict[str, int]]:
+    """Per edit family that reaches a bug's human fix: the bugs it reaches, how many of
+    them were fixed, and exactly. The ceiling each family gives, and what the search takes
+    of it."""
+    out: dict[str, dict[str, int]] = {}
+    for r in runs:
+        family = reaching_family(r)
+        if family is None:
+            continue
+        row = out.setdefault(family, {"reachable": 0, "fixed": 0, "exact": 0})
+        row["reachable"] += 1
+        row["fixed"] += bool(r["fixed"])
+        row["exact"] += bool(r["exact"])
+    return dict(sorted(out.items(), key=lambda kv: (-kv[1]["reachable"], kv[0])))
+
+
+def family_rows(summary: dict[str, Any]) -> list[list[str]]:
+    """One row per family that reaches a human fix: bugs reached, then fixed (exact) per
+    ranking."""
+    rankings = list(summary)
+    first = summary[rankings[0]].get("by_family", {}) if rankings else {}
+    rows = []
+    for family, v in first.items():
+        row = [family, str(v["reachable"])]
+        for r in rankings:
+            got = summary[r].get("by_family", {}).get(family)
+            row.append("-" if got is None else f"{got['fixed']} ({got['exact']})")
+        rows.append(row)
+    return rows
 
 
 def _fmt(x: Any) -> str:
@@ -179,4 +221,15 @@ def markdown(result: dict[str, Any]) -> str:
         "| --- | ---: | " + " | ".join("---:" for _ in summary) + " |",
     ]
     lines += ["| " + " | ".join(row) + " |" for row in category_rows(summary)]
+    families = family_rows(summary)
+    if families:
+        lines += [
+            "",
+            "Per edit family whose candidate is the human fix (reachability per family), "
+            "bugs it reaches and how many were fixed (exact):",
+            "",
+            "| family | reaches | " + " | ".join(summary) + " |",
+            "| --- | ---: | " + " | ".join("---:" for _ in summary) + " |",
+        ]
+        lines += ["| " + " | ".join(row) + " |" for row in families]
     return "\n".join(lines) + "\n"

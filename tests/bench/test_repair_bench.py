@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sea_lsp.bench import bug_data, repair
+from sea_lsp.bench import bug_data, repair, repair_report
 from sea_lsp.bench.bug_data import Bug, BugProject, Edit
 from sea_lsp.bench.repair_report import median_interval, summarize, wilson
 from sea_lsp.bench.repair_space import bug_lines, reachable
@@ -92,6 +92,33 @@ def test_summary_counts_fixes_exact_fixes_and_fixes_within_ten_evaluations() -> 
     assert (s["bugs"], s["fixed"], s["exact"], s["fixed_within_10"]) == (3, 2, 1, 1)
     assert s["reachable"] == 3 and s["by_category"]["comparison"]["fixed"] == 2
     assert s["reachable_in_two"] == 1
+
+
+def test_reachability_is_reported_per_edit_family() -> None:
+    def run(family: str | None, fixed: bool, exact: bool = False, edits: int = 1) -> dict:
+        reach = {"reachable": family is not None, "family": family, "edits": edits}
+        return {
+            "ranking": "fl", "category": "c", "source": "handwritten", "fixed": fixed,
+            "exact": exact, "error": None, "evaluations_to_fix": 5 if fixed else None,
+            "seconds_to_fix": 1.0 if fixed else None, "reachable": reach,
+        }  # fmt: skip
+
+    runs = [
+        run("repair.compare_swap", True, True),
+        run("repair.compare_swap", False),
+        run("repair.insert_template", True),
+        run("repair.off_by_one+repair.swap_stmt", False, edits=2),
+        run(None, True),  # fixed plausibly, the human fix out of reach: no family
+    ]
+    fam = summarize(runs, ["fl"])["fl"]["by_family"]
+    assert list(fam) == ["compare_swap", "insert_template", "off_by_one+swap_stmt"]
+    assert fam["compare_swap"] == {"reachable": 2, "fixed": 1, "exact": 1}
+    assert fam["insert_template"] == {"reachable": 1, "fixed": 1, "exact": 0}
+    result = {"date": "d", "command": "c", "machine": "m", "model": "-", "bugs": runs,
+              "projects": ["p"], "settings": {"budget_evaluations": 200, "budget_seconds": 60,
+              "split": "held-out"}, "summary": summarize(runs, ["fl"])}  # fmt: skip
+    text = repair_report.markdown(result)
+    assert "| compare_swap | 2 | 1 (1) |" in text and "| off_by_one+swap_stmt | 1 | 0 (0) |" in text
 
 
 def test_reachability_finds_the_human_fix_among_the_candidates() -> None:
