@@ -16,7 +16,7 @@ from sea_lsp.actions import pytree
 from sea_lsp.actions.base import ActionContext, Suspicious
 from sea_lsp.actions.registry import generate_all
 from sea_lsp.bench.bug_data import Bug, BugProject, same_code
-from sea_lsp.workspace.changes import ChangeError, apply_edits
+from sea_lsp.workspace.changes import ChangeError, apply_edits, common_ends
 from sea_lsp.workspace.symbols import SymbolIndex
 
 MAX_FIRST_EDITS = 40  # first edits of a plan tried, those leaving the fewest lines to fix first
@@ -43,13 +43,24 @@ class TextsView:
         return self._trees[path]
 
 
+def _opcodes(old: list[str], new: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """A line diff's opcodes, computed on the lines between the two lists' common start and
+    end only (a whole 3,000-line file per candidate would take seconds each)."""
+    head, tail = common_ends(old, new)
+    matcher = difflib.SequenceMatcher(
+        None, old[head : len(old) - tail], new[head : len(new) - tail], autojunk=False
+    )
+    return [
+        (tag, i1 + head, i2 + head, j1 + head, j2 + head)
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+    ]
+
+
 def changed_lines(fixed: str, buggy: str) -> set[int]:
     """1-based lines of ``buggy`` where it differs from ``fixed`` (a line diff), with a line
     each side; a deletion marks the lines around where the text was."""
-    old, new = fixed.split("\n"), buggy.split("\n")
     out: set[int] = set()
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, _, _, j1, j2 in matcher.get_opcodes():
+    for tag, _, _, j1, j2 in _opcodes(fixed.split("\n"), buggy.split("\n")):
         if tag != "equal":  # buggy lines j1..j2 (0-based, j2 exclusive; j1 == j2: deleted)
             out.update(range(max(1, j1), max(j2, j1 + 1) + 2))
     return out
@@ -59,10 +70,10 @@ def distance(fixed: str, buggy: str) -> int:
     """How many lines a line diff changes between the two texts (0: the same code)."""
     if same_code(buggy, fixed):
         return 0
-    old, new = fixed.split("\n"), buggy.split("\n")
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     return sum(
-        max(i2 - i1, j2 - j1) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"
+        max(i2 - i1, j2 - j1)
+        for tag, i1, i2, j1, j2 in _opcodes(fixed.split("\n"), buggy.split("\n"))
+        if tag != "equal"
     )
 
 
