@@ -43,7 +43,7 @@ def _statements(block: Node) -> list[Node]:
     return [c for c in block.named_children if c.type != "comment"]
 
 
-def _condition_paths(cond: Node) -> set[str] | None:
+def condition_paths(cond: Node) -> set[str] | None:
     """What the condition reads: its names and attribute chains (``node``, ``self.pos``,
     with each chain's base name); None when it calls a method, whose effect is unknown."""
     out: set[str] = set()
@@ -94,10 +94,10 @@ def progress_paths(loop: Node) -> set[str]:
         return set()
     if cond.type == "true":
         return _stepped_names(body)
-    return _condition_paths(cond) or set()
+    return condition_paths(cond) or set()
 
 
-def _changes(node: Node, paths: set[str]) -> bool:
+def changes(node: Node, paths: set[str]) -> bool:
     """Whether ``node`` may change something in ``paths``: an assignment to it (or into
     it, ``x[i] = ...``), a method called on it, or it passed to a call (which may mutate it)."""
     for n in pytree.walk_local(node):
@@ -156,7 +156,7 @@ def stuck_blocks(loop: Node, paths: set[str]) -> list[Node]:
         stmts = _statements(block)
         if not stmts:
             return
-        moves = [_changes(s, paths) for s in stmts]
+        moves = [changes(s, paths) for s in stmts]
         if not any(moves) and not moves_around and stmts[-1].type not in _EXITS:
             out.append(block)
         for i, s in enumerate(stmts):

@@ -78,7 +78,9 @@ def attach_scorer(
             return localize(run, root, coverage=run.coverage, read=state.overlay.read_text)
 
         env.localize = localize_state
-        env.suspicious = localize(baseline, root, coverage=baseline.coverage)
+        env.suspicious = localize(
+            baseline, root, coverage=baseline.coverage, read=workspace.read_text
+        )
 
         programs = ProgramIndex(workspace.read_text)
         programs.put(frozenset(), baseline)  # an edit that compiles to the same code
@@ -101,7 +103,7 @@ def attach_scorer(
                         run = evaluator.evaluate(
                             changed, max_failures=1, suite_order=True, time_left=env.time_left()
                         )
-                    if not (run.timed_out or run.error):  # a cut-short run is not the answer
+                    if not _cut_short(run):  # a hang under load may not happen again
                         programs.put(key, run)
                 state.run = run
             breakdown = reward_function(
@@ -124,6 +126,16 @@ def attach_scorer(
         return (1.0 if done else 0.0) + breakdown.total
 
     env.scorer = score_static
+
+
+def _cut_short(run: TestRun) -> bool:
+    """A run stopped by a time limit (the whole run's, or a test's): not the program's
+    answer to keep for the next state that compiles to it."""
+    return (
+        run.timed_out
+        or run.error is not None
+        or any(o.timed_out or o.cut_short for o in run.outcomes.values())
+    )
 
 
 def _goal_reached(task: Task, state: SEState) -> bool:

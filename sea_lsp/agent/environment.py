@@ -75,8 +75,8 @@ def compiles(overlay: Overlay, paths: Sequence[str]) -> bool:
             continue
         try:
             compile(text, path, "exec", dont_inherit=True)
-        except (SyntaxError, ValueError):
-            return False
+        except (SyntaxError, ValueError, RecursionError, MemoryError):
+            return False  # nested too deep for the compiler is not code to run either
     return True
 
 

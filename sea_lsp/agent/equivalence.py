@@ -4,8 +4,10 @@ Different edits often compile to the same code: a statement inserted after one l
 before the next, ``x = (a)`` for ``x = a``, two plans that end in the same text. Their test
 runs cannot differ, so a state whose program was already tested reuses that run instead of
 spending an evaluation of the budget on it. Two texts are the same program when CPython
-compiles them to the same code objects, line numbers aside (bytecode, constants,
-docstrings included, names and signatures); a file that does not compile is never matched.
+compiles them to the same code objects line for line (bytecode, constants, docstrings
+included, names, signatures, and which line each instruction comes from: a reused run's
+frames and coverage then point at the right lines); comments, blank space within a line
+and parentheses do not count. A file that does not compile is never matched.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ Key = frozenset[tuple[str, str]]
 
 
 def code_fingerprint(code: types.CodeType) -> str:
-    """A digest of what ``code`` does, blind to line numbers, positions and the file name."""
+    """A digest of what ``code`` does and on which lines, blind to columns and the file
+    name."""
     h = hashlib.blake2b(digest_size=16)
     _feed(h, code)
     return h.hexdigest()
@@ -26,7 +29,11 @@ def code_fingerprint(code: types.CodeType) -> str:
 
 def _feed(h, code: types.CodeType) -> None:
     h.update(code.co_code)
+    h.update(getattr(code, "co_exceptiontable", b""))
+    lines = tuple(line for _, _, line in code.co_lines())
     for part in (
+        code.co_firstlineno,
+        lines,
         code.co_name,
         code.co_names,
         code.co_varnames,

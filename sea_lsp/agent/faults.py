@@ -19,7 +19,7 @@ import math
 from collections.abc import Callable, Iterable
 from pathlib import Path, PurePosixPath
 
-from sea_lsp.actions import pytree
+from sea_lsp.actions import pytree, repair_loop
 from sea_lsp.actions.base import Suspicious
 from sea_lsp.sandbox.results import TestRun
 
@@ -29,10 +29,10 @@ EXITS = ("break_statement", "return_statement", "raise_statement")
 # A hung loop's lines that neither decide nor change whether it ends keep this share of
 # the frame weight (the deciding lines keep all of it).
 HANG_OTHER = 0.5
-# Calls that change the container they are called on (``while todo: todo.pop()``).
-MUTATORS = frozenset(
-    {"append", "extend", "insert", "pop", "popleft", "appendleft", "remove", "add", "clear",
-     "discard", "update", "setdefault", "popitem", "sort", "reverse"}
+NESTED = frozenset({*LOOPS, "function_definition", "class_definition", "lambda"})
+COMPOUND = frozenset(
+    {*LOOPS, "if_statement", "try_statement", "with_statement", "match_statement",
+     "function_definition", "class_definition", "decorated_definition"}
 )  # fmt: skip
 
 
@@ -72,7 +72,8 @@ def _reader(root_or_files: Path | str | Iterable[str]):
 
 
 def _innermost_loop(tree, row: int):
-    """The innermost ``while``/``for`` of the function holding 0-based ``row``, or None."""
+    """The innermost ``while``/``for`` of the function holding 0-based ``row`` whose header
+    or body holds it (not its ``else:``), or None."""
     node, loop = tree.root_node, None
     while True:
         inside = [c for c in node.named_children if c.start_point[0] <= row <= c.end_point[0]]
@@ -80,55 +81,54 @@ def _innermost_loop(tree, row: int):
             return loop
         node = inside[0]
         if node.type in LOOPS:
-            loop = node
+            other = node.child_by_field_name("alternative")  # ``else:`` runs once, after
+            if other is None or row < other.start_point[0]:
+                loop = node
         elif node.type in ("function_definition", "class_definition", "lambda"):
             loop = None  # a loop around a definition is not the loop its code runs in
 
 
-def _names(node) -> set[str]:
-    """What ``node`` refers to: its plain names and its whole dotted attributes
-    (``self.pos``, not ``self``)."""
-    out: set[str] = set()
-    for n in pytree.walk_local(node):
-        if n.type == "attribute" or (
-            n.type == "identifier" and (n.parent is None or n.parent.type != "attribute")
-        ):
-            out.add(pytree.text_of(n))
-    return out
+def _reads(loop) -> set[str]:
+    """What decides whether ``loop`` goes on: a ``while``'s condition (the names a ``while
+    True`` steps), a ``for``'s iterable."""
+    if loop.type == "while_statement":
+        return repair_loop.progress_paths(loop)
+    iterable = loop.child_by_field_name("right")
+    return (repair_loop.condition_paths(iterable) or set()) if iterable is not None else set()
 
 
-def _changes(stmt, reads: set[str]) -> bool:
-    """``stmt`` assigns one of ``reads`` or calls a mutating method on one."""
-    for n in pytree.walk_local(stmt):
-        if n.type in ("assignment", "augmented_assignment"):
-            left = n.child_by_field_name("left")
-            if left is not None and _names(left) & reads:
-                return True
-        elif n.type == "call":
-            got = pytree.method_call(n)
-            if got is not None and got[1] in MUTATORS and pytree.text_of(got[0]) in reads:
-                return True
+def _exits(block) -> bool:
+    """``block`` leaves the loop it stands in: a ``break``, ``return`` or ``raise`` not
+    inside a nested loop or definition."""
+    stack = [block]
+    while stack:
+        n = stack.pop()
+        if n.type in EXITS:
+            return True
+        stack.extend(c for c in n.named_children if c.type not in NESTED)
     return False
 
 
-def hang_weights(text: str, line: int) -> dict[int, float]:
-    """Weights of the lines of the loop a hung test was stopped in at 1-based ``line``: 1
-    for the lines that decide whether it ends (its header, statements that assign or
-    mutate what the header reads, conditions guarding a ``break``/``return``/``raise``),
+def hang_weights(tree, line: int) -> dict[int, float]:
+    """Weights of the lines of the loop (of parsed ``tree``) a hung test was stopped in at
+    1-based ``line``: 1 for the lines that decide whether it ends (its header, statements
+    that change what it reads, conditions guarding a ``break``/``return``/``raise``),
     ``HANG_OTHER`` for its other statements; empty when ``line`` is in no loop."""
-    loop = _innermost_loop(pytree.parse(text), line - 1)
+    loop = _innermost_loop(tree, line - 1)
     if loop is None:
         return {}
-    head = loop.child_by_field_name("condition" if loop.type == "while_statement" else "right")
-    reads = _names(head) if head is not None else set()
+    reads = _reads(loop)
     out = {loop.start_point[0] + 1: 1.0}
     body = loop.child_by_field_name("body")
     for n in pytree.walk_local(body) if body is not None else ():
         if n.type in ("if_statement", "elif_clause"):
             branch = n.child_by_field_name("consequence")
-            decides = branch is not None and any(c.type in EXITS for c in pytree.walk_local(branch))
+            own = pytree.enclosing(n, LOOPS)  # an exit leaves the innermost loop only
+            decides = branch is not None and own is not None and own.id == loop.id
+            decides = decides and _exits(branch)
         elif n.parent is not None and n.parent.type == "block":  # any other statement
-            decides = n.type == "expression_statement" and _changes(n, reads)
+            simple = n.type not in COMPOUND
+            decides = simple and bool(reads) and repair_loop.changes(n, reads)
         else:
             continue
         row = n.start_point[0] + 1
@@ -142,39 +142,39 @@ def frame_scores(run: TestRun, known, read=None) -> dict[tuple[str, int], float]
     its lines that the test ran) instead of the line the timeout happened to interrupt,
     when ``read`` gives the file's text."""
     out: dict[tuple[str, int], float] = {}
-    loops: dict[tuple[str, int], dict[int, float]] = {}
+    trees: dict[str, object] = {}
     for nodeid in run.failed:
         outcome = run.outcomes[nodeid]
         frames = [f for f in outcome.frames if not is_test_file(f[0]) and known(f[0])]
         frames = [(path, int(line)) for path, line in frames]
         start = 0
         if outcome.timed_out and read is not None:
-            frames, start = _hung_frames(run, nodeid, frames, read, loops, out)
+            frames, start = _hung_frames(run, nodeid, frames, read, trees, out)
         for depth_from_end, key in enumerate(reversed(frames), start):
             out[key] = max(out.get(key, 0.0), 1.0 / (1.0 + depth_from_end))
     return out
 
 
-def _hung_frames(run: TestRun, nodeid: str, frames, read, cache, out) -> tuple[list, int]:
+def _hung_frames(run: TestRun, nodeid: str, frames, read, trees, out) -> tuple[list, int]:
     """Spread the weight of a hung test's frames over the loops they stand in (into
     ``out``): every loop on the stack may be the one that never ends, and the deepest frame
     is wherever the timeout struck (even a callee's ``def`` line). Returns the frames that
     called the outermost looping one, to weigh as usual one step further out (all the
-    frames, from depth 0, when none stands in a loop)."""
+    frames, from depth 0, when none stands in a loop). ``trees``: parsed files, by path."""
     ran = (run.coverage or {}).get(nodeid)
     first = None
     for i, (path, line) in enumerate(frames):
-        if (path, line) not in cache:
+        if path not in trees:
             text = read(path)
-            cache[(path, line)] = hang_weights(text, line) if text is not None else {}
-        weights = cache[(path, line)]
+            trees[path] = pytree.parse(text) if text is not None else None
+        weights = hang_weights(trees[path], line) if trees[path] is not None else {}
         if not weights:
             continue
         first = i if first is None else first
-        executed = set(ran.get(path, ())) if ran is not None else None
-        for n, w in weights.items():
-            if executed is None or n in executed:
-                out[(path, n)] = max(out.get((path, n), 0.0), w)
+        executed = set(ran.get(path, ())) if ran is not None else set()
+        kept = {n: w for n, w in weights.items() if n in executed} or weights
+        for n, w in kept.items():  # the lines it ran (all of them, if coverage missed it)
+            out[(path, n)] = max(out.get((path, n), 0.0), w)
     return (frames, 0) if first is None else (frames[:first], 1)
 
 

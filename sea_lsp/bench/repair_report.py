@@ -113,10 +113,13 @@ def family_rows(summary: dict[str, Any]) -> list[list[str]]:
     """One row per family that reaches a human fix: bugs reached, then fixed (exact) per
     ranking."""
     rankings = list(summary)
-    first = summary[rankings[0]].get("by_family", {}) if rankings else {}
+    reach: dict[str, int] = {}  # reachability is the same under every ranking
+    for r in rankings:
+        for family, v in summary[r].get("by_family", {}).items():
+            reach[family] = max(reach.get(family, 0), v["reachable"])
     rows = []
-    for family, v in first.items():
-        row = [family, str(v["reachable"])]
+    for family in sorted(reach, key=lambda f: (-reach[f], f)):
+        row = [family, str(reach[family])]
         for r in rankings:
             got = summary[r].get("by_family", {}).get(family)
             row.append("-" if got is None else f"{got['fixed']} ({got['exact']})")

@@ -19,8 +19,10 @@ TEST = "from calc import add\n\n\ndef test_add():\n    assert add(2, 3) == 5\n"
 
 def test_the_fingerprint_sees_code_not_layout() -> None:
     same = text_fingerprint("m.py", "x = a\n")
-    assert text_fingerprint("m.py", "\n\nx = (a)  # note\n") == same
+    assert text_fingerprint("m.py", "x = (a)  # note\n") == same
     assert text_fingerprint("m.py", "x = b\n") != same
+    # line for line: a reused run's frames and coverage must point at the same lines
+    assert text_fingerprint("m.py", "\nx = a\n") != same
     plain = text_fingerprint("m.py", "def f():\n    return 1\n")
     assert text_fingerprint("m.py", 'def f():\n    """One."""\n    return 1\n') != plain
     assert text_fingerprint("m.py", "def f(a=1):\n    return 1\n") != plain
@@ -33,6 +35,7 @@ def test_a_program_index_keys_a_state_by_what_it_changed() -> None:
     original = {"m.py": "x = a\n", "n.py": "y = 1\n"}
     index = ProgramIndex(original.get)
     assert index.key(["m.py"], {"m.py": "x = (a)\n"}.get) == frozenset()
+    assert index.key(["m.py"], {"m.py": "x = (\n    a)\n"}.get) != frozenset()
     changed = index.key(["m.py", "n.py"], {"m.py": "x = b\n", "n.py": "y = 1  # same\n"}.get)
     assert changed is not None and [p for p, _ in changed] == ["m.py"]
     assert index.key(["m.py"], {"m.py": "x = (\n"}.get) is None
@@ -55,7 +58,7 @@ def test_a_repeated_program_reuses_its_run_and_costs_no_evaluation(tmp_path) -> 
         first = state("def add(a, b):\n    return b - a\n")
         env.reward_function(first)
         assert env.evaluations == 1 and first.run is not None and not first.solved
-        again = state("def add(a, b):\n\n    return (b - a)  # the same program\n")
+        again = state("def add(a, b):\n    return (b - a)  # the same program\n")
         env.reward_function(again)
         assert again.details.get("same_program") and again.run is first.run
         noop = state("def add(a, b):\n    return (a - b)\n")  # what the tests already ran
@@ -65,3 +68,6 @@ def test_a_repeated_program_reuses_its_run_and_costs_no_evaluation(tmp_path) -> 
         fixed = state("def add(a, b):\n    return a + b\n")
         env.reward_function(fixed)
         assert fixed.solved and env.evaluations == 2 and env.evaluation_cost(fixed) == 1
+        deep = state("def add(a, b):\n    return " + "-" * 100_000 + "a\n")
+        env.reward_function(deep)  # too deep for CPython's parser (MemoryError): no crash
+        assert deep.run is None and deep.reward < 0  # judged without a test run

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sandbox_helpers import make_project
 
+from sea_lsp.actions import pytree
 from sea_lsp.agent.faults import hang_weights, is_test_file, localize, ochiai_scores
 from sea_lsp.sandbox.results import TestOutcome, TestRun
 from sea_lsp.sandbox.sandbox import Limits, Sandbox
@@ -90,15 +91,42 @@ def leftmost(items, target):
 """
 
 
+def weights(text: str, line: int) -> dict[int, float]:
+    return hang_weights(pytree.parse(text), line)
+
+
 def test_a_hung_loop_weighs_the_lines_that_decide_whether_it_ends() -> None:
-    weights = hang_weights(SEARCH, 5)  # stopped at `note = mid`: the loop, not that line
-    deciding = {n for n, w in weights.items() if w == 1.0}
+    got = weights(SEARCH, 5)  # stopped at `note = mid`: the loop, not that line
+    deciding = {n for n, w in got.items() if w == 1.0}
     # the header, the two assignments to what it reads, the condition guarding an exit
     assert deciding == {3, 7, 9, 10}
-    assert {n for n, w in weights.items() if w < 1.0} == {4, 5, 6, 11}  # not `else:`
-    assert hang_weights(SEARCH, 2) == {} and hang_weights(SEARCH, 12) == {}
-    mutated = "def drain(todo):\n    while todo:\n        x = todo.pop()\n        print(x)\n"
-    assert hang_weights(mutated, 4) == {2: 1.0, 3: 1.0, 4: 0.5}
+    assert {n for n, w in got.items() if w < 1.0} == {4, 5, 6, 11}  # not `else:`
+    assert weights(SEARCH, 2) == {} and weights(SEARCH, 12) == {}
+    drain = "def drain(todo):\n    while todo:\n        x = todo.pop()\n        print(x)\n"
+    assert weights(drain, 4) == {2: 1.0, 3: 1.0, 4: 0.5}
+
+
+def test_what_decides_a_hung_loop_follows_the_loop_itself() -> None:
+    walk = """\
+def walk(node, items):
+    while True:
+        items[node.key] = 0
+        for child in node.kids:
+            if child is None:
+                break
+        node = node.next
+    else:
+        return items
+"""
+    got = weights(walk, 3)
+    # `while True` ends by what it steps (`node = node.next`); the inner loop's `break`
+    # leaves the inner loop only; writing into `items[...]` does not step `node`
+    assert {n for n, w in got.items() if w == 1.0} == {2, 7}
+    assert got[3] == got[5] == 0.5
+    assert weights(walk, 9) == {}  # `else:` runs once, after the loop
+    inner = weights(walk, 6)  # the innermost loop holding the line: the `for`
+    assert inner[4] == 1.0 and inner[5] == 1.0 and 2 not in inner
+    assert isinstance(weights("def f(:\n  while x\n", 2), dict)  # broken syntax: no crash
 
 
 def _hung(line: int) -> TestRun:
@@ -126,3 +154,9 @@ def test_where_a_timeout_struck_does_not_decide_the_ranking() -> None:
     assert first[0][1] > first[-1][1] > 0
     # without the source, the struck line is all there is (as before)
     assert [s.line for s in localize(_hung(5), ["s.py"])] == [5]
+    # coverage that missed the loop (a tracer stopped early) leaves its weights whole
+    run = _hung(5)
+    run.coverage = {"tests/test_s.py::t": {"s.py": [1, 2]}}
+    assert {3, 7, 9, 10} <= {s.line for s in localize(run, ["s.py"], read=read)}
+    unreadable = {"s.py": None}.get  # a file that cannot be read: the frames as before
+    assert [s.line for s in localize(_hung(5), ["s.py"], read=unreadable)] == [5]
