@@ -19,6 +19,7 @@ _PARSER = Parser(PY_LANGUAGE)
 BUILTIN_NAMES = frozenset(dir(builtins))
 FUNCTION_TYPES = ("function_definition", "lambda")
 SCOPE_TYPES = ("function_definition", "class_definition", "module", "lambda")
+LOOPS = ("for_statement", "while_statement")
 
 
 def parse(source: bytes | str) -> Tree:

@@ -21,13 +21,12 @@ from dataclasses import dataclass
 from tree_sitter import Node
 
 from sea_lsp.actions import pytree
-from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.pytree import LOOPS, text_of
 from sea_lsp.actions.repair_site import Mutation, Site, short
 from sea_lsp.actions.repair_stmt import name_kinds
 
 MAX_USES = 16  # per smell
 MAX_EVENTS = 200  # a name used more often than this is not judged (the check is quadratic)
-_LOOPS = ("for_statement", "while_statement")
 _FEEDS = {"num": ("{x} += 1", "{x} += {v}"), "list": ("{x}.append({v})",), "set": ("{x}.add({v})",)}
 _FEEDS["str"] = ("{x} += {v}",)
 _EMPTY = frozenset({"0", "0.0", '""', "''", "[]", "set()", "list()"})
@@ -114,7 +113,7 @@ def _stored_into(sub: Node) -> bool:
 def _loops_around(node: Node, fn: Node) -> list[Node]:
     out, n = [], node.parent
     while n is not None and n != fn:
-        if n.type in _LOOPS:
+        if n.type in LOOPS:
             out.append(n)
         n = n.parent
     return out
@@ -228,7 +227,7 @@ def function_uses(site: Site, fn: Node) -> list[Use]:
     for name, init in never_fed(fn, kinds):
         fed: list[Use] = []
         for loop in (
-            n for n in pytree.walk_local(fn) if n.type in _LOOPS and n.start_byte > init.end_byte
+            n for n in pytree.walk_local(fn) if n.type in LOOPS and n.start_byte > init.end_byte
         ):
             values = _loop_targets(loop)
             forms = [f.format(x=name, v=v) for f in _FEEDS[kinds[name]] for v in values or [name]]

@@ -25,7 +25,7 @@ from typing import Any
 from tree_sitter import Node
 
 from sea_lsp.actions import pytree, repair_shapes
-from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.pytree import LOOPS, text_of
 from sea_lsp.actions.repair_shapes import ShapePrior
 from sea_lsp.actions.repair_site import Mutation, Site, short
 from sea_lsp.actions.repair_stmt import insertions, name_kinds, starts_line
@@ -36,7 +36,6 @@ MAX_UPDATES = 32  # per insertion point
 MAX_CONDITION_CHARS = 60
 MAX_ACTIONS = 12  # guarded bodies that are not exits, per statement
 RETURN_CONSTANTS = ("None", "0", "[]", "-1", "False", "True", '""', "{}")
-LOOPS = ("for_statement", "while_statement")
 _COMPOUND_NEEDS_PARENS = ("boolean_operator", "conditional_expression", "lambda", "not_operator")
 
 

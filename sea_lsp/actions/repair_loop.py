@@ -34,7 +34,7 @@ from sea_lsp.actions.pytree import text_of
 from sea_lsp.actions.repair_site import Mutation, Site, short
 
 MAX_UPDATES = 12  # per stuck block
-_EXITS = frozenset({"break_statement", "return_statement", "raise_statement"})
+EXITS = frozenset({"break_statement", "return_statement", "raise_statement"})
 _SCOPES = frozenset({"function_definition", "class_definition", "lambda"})
 _ASSIGNMENTS = frozenset({"assignment", "augmented_assignment"})
 
@@ -157,7 +157,7 @@ def stuck_blocks(loop: Node, paths: set[str]) -> list[Node]:
         if not stmts:
             return
         moves = [changes(s, paths) for s in stmts]
-        if not any(moves) and not moves_around and stmts[-1].type not in _EXITS:
+        if not any(moves) and not moves_around and stmts[-1].type not in EXITS:
             out.append(block)
         for i, s in enumerate(stmts):
             if s.type == "if_statement":  # the path through a branch runs its siblings too

@@ -25,11 +25,10 @@ from loguru import logger
 from tree_sitter import Node
 
 from sea_lsp.actions import pytree
-from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.pytree import LOOPS, text_of
 from sea_lsp.actions.repair_site import Site
 
 SHAPES_FILE = Path(__file__).resolve().parent.parent / "default_model" / "shapes.json"
-LOOPS = ("for_statement", "while_statement")
 MAX_LOG_WEIGHT = 8.0  # a corrupted or hand-edited table cannot make one candidate absolute
 
 

@@ -87,10 +87,11 @@ def attach_scorer(
 
         def score_tests(state: SEState) -> float:
             paths = state.overlay.changed_paths()
-            errors, ok = parse_errors(state.overlay, paths), compiles(state.overlay, paths)
+            errors = parse_errors(state.overlay, paths)
+            key = programs.key(paths, state.overlay.read_text)  # None: a file does not compile
+            ok = key is not None  # compiles(), from the one compile the fingerprint needs
             run = None
             if not errors and ok:
-                key = programs.key(paths, state.overlay.read_text)
                 run = programs.get(key)
                 if run is not None:  # this program was tested already: its run is this one's
                     state.details["same_program"] = True

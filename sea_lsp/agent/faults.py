@@ -21,11 +21,11 @@ from pathlib import Path, PurePosixPath
 
 from sea_lsp.actions import pytree, repair_loop
 from sea_lsp.actions.base import Suspicious
+from sea_lsp.actions.pytree import LOOPS
+from sea_lsp.actions.repair_loop import EXITS
 from sea_lsp.sandbox.results import TestRun
 
 OCHIAI_WEIGHT = 0.7
-LOOPS = ("while_statement", "for_statement")
-EXITS = ("break_statement", "return_statement", "raise_statement")
 # A hung loop's lines that neither decide nor change whether it ends keep this share of
 # the frame weight (the deciding lines keep all of it).
 HANG_OTHER = 0.5

@@ -3,8 +3,9 @@
 The repair generators run on the buggy file with the bug's lines (and the lines next to
 them) as the only suspicious ones, without a cap; a bug is reachable when one candidate
 gives the fixed text back, token for token, or a plan of two does (a first candidate fixes
-part of it, a candidate of the state it leads to fixes the rest). This is the ceiling of any ranking: a fix the
-generators never propose cannot be found however well they are ordered.
+part of it, a candidate of the state it leads to fixes the rest). This is the ceiling of
+any ranking: a fix the generators never propose cannot be found however well they are
+ordered.
 """
 
 from __future__ import annotations
