@@ -20,6 +20,7 @@ from tree_sitter import Node
 
 from sea_lsp.actions import focus, pytree
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
+from sea_lsp.actions.repair_args import ARG_FAMILIES
 from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_flow import insert_use
 from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMILIES
@@ -56,6 +57,9 @@ FAMILY_ORDER = (
     "guard",
     "replace_operand",
     "wrap_call",
+    "insert_arg",
+    "drop_arg",
+    "add_method",
     "delete_stmt",
     "insert_copy",
     "insert_template",
@@ -107,7 +111,7 @@ FAMILY_PRIOR = {
     "call_to_assign": 0.15, "drop_condition": 0.15, "unwrap_call": 0.15, "wrap_two": 0.15,
     "insert_far_copy": 0.1, "operand_name": 0.1, "two_token": 0.1,
     "insert_guard": 0.2, "wrap_if": 0.15, "insert_update": 0.15,
-    "qualify": 0.15, "unalias": 0.6, "insert_progress": 1.0,
+    "qualify": 0.15, "unalias": 0.6, "insert_arg": 0.15, "drop_arg": 0.15, "add_method": 0.15, "insert_progress": 1.0,
     "insert_reset": 0.6, "insert_use": 0.6, "init_value": 0.3, "insert_call": 0.15,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
@@ -291,7 +295,7 @@ def mutations(
             continue
         families = EXPRESSION_FAMILIES
         if synthesis:
-            families += (*SEARCH_EXPRESSION_FAMILIES, init_value)
+            families += (*SEARCH_EXPRESSION_FAMILIES, init_value, *ARG_FAMILIES)
         if is_statement(node) or node.type == "elif_clause":
             families = (*families, *STATEMENT_FAMILIES)
             if synthesis:

@@ -201,6 +201,23 @@ FIXTURES: list[tuple[str, str, str]] = [
         "Box().first(Box()) == 1",
     ),
     (
+        "insert_arg",
+        "def pad(text, width, fill='.'):\n    return text.ljust(width, fill)\n\n\n"
+        "def row(label, width, fill):\n    return pad(label, width)\n",
+        "row('ab', 4, '-') == 'ab--'",
+    ),
+    (
+        "drop_arg",
+        "def pad(text, width, fill='.'):\n    return text.ljust(width, fill)\n\n\n"
+        "def row(label, width, fill):\n    return pad(label, width, width)\n",
+        "row('ab', 4, '-') == 'ab..'",
+    ),
+    (
+        "add_method",
+        "def same(a, b):\n    return a.lower() == b\n",
+        "same('ab', 'AB') and not same('ab', 'AC')",
+    ),
+    (
         "init_value",
         "def span(values):\n    low, high = 0, max(values)\n    return high - low\n",
         "span([-3, 4]) == 7 and span([2, 5]) == 3",
