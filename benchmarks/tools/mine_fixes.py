@@ -35,6 +35,8 @@ from __future__ import annotations
 
 import argparse
 import ast
+import gzip
+import hashlib
 import io
 import json
 import re
@@ -451,9 +453,114 @@ def mine_runnable(gitdir: Path, out: Path, python: str, per_repo: int) -> int:
     return kept
 
 
+MAX_WINDOW_LINES = 400  # a function longer than this is left out of the windows
+MAX_IMPORT_LINES = 60
+WINDOWS_PER_REPO = 100  # a repository's pairs kept, by a hash of commit and file (sympy has 1,400)
+
+
+def _chunk(tree: ast.Module, first: int, last: int) -> tuple[int, int, int | None] | None:
+    """The lines (1-based, inclusive) of the top-level function, or of the method of a
+    top-level class, that holds lines ``first``..``last``, and the class header's last line
+    (None for a function); None when the lines are not inside one."""
+
+    def holds(n: ast.AST) -> bool:
+        return _first_line(n) < first and last <= n.end_lineno
+
+    for top in tree.body:
+        if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)) and holds(top):
+            return _first_line(top), top.end_lineno, None
+        if isinstance(top, ast.ClassDef) and holds(top):
+            for item in top.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and holds(item):
+                    return _first_line(item), item.end_lineno, _first_line(top.body[0]) - 1
+            return None
+    return None
+
+
+def _first_line(n: ast.AST) -> int:
+    """The first line of a statement, its decorators included."""
+    return min([n.lineno] + [d.lineno for d in getattr(n, "decorator_list", [])])
+
+
+def fix_window(text: str, rec: dict) -> dict | None:
+    """The part of the parent file a fix pair needs to be replayed: the module's one-line
+    imports, then the function (or the method with its class's header) holding the fix."""
+    needle = rec["context_before"] + rec["before"] + rec["context_after"]
+    if text.count(needle) != 1:
+        return None
+    at = text.index(needle) + len(rec["context_before"])
+    first = text[:at].count("\n") + 1  # 1-based line where ``before`` starts
+    n = rec["before"].count("\n")
+    last = first + n - 1 if n else first
+    try:
+        tree = ast.parse(text)
+    except (SyntaxError, ValueError):
+        return None
+    got = _chunk(tree, first - (0 if n else 1), last)
+    if got is None:
+        return None
+    start, end, header_end = got
+    if end - start > MAX_WINDOW_LINES:
+        return None
+    lines = text.splitlines(keepends=True)
+    imports = [
+        "".join(lines[s.lineno - 1 : s.end_lineno])
+        for s in tree.body
+        if isinstance(s, (ast.Import, ast.ImportFrom)) and s.lineno == s.end_lineno
+    ][:MAX_IMPORT_LINES]
+    head = "".join(imports) + "\n\n"
+    if header_end is not None:
+        cls = next(c for c in tree.body if isinstance(c, ast.ClassDef) and c.lineno <= start
+                   and end <= c.end_lineno)  # fmt: skip
+        head += "".join(lines[_first_line(cls) - 1 : header_end])
+    chunk = "".join(lines[start - 1 : end])
+    offset = sum(len(ln) for ln in lines[: start - 1])
+    window = head + chunk
+    where = len(head) + at - offset
+    if window[where : where + len(rec["before"])] != rec["before"]:
+        return None
+    try:
+        ast.parse(window)
+    except SyntaxError:
+        return None
+    keep = ("repo", "commit", "file", "message", "before", "after")
+    return {**{k: rec[k] for k in keep if k in rec}, "window": window, "where": where}
+
+
+def write_windows(out: Path, gitdirs: list[Path]) -> int:
+    """``fix_windows.jsonl.gz`` from ``fix_pairs.jsonl``: each code pair of a mirrored
+    repository (not a runnable bug's) whose fix lies inside a function, with its window."""
+    by_repo = {repo_name(g)[0]: g for g in gitdirs}
+    kept = seen = 0
+    with open(out / "fix_pairs.jsonl", encoding="utf-8") as src:
+        recs = [json.loads(line) for line in src]
+    recs.sort(key=lambda r: hashlib.sha256(f"{r['commit']}:{r['file']}".encode()).hexdigest())
+    per_repo: dict[str, int] = {}
+    with gzip.open(out / "fix_windows.jsonl.gz", "wt", encoding="utf-8") as fh:
+        for rec in recs:
+            gitdir = by_repo.get(rec["repo"])
+            if rec.get("kind") != "code" or rec.get("runnable") or gitdir is None:
+                continue
+            if per_repo.get(rec["repo"], 0) >= WINDOWS_PER_REPO:
+                continue
+            seen += 1
+            try:
+                text = git(gitdir, "show", f"{rec['commit']}^:{rec['file']}", binary=True)
+                win = fix_window(text.decode("utf-8"), rec)
+            except (subprocess.CalledProcessError, UnicodeDecodeError):
+                win = None
+            if win is not None:
+                fh.write(json.dumps(win) + "\n")
+                kept += 1
+                per_repo[rec["repo"]] = per_repo.get(rec["repo"], 0) + 1
+    print(f"{kept} of {seen} code pairs looked at have their fix inside a function "
+          f"({len(per_repo)} repositories, at most {WINDOWS_PER_REPO} each): fix_windows.jsonl.gz")  # fmt: skip
+    return kept
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("mode", choices=["runnable", "pairs"])
+    p.add_argument("mode", choices=["runnable", "pairs", "windows"])
     p.add_argument("gitdirs", nargs="+", type=Path)
     p.add_argument("--out", type=Path,
                    default=Path(__file__).resolve().parents[1] / "bugs" / "mined")  # fmt: skip
@@ -466,6 +573,8 @@ def main() -> int:
         n = sum(mine_runnable(g, args.out, args.python, args.per_repo) for g in args.gitdirs)
         print(f"kept {n} runnable bugs")
         return 0
+    if args.mode == "windows":
+        return 0 if write_windows(args.out, args.gitdirs) else 1
     runnable = set()
     for meta in args.out.glob("*/bugs.json"):
         runnable.add(json.loads(meta.read_text())["origin"].split()[-1])
