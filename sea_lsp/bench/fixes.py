@@ -181,7 +181,7 @@ def markdown(result: dict[str, Any]) -> str:
         "| --- | ---: | ---: | ---: | ---: | ---: |",
     ]
     for o, label in (("engine", "engine (repair.order)"), ("family", "family order")):
-        x = s["orders"][o]
+        x = {k: "-" if v is None else v for k, v in s["orders"][o].items()}
         lines.append(
             f"| {label} | {x['top1']} | {x['top10']} | {x['top50']} | {x['median']} "
             f"| {x['mean_log2']} |"

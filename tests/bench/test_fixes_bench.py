@@ -78,3 +78,13 @@ def test_the_shipped_fixes_load_and_come_from_many_projects() -> None:
     assert len(recs) >= 1000
     assert len({r["repo"] for r in recs}) >= 20
     assert {fixes.shape(r) for r in recs} >= {"replace", "insert"}
+
+
+def test_nothing_reached_still_reports(tmp_path: Path) -> None:
+    text = 'def name():\n    return "ab"\n'
+    data = _write(
+        tmp_path / "w.jsonl.gz", [_record(text, '    return "ab"\n', '    return "a-b"\n')]
+    )
+    assert _run("--data", str(data), "--out", str(tmp_path / "out")) == 0
+    md = (tmp_path / "out" / "fixes.md").read_text()
+    assert "**0/1 = 0.0%**" in md and "| engine (repair.order) | 0 | 0 | 0 | - | - |" in md
