@@ -458,21 +458,22 @@ MAX_IMPORT_LINES = 60
 WINDOWS_PER_REPO = 100  # a repository's pairs kept, by a hash of commit and file (sympy has 1,400)
 
 
-def _chunk(tree: ast.Module, first: int, last: int) -> tuple[int, int, int | None] | None:
+def _chunk(tree: ast.Module, first: int, last: int) -> tuple[int, int, range] | None:
     """The lines (1-based, inclusive) of the top-level function, or of the method of a
-    top-level class, that holds lines ``first``..``last``, and the class header's last line
-    (None for a function); None when the lines are not inside one."""
+    top-level class, that holds lines ``first``..``last``, and the class header's lines
+    (``range(first, last + 1)``; empty for a function); None when they are not in one."""
 
     def holds(n: ast.AST) -> bool:
         return _first_line(n) < first and last <= n.end_lineno
 
     for top in tree.body:
         if isinstance(top, (ast.FunctionDef, ast.AsyncFunctionDef)) and holds(top):
-            return _first_line(top), top.end_lineno, None
+            return _first_line(top), top.end_lineno, range(0)
         if isinstance(top, ast.ClassDef) and holds(top):
             for item in top.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)) and holds(item):
-                    return _first_line(item), item.end_lineno, _first_line(top.body[0]) - 1
+                    header = range(_first_line(top), _first_line(top.body[0]))
+                    return _first_line(item), item.end_lineno, header
             return None
     return None
 
@@ -499,7 +500,7 @@ def fix_window(text: str, rec: dict) -> dict | None:
     got = _chunk(tree, first - (0 if n else 1), last)
     if got is None:
         return None
-    start, end, header_end = got
+    start, end, header = got
     if end - start > MAX_WINDOW_LINES:
         return None
     lines = text.splitlines(keepends=True)
@@ -508,11 +509,7 @@ def fix_window(text: str, rec: dict) -> dict | None:
         for s in tree.body
         if isinstance(s, (ast.Import, ast.ImportFrom)) and s.lineno == s.end_lineno
     ][:MAX_IMPORT_LINES]
-    head = "".join(imports) + "\n\n"
-    if header_end is not None:
-        cls = next(c for c in tree.body if isinstance(c, ast.ClassDef) and c.lineno <= start
-                   and end <= c.end_lineno)  # fmt: skip
-        head += "".join(lines[_first_line(cls) - 1 : header_end])
+    head = "".join(imports) + "\n\n" + "".join(lines[n - 1] for n in header)
     chunk = "".join(lines[start - 1 : end])
     offset = sum(len(ln) for ln in lines[: start - 1])
     window = head + chunk

@@ -172,19 +172,19 @@ def assigned_names(stmt: Node) -> list[str]:
 
 def parameter_names(params: Node | None) -> list[str]:
     """Parameter names of a ``parameters``/``lambda_parameters`` node, in order."""
-    out: list[str] = []
     if params is None:
-        return out
-    for p in params.named_children:
-        if p.type == "identifier":
-            out.append(text_of(p))
-            continue
-        name = p.child_by_field_name("name")
-        if name is None:
-            name = next((c for c in p.named_children if c.type == "identifier"), None)
-        if name is not None and name.type == "identifier":
-            out.append(text_of(name))
-    return out
+        return []
+    return [n for n in map(parameter_name, params.named_children) if n is not None]
+
+
+def parameter_name(p: Node) -> str | None:
+    """The name one parameter binds (``x``, ``x: int``, ``x=1``, ``*xs``), or None."""
+    if p.type == "identifier":
+        return text_of(p)
+    name = p.child_by_field_name("name")
+    if name is None:
+        name = next((c for c in p.named_children if c.type == "identifier"), None)
+    return text_of(name) if name is not None and name.type == "identifier" else None
 
 
 def bound_names(scope: Node) -> dict[str, str]:

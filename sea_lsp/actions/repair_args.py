@@ -25,10 +25,10 @@ from tree_sitter import Node
 
 from sea_lsp.actions import pytree
 from sea_lsp.actions.pytree import field_name, text_of
+from sea_lsp.actions.repair_expr import positional_args
 from sea_lsp.actions.repair_site import Mutation, Site, short
 
 MAX_ARG_NAMES = 6  # in-scope names tried as a new argument, nearest scope first
-_NOT_POSITIONAL = ("keyword_argument", "list_splat", "dictionary_splat")
 # where a value may gain ``.method()``: an argument, an operand, what is returned, assigned,
 # compared, iterated or indexed, and the object of an attribute (``s.strip().endswith``)
 _METHOD_PARENTS = frozenset(
@@ -65,15 +65,6 @@ def _callee_name(call: Node) -> str | None:
     return text_of(fn) if fn is not None and fn.type == "identifier" else None
 
 
-def _parameter_name(p: Node) -> str | None:
-    if p.type == "identifier":
-        return text_of(p)
-    name = p.child_by_field_name("name")
-    if name is None:
-        name = next((c for c in p.named_children if c.type == "identifier"), None)
-    return text_of(name) if name is not None and name.type == "identifier" else None
-
-
 def _file_parameters(site: Site) -> dict[str, list[tuple[str, bool]]]:
     """Every function of the file by name: its parameters (``self``/``cls`` of a method
     left out) and whether each has a default; the first definition of a name wins."""
@@ -89,7 +80,7 @@ def _file_parameters(site: Site) -> dict[str, list[tuple[str, bool]]]:
             for p in params.named_children if params is not None else []:
                 if p.type in ("list_splat_pattern", "dictionary_splat_pattern"):
                     continue
-                names = _parameter_name(p)
+                names = pytree.parameter_name(p)
                 if names:
                     out.append((names, p.type in ("default_parameter", "typed_default_parameter")))
             owner = pytree.enclosing(n, ("class_definition", "function_definition"))
@@ -106,8 +97,8 @@ def insert_arg(node: Node, site: Site) -> Iterator[Mutation]:
     args = _arguments(node)
     if args is None:
         return
-    positional = [a for a in args if a.type not in _NOT_POSITIONAL]
-    if positional and any(a.type in _NOT_POSITIONAL for a in args[: args.index(positional[-1])]):
+    positional = positional_args(node.child_by_field_name("arguments"))
+    if args[: len(positional)] != positional:
         return  # ``f(*xs, y)``: no plain place for one more positional argument
     passed = {text_of(a) for a in args}
     passed |= {text_of(a.child_by_field_name("name")) for a in args if a.type == "keyword_argument"}

@@ -198,7 +198,7 @@ def op_text(node: Node) -> str:
     return text_of(op) if op is not None else ""
 
 
-def _positional_args(args: Node) -> list[Node]:
+def positional_args(args: Node) -> list[Node]:
     return [
         a
         for a in args.named_children
@@ -213,7 +213,7 @@ def off_by_one(node: Node, site: Site) -> Iterator[Mutation]:
             if idx.type != "slice":
                 yield from _plus_minus(idx, site, "off_by_one")
     elif node.type == "argument_list":
-        for arg in _positional_args(node):
+        for arg in positional_args(node):
             yield from _plus_minus(arg, site, "off_by_one")
         for kw in node.named_children:
             if kw.type == "keyword_argument" and kw.child_by_field_name("value") is not None:
@@ -272,7 +272,7 @@ def calls(node: Node, site: Site) -> Iterator[Mutation]:
             for new in _SWAPS.get(text_of(name), ()):
                 yield _swap(name, new, site, "method_swap")
         if args is not None and args.type == "argument_list":
-            pos = _positional_args(args)
+            pos = positional_args(args)
             if len(pos) == 1 and args.named_child_count == 1:
                 yield _swap(node, text_of(pos[0]), site, "unwrap_call")
     elif node.type == "attribute" and (node.parent is None or node.parent.type != "call"):
@@ -294,7 +294,7 @@ def calls(node: Node, site: Site) -> Iterator[Mutation]:
                 node,
             )
     if node.type in ("argument_list", "tuple", "expression_list", "pattern_list"):
-        items = _positional_args(node) if node.type == "argument_list" else node.named_children
+        items = positional_args(node) if node.type == "argument_list" else node.named_children
         for a, b in zip(items, items[1:], strict=False):
             between = site.data[a.end_byte : b.start_byte].decode("utf-8")
             new = text_of(b) + between + text_of(a)

@@ -40,7 +40,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from sea_lsp.actions.repair import FAMILY_ORDER
 from sea_lsp.bench.bug_data import DATA_DIR, same_code
-from sea_lsp.bench.repair_space import _applied, _candidates, changed_lines
+from sea_lsp.bench.repair_space import applied, candidates_at, changed_lines
 
 DEFAULT_DATA = DATA_DIR / "mined" / "fix_windows.jsonl.gz"
 DEFAULT_OUT = Path("benchmarks/results/fixes")
@@ -97,10 +97,10 @@ def replay(rec: dict[str, Any]) -> dict[str, Any]:
     fixed = buggy[:where] + rec["after"] + buggy[where + len(rec["before"]) :]
     lines = sorted(changed_lines(fixed, buggy))
     texts = {path: buggy}
-    cands = _candidates(texts, {path: lines})
+    cands = candidates_at(texts, {path: lines})
     hit = None
     for i, c in enumerate(cands):
-        after = _applied(texts, c)
+        after = applied(texts, c)
         if after is not None and same_code(after[path], fixed):
             hit = i
             break

@@ -91,7 +91,7 @@ def bug_lines(project: BugProject, bug: Bug) -> dict[str, list[int]]:
     return out
 
 
-def _candidates(texts: dict[str, str], lines: dict[str, list[int]]) -> list[Any]:
+def candidates_at(texts: dict[str, str], lines: dict[str, list[int]]) -> list[Any]:
     view = TextsView(texts)
     suspicious = [Suspicious(f, n, 1.0) for f, ns in lines.items() for n in ns]
     ctx = ActionContext(
@@ -100,7 +100,7 @@ def _candidates(texts: dict[str, str], lines: dict[str, list[int]]) -> list[Any]
     return generate_all(ctx, kinds={"repair"})
 
 
-def _applied(texts: dict[str, str], candidate: Any) -> dict[str, str] | None:
+def applied(texts: dict[str, str], candidate: Any) -> dict[str, str] | None:
     after = dict(texts)
     try:
         for e in candidate.change.edits:
@@ -120,14 +120,14 @@ def reachable(project: BugProject, bug: Bug, plans: bool = True) -> dict[str, An
     two-edit plans the search can make (it goes deeper under a first edit that helps)."""
     fixed = {f: project.files[f] for f in bug.files}
     texts = {**project.files, **project.buggy_files(bug)}
-    candidates = _candidates(texts, bug_lines(project, bug))
+    candidates = candidates_at(texts, bug_lines(project, bug))
 
     def gap(state: dict[str, str]) -> int:
         return sum(distance(fixed[f], state[f]) for f in bug.files)
 
     start, closer = gap(texts), []
     for c in candidates:
-        after = _applied(texts, c)
+        after = applied(texts, c)
         if after is None:
             continue
         left = gap(after)
@@ -138,8 +138,8 @@ def reachable(project: BugProject, bug: Bug, plans: bool = True) -> dict[str, An
     closer.sort(key=lambda x: x[0])
     for _, first, after in closer[:MAX_FIRST_EDITS] if plans else ():
         lines = {f: sorted(changed_lines(fixed[f], after[f])) for f in bug.files}
-        for second in _candidates(after, {f: ns for f, ns in lines.items() if ns}):
-            done = _applied(after, second)
+        for second in candidates_at(after, {f: ns for f, ns in lines.items() if ns}):
+            done = applied(after, second)
             if done is not None and gap(done) == 0:
                 family = f"{first.kind}+{second.kind}"
                 return {
