@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -152,24 +153,70 @@ def select(projects: list[BugProject], split: str) -> list[BugProject]:
     return [p for p in projects if split == "all" or p.split == split]
 
 
-def _tokens(text: str) -> list[str]:
-    skip = (tokenize.NL, tokenize.NEWLINE, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
-    return [t.string for t in tokenize.generate_tokens(io.StringIO(text).readline)
-            if t.type not in skip]  # fmt: skip
+_LAYOUT = (tokenize.NL, tokenize.COMMENT, tokenize.INDENT, tokenize.DEDENT)
+_DEFINITION = re.compile(r"\s*(async\s+def|def|class)\s|\s*@")
+CONTEXT_LINES = 400  # how far back a definition is looked for (else the top-level statement)
+
+
+def _tokens(text: str, skip: int = 0) -> list[str | int]:
+    """The tokens of ``text`` after its first ``skip`` lines (which are read for context),
+    each statement's first token preceded by its column: comments, blank lines and the
+    layout of continued lines aside, but not where a statement stands (an inserted line
+    inside a loop's body and the same line after the loop are different programs)."""
+    out: list[str | int] = []
+    starts = True
+    for t in tokenize.generate_tokens(io.StringIO(text).readline):
+        if t.type == tokenize.NEWLINE:
+            starts = True
+            continue
+        if t.type in _LAYOUT:
+            continue
+        if t.start[0] > skip:
+            if starts:
+                out.append(t.start[1])
+            out.append(t.string)
+        starts = False
+    return out
+
+
+def _context_start(lines: list[str], head: int) -> int:
+    """A line before ``head`` where a statement starts outside any bracket or string: the
+    nearest definition (within ``CONTEXT_LINES``), else the nearest top-level statement."""
+    for i in range(head - 1, max(-1, head - 1 - CONTEXT_LINES), -1):
+        if _DEFINITION.match(lines[i]):
+            return i
+    for i in range(head - 1, -1, -1):
+        line = lines[i]
+        if line and not line[0].isspace() and not line.startswith(("#", ")", "]", "}")):
+            return i
+    return 0
+
+
+def _lines_layout(lines: list[str]) -> list[tuple[str, str]]:
+    """Each non-blank line's indentation and its text without whitespace."""
+    return [
+        (line[: len(line) - len(line.lstrip())], "".join(line.split()))
+        for line in lines
+        if line.strip()
+    ]
 
 
 def same_code(a: str, b: str) -> bool:
-    """Token-for-token equal (whitespace and comments aside). The lines both texts share at
-    the start and the end are compared as text; only the lines between are tokenized (the
-    middle compared without whitespace when it does not tokenize alone, e.g. inside a
-    bracket that opened before it)."""
+    """Token-for-token equal, and every statement where it stands (comments, blank lines and
+    the layout of continued lines aside). The lines both texts share at the start and the
+    end are compared as text; only the lines between are tokenized, after the shared lines
+    from the definition (or top-level statement) they are in, for context. When that does
+    not tokenize, the lines between are compared one by one, indentation included."""
     if a == b:
         return True
     la, lb = a.splitlines(), b.splitlines()
     head, tail = common_ends(la, lb)
-    mid_a = "\n".join(la[head : len(la) - tail]) + "\n"
-    mid_b = "\n".join(lb[head : len(lb) - tail]) + "\n"
+    mid_a, mid_b = la[head : len(la) - tail], lb[head : len(lb) - tail]
+    start = _context_start(la, head)
+    context = la[start:head]
     try:
-        return _tokens(mid_a) == _tokens(mid_b)
+        return _tokens("\n".join(context + mid_a) + "\n", len(context)) == _tokens(
+            "\n".join(context + mid_b) + "\n", len(context)
+        )
     except (tokenize.TokenError, SyntaxError, IndentationError):
-        return "".join(mid_a.split()) == "".join(mid_b.split())
+        return _lines_layout(mid_a) == _lines_layout(mid_b)

@@ -70,6 +70,25 @@ def test_same_code_ignores_layout_and_comments_only() -> None:
     assert same("x = f(a,\n  b,\n  c)\n", "x = f(a,\n  b ,\n  c)\n")
 
 
+def test_same_code_tells_where_a_statement_stands() -> None:
+    """A statement inside a loop's body and the same statement after the loop are
+    different programs (a missing statement's fix is most often exactly that choice)."""
+    same = bug_data.same_code
+    fixed = (
+        "def f(xs):\n    n = 0\n    for x in xs:\n        n += x\n        n += 1\n    return n\n"
+    )
+    after = "def f(xs):\n    n = 0\n    for x in xs:\n        n += x\n    n += 1\n    return n\n"
+    assert not same(fixed, after)
+    assert same(fixed, fixed.replace("n += 1\n", "n += 1  # counted\n\n"))
+    # the changed lines start inside a bracket opened above them: read with their context
+    assert same("def g():\n    x = (1 +\n      2)\n", "def g():\n    x = (1 +\n              2)\n")
+    assert not same("def g():\n    x = (1 +\n      2)\n", "def g():\n    x = (1 +\n      3)\n")
+    # an unterminated string: the lines compared one by one, indentation included
+    broken = 'def h():\n    s = """\n    if a:\n        b()\n'
+    assert not same(broken, broken.replace("        b()", "    b()"))
+    assert same(broken, broken.replace("        b()", "        b( )"))
+
+
 def test_intervals() -> None:
     assert wilson(0, 0) is None
     lo, hi = wilson(7, 10)
