@@ -49,6 +49,10 @@ class SearchConfig:
     # than one step); past it the root's next untried child goes next. None: no limit, and
     # one child that helps a little takes every evaluation left under itself.
     deep_share: float | None = None
+    # The most evaluations below one child of the root while nothing below it has helped
+    # further (its best return is its own reward): past it, that first step is a decoy and
+    # the search stops going under it. None: no limit but ``deep_share``.
+    deep_tries: int | None = None
 
 
 class MinMaxStats:
@@ -78,6 +82,7 @@ class Node:
     expanded: bool = False
     exhausted: bool = False  # nothing left to learn below (with prune_exhausted)
     leaf: float = 0.0  # the predictor's estimate when this node was entered or expanded
+    below: int = 0  # states entered below this node (deeper than its children included)
     best: float = 0.0  # with max_backup: the best return below this node
     visits: int = 0
     value_sum: float = 0.0
@@ -168,6 +173,8 @@ class ThoughtTree:
                 path.append(node)
             fresh = not node.entered
             value = self._enter(path[-2], node, actions[-1])
+            if fresh and len(path) > 2:
+                path[1].below += 1
             if fresh and self.reprior is not None:
                 self._reprior(path[-2], index)
             self._backup(path, value)
@@ -256,21 +263,33 @@ class ThoughtTree:
     def _select_root(self, root: Node) -> int:
         """PUCT, unless the evaluations below the root's children have reached their share
         (``deep_share``): then the untried child with the highest prior, so a partial fix
-        cannot keep the whole budget under itself while untried first steps remain."""
-        share = self.config.deep_share
+        cannot keep the whole budget under itself while untried first steps remain. A child
+        with ``deep_tries`` states tried below it, none of which helped further, is a decoy:
+        PUCT leaves it alone."""
+        cfg = self.config
+        share = cfg.deep_share
         if share is not None and self.deep_transitions >= share * max(self.transitions, 1):
             fresh = [i for i, c in enumerate(root.children) if not c.entered and not c.exhausted]
             if fresh:
                 return max(fresh, key=lambda i: root.children[i].prior)
+        if cfg.deep_tries is None:
+            return self._select(root)
+        decoys = {
+            i
+            for i, c in enumerate(root.children)
+            if not c.exhausted and c.below >= cfg.deep_tries and c.best <= 0.0
+        }
+        if decoys and len(decoys) < sum(not c.exhausted for c in root.children):
+            return self._select(root, skip=decoys)
         return self._select(root)
 
-    def _select(self, node: Node) -> int:
+    def _select(self, node: Node, skip: set[int] | frozenset[int] = frozenset()) -> int:
         cfg = self.config
         sqrt_total = math.sqrt(max(node.visits, 1))
         best_index, best_score = 0, -math.inf
         unvisited_q = 0.0 if cfg.fpu is None else self.stats.normalize(cfg.fpu) + cfg.fpu_offset
         for i, child in enumerate(node.children):
-            if child.exhausted:
+            if child.exhausted or i in skip:
                 continue
             q = unvisited_q
             if child.visits:

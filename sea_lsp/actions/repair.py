@@ -309,7 +309,10 @@ def mutations(
 
 def _segment(site: Site, m: Mutation) -> tuple[int, bytes]:
     """The edited text of the top-level statement(s) a mutation touches, and its start."""
-    top = pytree.top_level_ancestor(m.node)
+    key = ("top", m.node.id)
+    top = site.memo.get(key)
+    if top is None:  # every mutation of a node asks; the walk up is not free
+        top = site.memo[key] = pytree.top_level_ancestor(m.node)
     lo = pytree.line_start(site.data, min(m.start, top.start_byte))
     hi = pytree.line_end(site.data, max(m.end, top.end_byte))
     new = site.data[lo : m.start] + m.new_text.encode("utf-8") + site.data[m.end : hi]
@@ -497,8 +500,11 @@ class RepairGenerator:
         def stop() -> bool:  # an editor request's deadline, asked at every node
             return ctx.deadline is not None and _past(ctx.deadline, len(found))
 
+        sites: dict[str, Site | None] = {}  # one per file: its memos serve all its lines
         for r_index, region in enumerate(where):
-            site = self._site(ctx, region.path)
+            if region.path not in sites:
+                sites[region.path] = self._site(ctx, region.path)
+            site = sites[region.path]
             if site is None:
                 continue
             editing = ctx.editor and region.start is not None and region.end is not None

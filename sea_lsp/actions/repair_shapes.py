@@ -228,10 +228,15 @@ def guard_weights(
     csum = [sum(w.get(f, 0.0) for f in facts) for _, _, facts in cparts]
     bsum = [sum(w.get(f, 0.0) for f in facts) for _, _, facts in bparts]
     out = []
+    crossed: dict[tuple[str, bool, str, bool], float] = {}  # what the pair features depend on
     for (shape, names, _), c_w, cond in zip(cparts, csum, conds, strict=True):
         m = cond in mined
         for (bkind, returned, _), b_w in zip(bparts, bsum, strict=True):
-            cross = sum(w.get(f, 0.0) for f in _cross(shape, names, m, bkind, returned))
+            key = (shape, m, bkind, bool(returned) and returned[0] in names)
+            cross = crossed.get(key)
+            if cross is None:
+                feats = _cross(shape, names, m, bkind, returned)
+                cross = crossed[key] = sum(w.get(f, 0.0) for f in feats)
             out.append(math.exp(c_w + b_w + cross))
     return out
 

@@ -65,7 +65,7 @@ class Site:
     tree: Tree
     symbols: object = None
     max_names: int = 12
-    _scopes: dict[int, dict[str, str]] = field(default_factory=dict)
+    _scopes: dict[tuple[int, int], dict[str, str]] = field(default_factory=dict)
     _calls: list[str] | None = None
     _attributes: list[str] | None = None
     _methods: list[str] | None = None
@@ -87,9 +87,10 @@ class Site:
         return bisect_right(self.line_offsets(), offset)
 
     def scope(self, node: Node) -> dict[str, str]:
-        """Names visible at ``node`` (name → binding kind), computed once per enclosing scope."""
+        """Names visible at ``node`` (name → binding kind), computed once per enclosing scope
+        and line (what is visible, and nearest first, depends on where in the scope)."""
         fn = pytree.enclosing(node, pytree.FUNCTION_TYPES + ("module",))
-        key = fn.id if fn is not None else -1
+        key = (fn.id if fn is not None else -1, node.start_point.row)
         got = self._scopes.get(key)
         if got is None:
             got = pytree.names_in_scope(self.symbols, self.path, self.tree, node.start_byte)

@@ -77,6 +77,10 @@ def test_a_partial_fix_boosts_the_other_edits_on_its_line_once():
     after_one = state(1)  # a second step must pass more tests than its parent did
     assert reprior(after_one, actions, priors, 1, state(1), 0.3) is None
     assert reprior(after_one, actions, priors, 1, state(2), 0.5) is not None
+    again = _partial_fix_focus()  # a sibling tried before the partial fix keeps its prior
+    assert again("root", actions, priors, 2, state(0), -0.01) is None
+    got = again("root", actions, priors, 0, state(1), 0.32)
+    assert got == [0.4 * PARTIAL_FIX_BOOST, 0.3, 0.2, 0.1]
 
 
 def test_the_search_ranking_is_a_setting_checked_when_read():

@@ -314,6 +314,55 @@ def test_deep_share_keeps_a_partial_fix_from_taking_the_whole_budget():
     assert tree.deep_transitions > 0  # the partial fix is still followed, within its share
 
 
+class Decoys(Trap):
+    """Three first steps help a little (``p``, ``q``, ``r``) and none of their 500 second
+    steps fixes anything; the fix is ``f``, the 80th first step in the prior's order."""
+
+    FIRST = ["p", "q", "r"] + [f"x{k}" for k in range(76)] + ["f"]
+
+    def candidates(self, state):
+        if state == "root":
+            return self.FIRST
+        return [f"{state}/{k}" for k in range(500)] if state in ("p", "q", "r") else []
+
+    def reward_function(self, state):
+        return {"p": 0.2, "q": 0.2, "r": 0.2, "f": 1.0}.get(state, -0.01)
+
+
+def _in_order(state, candidates):
+    return [1.0 / (1 + i) for i in range(len(candidates))], 0.0
+
+
+def _decoy_config(**kw) -> SearchConfig:
+    """The repair search's settings (``agent/search.py``), ``kw`` on top."""
+    return SearchConfig(
+        num_simulations=2000, c_puct=0.5, fpu=0.0, fpu_offset=0.05, prune_exhausted=True,
+        max_backup=True, lazy_expansion=True, **kw,
+    )  # fmt: skip
+
+
+def test_a_decoy_stops_taking_evaluations_once_its_second_steps_do_not_help():
+    cfg = dict(max_transitions=100, max_depth=2, deep_share=0.3)
+    shared = ThoughtTree(Decoys(), _in_order, _decoy_config(**cfg))
+    assert not shared.search("root").solved  # 30 % of 100 under the decoys: f is not reached
+    capped = ThoughtTree(Decoys(), _in_order, _decoy_config(**cfg, deep_tries=5))
+    found = capped.search("root")
+    assert found.solved and found.best_found.actions == ["f"]
+    below = [c.below for c in found.root.children[:3]]
+    assert all(5 <= b <= 6 for b in below), below  # each decoy was followed, then left
+
+
+def test_a_partial_fix_whose_second_step_helps_is_not_a_decoy():
+    class Halves(Decoys):
+        def reward_function(self, state):  # p/2 helps further: p is half of a fix
+            return 0.3 if state == "p/2" else super().reward_function(state)
+
+    config = _decoy_config(max_transitions=60, max_depth=3, deep_tries=5)
+    found = ThoughtTree(Halves(), _in_order, config).search("root")
+    assert found.root.children[0].below > 5  # p kept its second steps after p/2 helped
+    assert found.best_found.actions == ["p", "p/2"]
+
+
 def test_a_state_that_costs_nothing_leaves_the_budget_alone():
     """An environment may say a state took no evaluation (its program was tested already):
     the transition budget then pays only for the real ones."""
