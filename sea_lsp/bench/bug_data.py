@@ -212,6 +212,10 @@ def same_code(a: str, b: str) -> bool:
     la, lb = a.splitlines(), b.splitlines()
     head, tail = common_ends(la, lb)
     mid_a, mid_b = la[head : len(la) - tail], lb[head : len(lb) - tail]
+    text_a, text_b = "\n".join(mid_a), "\n".join(mid_b)
+    plain = not any(c in t for c in "#\\" for t in (text_a, text_b))  # no comment, no "\\"
+    if plain and "".join(text_a.split()) != "".join(text_b.split()):
+        return False  # equal tokens would need equal text
     start = _context_start(la, head)
     context = la[start:head]
     try:
