@@ -205,8 +205,9 @@ def same_code(a: str, b: str) -> bool:
     """Token-for-token equal, and every statement where it stands (comments, blank lines and
     the layout of continued lines aside). The lines both texts share at the start and the
     end are compared as text; only the lines between are tokenized, after the shared lines
-    from the definition (or top-level statement) they are in, for context. When that does
-    not tokenize, the lines between are compared one by one, indentation included."""
+    from the definition (or top-level statement) they are in, for context (and the shared
+    lines after them, when a bracket is still open). When that does not tokenize, the lines
+    between are compared one by one, indentation included."""
     if a == b:
         return True
     la, lb = a.splitlines(), b.splitlines()
@@ -218,9 +219,13 @@ def same_code(a: str, b: str) -> bool:
         return False  # equal tokens would need equal text
     start = _context_start(la, head)
     context = la[start:head]
-    try:
-        return _tokens("\n".join(context + mid_a) + "\n", len(context)) == _tokens(
-            "\n".join(context + mid_b) + "\n", len(context)
-        )
-    except (tokenize.TokenError, SyntaxError, IndentationError):
-        return _lines_layout(mid_a) == _lines_layout(mid_b)
+    for more in (0, CONTEXT_LINES):  # a bracket still open after the lines between: read on
+        after = la[len(la) - tail : len(la) - tail + more]
+        try:
+            return _tokens("\n".join(context + mid_a + after) + "\n", len(context)) == _tokens(
+                "\n".join(context + mid_b + after) + "\n", len(context)
+            )
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            if not tail:
+                break
+    return _lines_layout(mid_a) == _lines_layout(mid_b)

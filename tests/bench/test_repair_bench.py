@@ -83,6 +83,10 @@ def test_same_code_tells_where_a_statement_stands() -> None:
     # the changed lines start inside a bracket opened above them: read with their context
     assert same("def g():\n    x = (1 +\n      2)\n", "def g():\n    x = (1 +\n              2)\n")
     assert not same("def g():\n    x = (1 +\n      2)\n", "def g():\n    x = (1 +\n      3)\n")
+    # ... and a bracket still open after them: read on (a call's arguments reflowed)
+    one = "def g():\n    x = [f(a, b,\n          c=c)\n         for a in y]\n"
+    assert same(one, "def g():\n    x = [f(a, b, c=c)\n         for a in y]\n")
+    assert not same(one, "def g():\n    x = [f(a, b, c=d)\n         for a in y]\n")
     # an unterminated string: the lines compared one by one, indentation included
     broken = 'def h():\n    s = """\n    if a:\n        b()\n'
     assert not same(broken, broken.replace("        b()", "    b()"))
