@@ -114,6 +114,74 @@ def mined_conditions(site: Site, fn: Node) -> list[str]:
     return out
 
 
+MAX_FILE_CONDITIONS = 12  # conditions of the file's other functions, per statement
+
+
+def _file_condition_table(site: Site) -> list[tuple[int, int, str, str, frozenset[str]]]:
+    """Every one-line ``if``/``elif``/``while`` condition of the file (at most
+    ``MAX_CONDITION_CHARS``): its row, its function's id (-1 at module level), the condition
+    and its negation, and the names it needs in scope; computed once per file."""
+    got = site.memo.get("file_conditions")
+    if got is None:
+        got = []
+        for n in pytree.walk(site.tree.root_node):
+            if n.type not in ("if_statement", "elif_clause", "while_statement"):
+                continue
+            cond = n.child_by_field_name("condition")
+            if cond is None or cond.start_point.row != cond.end_point.row:
+                continue
+            text = text_of(cond)
+            if len(text) > MAX_CONDITION_CHARS:
+                continue
+            fn = pytree.enclosing(n, ("function_definition",))
+            fid = fn.id if fn is not None else -1
+            got.append((cond.start_point.row, fid, text, _negated(cond), _free_names(cond)))
+        site.memo["file_conditions"] = got
+    return got
+
+
+def _free_names(cond: Node) -> frozenset[str]:
+    """The names ``cond`` reads from its scope (not attribute or keyword names, not the
+    names a comprehension or lambda inside it binds: those make it not transplantable)."""
+    out: set[str] = set()
+    for n in pytree.walk(cond):
+        if n.type in ("lambda", "list_comprehension", "generator_expression"):
+            return frozenset({"<bound>"})
+        if n.type != "identifier" or n.parent is None:
+            continue
+        p = n.parent
+        if p.type == "attribute" and p.child_by_field_name("attribute") == n:
+            continue
+        if p.type == "keyword_argument" and p.child_by_field_name("name") == n:
+            continue
+        out.add(text_of(n))
+    return frozenset(out)
+
+
+def file_conditions(site: Site, stmt: Node, fn: Node) -> list[str]:
+    """The conditions the file's other functions test whose names are all in scope at
+    ``stmt``, nearest first, each as it is and negated (``MAX_FILE_CONDITIONS`` of them):
+    the check a sibling method makes (``if self.closed``, ``if not isinstance(x, str)``,
+    ``if key not in self._data``) is the commonest guard a function forgot that no
+    name-by-name template makes (a third of the standard library's exit guards outside
+    ``guard_conditions`` are tested elsewhere in their file)."""
+    scope = set(site.scope(stmt)) | {"None", "True", "False"}
+    row = stmt.start_point.row
+    own = set(mined_conditions(site, fn))
+    found = sorted(
+        (abs(r - row), text, neg)
+        for r, fid, text, neg, names in _file_condition_table(site)
+        if fid != fn.id and names <= scope and text not in own
+    )
+    out: dict[str, None] = {}
+    for _, text, neg in found:
+        if text not in out:
+            out.update(dict.fromkeys((text, neg)))
+            if len(out) >= 2 * MAX_FILE_CONDITIONS:
+                break
+    return list(out)
+
+
 def _unary(x: str) -> list[str]:
     return [
         f"not {x}", f"{x} is None", f"{x} == 0", f"{x} < 0", f"{x} <= 1", f"{x} > 1",
@@ -136,6 +204,25 @@ def focus_names(site: Site, stmt: Node, fn: Node) -> tuple[list[str], list[str]]
 
 
 def guard_conditions(site: Site, stmt: Node, fn: Node) -> list[str]:
+    """Every condition of a guard at ``stmt``: ``own_conditions``, then the other
+    functions' (``file_conditions``) that are not among them."""
+    return conditions_and_filed(site, stmt, fn)[0]
+
+
+def conditions_and_filed(site: Site, stmt: Node, fn: Node) -> tuple[list[str], set[str]]:
+    """``guard_conditions``, and which of them only ``file_conditions`` makes (computed
+    once per statement)."""
+    key = ("guard_conditions", stmt.id)
+    got = site.memo.get(key)
+    if got is None:
+        own = own_conditions(site, stmt, fn)
+        seen = set(own)
+        filed = [c for c in file_conditions(site, stmt, fn) if c not in seen]
+        got = site.memo[key] = (own + filed, set(filed))
+    return list(got[0]), got[1]
+
+
+def own_conditions(site: Site, stmt: Node, fn: Node) -> list[str]:
     """Most likely first: the names ``stmt`` assigns tested alone and against the
     parameters; the function's own conditions; the other focus names tested alone; the
     first two focus names against the other names in scope; then ``wider_conditions``."""
@@ -199,23 +286,19 @@ def wider_conditions(
     return list(out)
 
 
-def _local_reads(site: Site, fn: Node) -> tuple[dict[str, list[int]], list[tuple[str, str]]]:
-    """One walk of ``fn``'s own scope, kept per function (every statement of it asks): the
-    rows each name occurs on, in order of first occurrence, and the ``obj.attr`` reads on a
-    plain name (not called) as (object, text), in source order."""
-    key = ("local_reads", fn.id)
+def _attribute_reads(site: Site, fn: Node) -> list[tuple[str, str]]:
+    """The ``obj.attr`` reads on a plain name (not called) in ``fn``'s own scope, as
+    (object, text), in source order; kept per function (every statement of it asks)."""
+    key = ("attribute_reads", fn.id)
     got = site.memo.get(key)
     if got is None:
-        rows: dict[str, list[int]] = {}
-        attrs: list[tuple[str, str]] = []
+        got = []
         for n in pytree.walk_local(fn):
-            if n.type == "identifier":
-                rows.setdefault(text_of(n), []).append(n.start_point.row)
-            elif n.type == "attribute" and (n.parent is None or n.parent.type != "call"):
+            if n.type == "attribute" and (n.parent is None or n.parent.type != "call"):
                 obj = n.child_by_field_name("object")
                 if obj is not None and obj.type == "identifier":
-                    attrs.append((text_of(obj), text_of(n)))
-        got = site.memo[key] = (rows, attrs)
+                    got.append((text_of(obj), text_of(n)))
+        site.memo[key] = got
     return got
 
 
@@ -223,7 +306,7 @@ def _near_names(site: Site, stmt: Node, fn: Node, skip: set[str]) -> list[str]:
     """Names in scope that ``fn`` reads, nearest to ``stmt`` first (``skip`` left out)."""
     scope = set(site.value_names(stmt)) - skip - {"self", "cls"}
     row = stmt.start_point.row
-    rows = _local_reads(site, fn)[0]
+    rows = site.name_rows(fn)
     where = {name: min(abs(r - row) for r in at) for name, at in rows.items() if name in scope}
     return sorted(where, key=lambda k: where[k])[:MAX_NEAR_NAMES]
 
@@ -232,7 +315,7 @@ def _read_attributes(site: Site, fn: Node, focus: list[str]) -> list[str]:
     """``obj.attr`` the function reads on ``self`` or a focus name, in source order."""
     owners = {*focus, "self"}
     found: dict[str, None] = {}
-    for obj, text in _local_reads(site, fn)[1]:
+    for obj, text in _attribute_reads(site, fn):
         if obj in owners:
             found.setdefault(text, None)
             if len(found) == MAX_ATTRIBUTES:
@@ -336,14 +419,15 @@ def insert_guard(node: Node, site: Site, prior: ShapePrior | None = None) -> Ite
     fn = _function_of(node, site)
     if fn is None:
         return
-    conds = guard_conditions(site, node, fn)
+    conds, filed = conditions_and_filed(site, node, fn)
     bodies = exits(site, node, fn)
     indent = pytree.indent_of(site.data, node.start_byte) + _indent_unit(site, node)
     if prior is None and site.weigh:
         prior = repair_shapes.default_prior()
     if prior is not None and prior.knows("guard"):
         extra = [b for b in actions(site, node, fn) if b not in bodies]
-        yield from _weighed_guards(node, site, fn, prior, conds, (bodies, extra), indent)
+        parts = (bodies, extra, filed)
+        yield from _weighed_guards(node, site, fn, prior, conds, parts, indent)
         return
     after = node.type != "return_statement"
     for cond, body in _interleave(conds, bodies, MAX_GUARDS):
@@ -353,11 +437,16 @@ def insert_guard(node: Node, site: Site, prior: ShapePrior | None = None) -> Ite
 
 
 def guard_pairs(
-    ctx: repair_shapes.Context, prior: ShapePrior, conds: list[str], bodies: list[str], mined
+    ctx: repair_shapes.Context,
+    prior: ShapePrior,
+    conds: list[str],
+    bodies: list[str],
+    mined,
+    filed=(),
 ) -> list[tuple[float, str, str]]:
     """Every (condition, body) pair with its weight at ``ctx``, heaviest first (ties in
     condition-major order)."""
-    weights = repair_shapes.guard_weights(prior, ctx, conds, bodies, mined)
+    weights = repair_shapes.guard_weights(prior, ctx, conds, bodies, mined, filed)
     pairs = ((c, b) for c in conds for b in bodies)
     scored = [(w, i, c, b) for i, (w, (c, b)) in enumerate(zip(weights, pairs, strict=True))]
     scored.sort(key=lambda t: (-t[0], t[1]))
@@ -368,8 +457,9 @@ def _weighed_guards(
     node: Node, site: Site, fn: Node, prior: ShapePrior, conds, parts, indent: str
 ) -> Iterator[Mutation]:
     """The ``MAX_GUARDS`` heaviest pairs of each insertion point, then the rest of the
-    first ``MAX_GUARDS`` in source order (``parts``: the exits and the extra actions)."""
-    exits_, extra = parts
+    first ``MAX_GUARDS`` in source order (``parts``: the exits, the extra actions, and the
+    conditions only the file's other functions give)."""
+    exits_, extra, filed = parts
     bodies = exits_ + extra
     mined = set(mined_conditions(site, fn))
     kinds = name_kinds(site, fn)
@@ -379,7 +469,7 @@ def _weighed_guards(
     plain = set(_interleave(conds, exits_, MAX_GUARDS))
     for after in (False, True) if node.type != "return_statement" else (False,):
         ctx = repair_shapes.Context(site, node, after, fn, kinds)
-        pairs = guard_pairs(ctx, prior, conds, bodies, mined)
+        pairs = guard_pairs(ctx, prior, conds, bodies, mined, filed)
         keep = pairs[:MAX_GUARDS] + [p for p in pairs[MAX_GUARDS:] if (p[1], p[2]) in plain]
         for weight, cond, body in keep:
             shown = f"`if {short(cond, 30)}: {short(body, 20)}`"
@@ -509,23 +599,55 @@ _LOAD_PARENTS = frozenset(
 _MUTABLE_DISPLAYS = frozenset({"list", "dictionary", "set", "list_comprehension", "call"})
 
 
-def qualify(node: Node, site: Site) -> Iterator[Mutation]:
-    """A name read where an object's attribute of that name was meant: ``key`` ->
-    ``successor.key``, ``size`` -> ``self.size`` (the attribute must occur in the file)."""
-    if node.type != "identifier" or node.parent is None:
-        return
+def _read(node: Node) -> bool:
+    """Whether identifier ``node`` is a value read (not a name bound, defined, called by
+    keyword or an attribute's field)."""
     parent = node.parent
-    loads = parent.type in _LOAD_PARENTS or (
-        parent.type == "assignment" and parent.child_by_field_name("right") == node
-    )
+    if parent is None:
+        return False
+    if parent.type in _LOAD_PARENTS:
+        return True
+    field = {
+        "assignment": "right",
+        "augmented_assignment": "right",
+        "attribute": "object",
+        "if_statement": "condition",
+        "elif_clause": "condition",
+        "while_statement": "condition",
+        "for_statement": "right",
+        "keyword_argument": "value",
+    }.get(parent.type)
+    return field is not None and parent.child_by_field_name(field) == node
+
+
+def qualify(node: Node, site: Site) -> Iterator[Mutation]:
+    """A name read where an object's attribute of that name was meant (``key`` ->
+    ``successor.key``, ``size`` -> ``self.size``: the attribute must occur in the file), and
+    the other way round: an attribute read where the name in scope was meant
+    (``self.headers`` -> ``headers``, ``e.value`` -> ``value``)."""
+    if node.type == "attribute":
+        yield from _unqualify(node, site)
+        return
+    if node.type != "identifier" or not _read(node):
+        return
     name = text_of(node)
-    if not loads or name not in site.file_attributes():
+    if name not in site.attribute_names():
         return
     for obj in site.value_names(node):
         if obj != name:
             new = f"{obj}.{name}"
             title = f"Change `{name}` to `{new}` in line {site.line(node)}"
             yield Mutation("qualify", node.start_byte, node.end_byte, new, title, node)
+
+
+def _unqualify(node: Node, site: Site) -> Iterator[Mutation]:
+    obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
+    if obj is None or attr is None or obj.type != "identifier" or not _read(node):
+        return
+    name = text_of(attr)
+    if name != text_of(obj) and name in site.value_names(node):
+        title = f"Change `{text_of(node)}` to `{name}` in line {site.line(node)}"
+        yield Mutation("qualify", node.start_byte, node.end_byte, name, title, node)
 
 
 def unalias(node: Node, site: Site) -> Iterator[Mutation]:

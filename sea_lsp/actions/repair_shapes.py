@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -169,10 +169,35 @@ def _body_kind(body: str) -> str:
     return "call"
 
 
-def _cond_part(ctx: Context, cond: str, mined: bool) -> tuple[str, list[str], list[str]]:
-    """A condition's shape (names as ``N``), its names, and its features at ``ctx``."""
+_FILED_OPS = (" is not ", " is ", " not in ", " in ", " == ", " != ", "<", ">", " and ", " or ")
+
+
+def _filed_kind(shape: str) -> str:
+    """A coarse kind of a condition another function of the file tests (its shapes are too
+    many to weigh one by one): its first operator, else a call, an attribute or a name, and
+    whether it is negated."""
+    neg = shape.startswith("not ")
+    body = shape[4:] if neg else shape
+    op = next((o.strip() for o in _FILED_OPS if o in body), None)
+    if op is None:
+        op = "isinstance" if body.startswith("isinstance(") else "call" if "(" in body else ""
+        op = op or ("attr" if "." in body else "name")
+    return ("not " if neg else "") + op
+
+
+def _cond_part(
+    ctx: Context, cond: str, mined: bool, filed: bool = False
+) -> tuple[str, list[str], list[str]]:
+    """A condition's shape (names as ``N``), its names, and its features at ``ctx``
+    (``mined``: the function tests it elsewhere; ``filed``: another function of the file
+    does, and it is not one of the generator's own shapes)."""
     shape, names = _shape_of(cond)
-    shape = "mined" if mined else shape if len(shape) <= 24 else "long"
+    if mined:
+        shape = "mined"
+    elif filed:
+        shape = f"filed {_filed_kind(shape)}"
+    elif len(shape) > 24:
+        shape = "long"
     first = names[0] if names else ""
     facts = [
         f"guard|c={shape}",
@@ -183,6 +208,8 @@ def _cond_part(ctx: Context, cond: str, mined: bool) -> tuple[str, list[str], li
         f"guard|name_loopvar={first in ctx.loop_vars}",
         f"guard|name_later={ctx.last_use.get(first, -1) >= ctx.point}",
     ]
+    if filed:
+        facts.append("guard|filed")
     return shape, names, facts
 
 
@@ -209,21 +236,29 @@ def _cross(shape: str, names: list[str], mined: bool, bkind: str, returned: list
     ]
 
 
-def guard_features(ctx: Context, cond: str, body: str, mined: bool) -> list[str]:
+def guard_features(
+    ctx: Context, cond: str, body: str, mined: bool, filed: bool = False
+) -> list[str]:
     """The features of ``if cond: body`` inserted at ``ctx``'s point (``mined``: a condition
-    the function already tests elsewhere): the condition's, the body's, and both together."""
-    shape, names, cfacts = _cond_part(ctx, cond, mined)
+    the function already tests elsewhere; ``filed``: one another function of the file
+    tests): the condition's, the body's, and both together."""
+    shape, names, cfacts = _cond_part(ctx, cond, mined, filed)
     bkind, returned, bfacts = _body_part(ctx, body)
     return cfacts + bfacts + _cross(shape, names, mined, bkind, returned)
 
 
 def guard_weights(
-    prior: ShapePrior, ctx: Context, conds: list[str], bodies: list[str], mined: set[str]
+    prior: ShapePrior,
+    ctx: Context,
+    conds: list[str],
+    bodies: list[str],
+    mined: set[str],
+    filed: Collection[str] = (),
 ) -> list[float]:
     """``prior.weight(guard_features(...))`` of every (condition, body) pair, condition-major,
     with each condition's and body's own part summed once (thousands of pairs a statement)."""
     w = prior.weights
-    cparts = [_cond_part(ctx, c, c in mined) for c in conds]
+    cparts = [_cond_part(ctx, c, c in mined, c in filed) for c in conds]
     bparts = [_body_part(ctx, b) for b in bodies]
     csum = [sum(w.get(f, 0.0) for f in facts) for _, _, facts in cparts]
     bsum = [sum(w.get(f, 0.0) for f in facts) for _, _, facts in bparts]

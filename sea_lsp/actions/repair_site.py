@@ -98,14 +98,52 @@ class Site:
         return got
 
     def value_names(self, node: Node) -> list[str]:
-        """Parameters and variables in scope, nearest scope first, at most ``max_names``."""
+        """Parameters and variables in scope, nearest scope first, at most ``max_names``.
+
+        Where the scope holds more, the ones kept are those the code uses nearest ``node``'s
+        line (in a long function the names bound first are rarely the ones a line near its
+        end needs); they keep their order in the scope."""
         scope = self.scope(node)
         key = ("value_names", id(scope))  # the scope dict lives as long as the site
         got = self.memo.get(key)
         if got is None or got[0] is not scope:
-            names = [n for n, k in scope.items() if k in ("param", "var")][: self.max_names]
+            names = [n for n, k in scope.items() if k in ("param", "var")]
+            if len(names) > self.max_names:
+                names = self._nearest(node, names)
             got = self.memo[key] = (scope, names)
         return list(got[1])
+
+    def _nearest(self, node: Node, names: list[str]) -> list[str]:
+        """The ``max_names`` of ``names`` that occur nearest ``node``'s line in its function
+        (an occurrence at or above the line before one below it; parameters and names the
+        function does not use after them, in scope order), in scope order."""
+        fn = pytree.enclosing(node, pytree.FUNCTION_TYPES)
+        rows = self.name_rows(fn) if fn is not None else {}
+        row = node.start_point.row
+        far = 1 << 30
+
+        def distance(name: str) -> int:
+            at = rows.get(name)
+            if not at:
+                return far
+            above = [row - r for r in at if r <= row]
+            return min(above) if above else (far >> 1) + min(r - row for r in at)
+
+        ranked = sorted(range(len(names)), key=lambda i: (distance(names[i]), i))
+        keep = sorted(ranked[: self.max_names])
+        return [names[i] for i in keep]
+
+    def name_rows(self, fn: Node) -> dict[str, list[int]]:
+        """The rows each name occurs on in ``fn``'s own scope (computed once per function)."""
+        key = ("name_rows", fn.id)
+        got = self.memo.get(key)
+        if got is None:
+            got = {}
+            for n in pytree.walk_local(fn):
+                if n.type == "identifier":
+                    got.setdefault(pytree.text_of(n), []).append(n.start_point.row)
+            self.memo[key] = got
+        return got
 
     def callable_names(self, node: Node) -> list[str]:
         return [n for n, k in self.scope(node).items() if k in ("def", "class", "import")]
@@ -123,6 +161,18 @@ class Site:
                             break
             self._attributes = list(seen)
         return self._attributes
+
+    def attribute_names(self) -> frozenset[str]:
+        """Every attribute name the file reads or writes (``obj.name``), computed once."""
+        got = self.memo.get("attribute_names")
+        if got is None:
+            got = frozenset(
+                pytree.text_of(a)
+                for n in pytree.walk(self.tree.root_node)
+                if n.type == "attribute" and (a := n.child_by_field_name("attribute")) is not None
+            )
+            self.memo["attribute_names"] = got
+        return got
 
     def file_methods(self) -> list[str]:
         """Methods the file calls on an object with no arguments (``obj.name()``), first six."""

@@ -262,7 +262,7 @@ def _guard_group(path: Path, data: bytes, stmt: Node) -> Group | None:
     site, node, after, fn = got
     if node.type == "elif_clause" or not repair_stmt.starts_line(site, node):
         return None
-    conds = repair_guard.guard_conditions(site, node, fn)
+    conds, filed = repair_guard.conditions_and_filed(site, node, fn)
     bodies = repair_guard.exits(site, node, fn)
     bodies = list(dict.fromkeys(bodies + repair_guard.actions(site, node, fn)))
     if len(conds) * len(bodies) < 2:
@@ -272,7 +272,7 @@ def _guard_group(path: Path, data: bytes, stmt: Node) -> Group | None:
     ctx = repair_shapes.Context(site, node, after, fn, name_kinds(site, fn))
     mined = set(repair_guard.mined_conditions(site, fn))
     pairs = [(c, b) for c in conds for b in bodies]
-    feats = [repair_shapes.guard_features(ctx, c, b, c in mined) for c, b in pairs]
+    feats = [repair_shapes.guard_features(ctx, c, b, c in mined, c in filed) for c, b in pairs]
     order = repair_guard._interleave(conds, bodies, len(pairs))
     return Group(feats, pairs.index((cond, body)), order.index((cond, body)))
 

@@ -32,6 +32,17 @@ def _at(line: int) -> tuple[Site, object, object]:
     return site, node, pytree.enclosing(node, ("function_definition",))
 
 
+def _made_by_line(source: str, family) -> dict[int, set[str]]:
+    """The texts ``family`` makes at each line of ``source``."""
+    data = source.encode()
+    site = Site("m.py", data, pytree.parse(data))
+    made: dict[int, set[str]] = {}
+    for n in pytree.walk(site.tree.root_node):
+        for m in family(n, site):
+            made.setdefault(site.line(n), set()).add(m.new_text)
+    return made
+
+
 def test_conditions_test_truth_none_attributes_classes_and_membership() -> None:
     site, node, fn = _at(7)  # size += len(data)
     conds = repair_guard.guard_conditions(site, node, fn)
@@ -79,12 +90,84 @@ def test_a_starting_value_becomes_an_extreme_or_what_a_sequence_gives() -> None:
         "    print(scale, 3)\n"
         "    return (high - low) * scale + best\n"
     )
-    data = source.encode()
-    site = Site("m.py", data, pytree.parse(data))
-    made = {}
-    for n in pytree.walk(site.tree.root_node):
-        for m in init_value(n, site):
-            made.setdefault(site.line(n), set()).add(m.new_text)
+    made = _made_by_line(source, init_value)
     assert {"min(values)", "values[0]", "len(values)", "float('inf')"} <= made[2]
     assert "float('-inf')" in made[3] and "min(scale)" not in made[3]  # a number, not a sequence
     assert 4 not in made  # an argument is not a starting value
+
+
+FILED = (
+    "class Store:\n"
+    "    def get(self, key):\n"
+    "        if self.closed:\n"
+    "            raise ValueError('closed')\n"
+    "        if key not in self._data:\n"
+    "            raise KeyError(key)\n"
+    "        return self._data[key]\n"
+    "\n"
+    "    def pop(self, name):\n"
+    "        value = self._data[name]\n"
+    "        del self._data[name]\n"
+    "        return value\n"
+    "\n"
+    "    def count(self):\n"
+    "        total = 0\n"
+    "        for k in self._data:\n"
+    "            if k.startswith('_') and total > 3:\n"
+    "                total += 1\n"
+    "        return total\n"
+)
+
+
+def test_a_check_another_function_of_the_file_makes_is_a_guard_condition() -> None:
+    data = FILED.encode()
+    site = Site("m.py", data, pytree.parse(data), weigh=True)
+    node = next(n for n in pytree.walk(site.tree.root_node) if n.start_point.row == 9)
+    fn = pytree.enclosing(node, ("function_definition",))
+    filed = repair_guard.file_conditions(site, node, fn)
+    assert filed[:2] == ["self.closed", "not self.closed"]  # nearest first, and negated
+    assert "key not in self._data" not in filed  # ``key`` is not in scope in ``pop``
+    assert not any("startswith" in c for c in filed)  # nor ``k`` nor ``total``
+    conds = repair_guard.guard_conditions(site, node, fn)
+    assert set(filed) <= set(conds)
+    # the whole family, weighed by the shipped prior (which learned from the standard
+    # library how often such checks are the missing guard), puts the sibling's check first
+    made = list(repair_guard.insert_guard(node, site))
+    assert made[0].new_text.strip().startswith("if self.closed:")
+    # a function's own conditions are not the file's
+    own = next(n for n in pytree.walk(site.tree.root_node) if n.start_point.row == 6)
+    own_fn = pytree.enclosing(own, ("function_definition",))
+    assert "self.closed" not in repair_guard.file_conditions(site, own, own_fn)
+
+
+def test_a_long_function_keeps_the_names_used_near_the_line() -> None:
+    body = "".join(f"    v{i} = {i}\n" for i in range(20))
+    source = "def long(a, b):\n" + body + "    near = v18 + v19\n    return near\n"
+    data = source.encode()
+    site = Site("m.py", data, pytree.parse(data))
+    last = next(n for n in pytree.walk(site.tree.root_node) if n.type == "return_statement")
+    names = site.value_names(last)
+    assert len(names) == site.max_names
+    assert {"near", "v19", "v18"} <= set(names)  # the ones bound last, used on the line above
+    assert "v0" not in names
+    assert names == sorted(names, key=["a", "b", *[f"v{i}" for i in range(20)], "near"].index)
+    first = next(n for n in pytree.walk(site.tree.root_node) if n.start_point.row == 2)
+    assert {"v0", "v1"} <= set(site.value_names(first))  # near the top, the first ones
+
+
+def test_a_name_and_the_attribute_of_that_name_stand_for_each_other() -> None:
+    source = (
+        "class Fetcher:\n"
+        "    def __init__(self, delay, headers):\n"
+        "        self.delay = delay\n"
+        "        self.headers = dict(self.headers)\n"
+        "\n"
+        "    def wait(self, clock):\n"
+        "        if delay:\n"
+        "            clock.sleep(delay.seconds)\n"
+    )
+    made = _made_by_line(source, repair_guard.qualify)
+    assert "self.delay" in made[7]  # a condition's name; the class sets ``self.delay``
+    assert "self.delay" in made[8]  # the object of an attribute read
+    assert made[4] == {"headers"}  # ``self.headers`` read where the parameter was meant
+    assert 3 not in made or "delay" not in made[3]  # an assignment's target stays
