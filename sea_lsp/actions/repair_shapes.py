@@ -72,6 +72,21 @@ def _siblings(node: Node, after: bool) -> tuple[Node | None, Node | None]:
     return sibling(node, False), node
 
 
+def _first_line_names(stmt: Node | None) -> set[str]:
+    """The names on the first line of ``stmt`` (what a guard before it most likely protects)."""
+    if stmt is None:
+        return set()
+    row = stmt.start_point.row
+    out: set[str] = set()
+    stack = [stmt]
+    while stack:
+        n = stack.pop()
+        if n.type == "identifier":
+            out.add(text_of(n))
+        stack.extend(c for c in n.children if c.start_point.row == row)
+    return out
+
+
 class Context:
     """What the features of every template at one insertion point share, computed once."""
 
@@ -80,6 +95,7 @@ class Context:
     ) -> None:
         self.prev, self.next = _siblings(node, after)
         self.prev_bound = _targets(self.prev)
+        self.next_reads = _first_line_names(self.next)
         self.kinds = kinds
         loop = pytree.enclosing(node, (*LOOPS, "function_definition"))
         self.loop = loop is not None and loop.type in LOOPS
@@ -207,6 +223,8 @@ def _cond_part(
         f"guard|name_param={first in ctx.params}",
         f"guard|name_loopvar={first in ctx.loop_vars}",
         f"guard|name_later={ctx.last_use.get(first, -1) >= ctx.point}",
+        f"guard|name_next={first in ctx.next_reads}",
+        f"guard|name_next={first in ctx.next_reads}&c={shape}",
     ]
     if filed:
         facts.append("guard|filed")

@@ -162,3 +162,25 @@ def test_guard_weights_are_the_weights_of_the_guard_features() -> None:
     assert len(fast) == len(conds) * len(bodies) > 100
     assert fast == pytest.approx(slow, rel=1e-9)
     assert len(set(fast)) > 10  # the guard part of the table is really used
+
+
+def test_a_guard_condition_on_what_the_next_statement_reads_is_a_feature() -> None:
+    source = (
+        "def f(items, limit):\n"
+        "    total = 0\n"
+        "    for x in items:\n"
+        "        total += limit\n"
+        "    return total\n"
+    )
+    data = source.encode()
+    tree = pytree.parse(data)
+    site = Site("m.py", data, tree, weigh=True)
+    fn = tree.root_node.named_children[0]
+    loop = next(n for n in pytree.walk(tree.root_node) if n.type == "for_statement")
+    ctx = repair_shapes.Context(site, loop, False, fn, {})  # a guard before the loop
+    assert ctx.next_reads == {"x", "items"}  # the loop's first line, not its body
+    on_items = repair_shapes.guard_features(ctx, "not items", "return 0", False)
+    on_limit = repair_shapes.guard_features(ctx, "not limit", "return 0", False)
+    assert "guard|name_next=True" in on_items and "guard|name_next=False" in on_limit
+    prior = repair_shapes.default_prior()
+    assert prior.weight(on_items) > prior.weight(on_limit)  # learned from the library's guards
