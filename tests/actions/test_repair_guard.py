@@ -119,11 +119,16 @@ FILED = (
 )
 
 
-def test_a_check_another_function_of_the_file_makes_is_a_guard_condition() -> None:
+def _in_pop(weigh: bool = True):
+    """FILED's site, the first statement of ``pop`` and ``pop``."""
     data = FILED.encode()
-    site = Site("m.py", data, pytree.parse(data), weigh=True)
+    site = Site("m.py", data, pytree.parse(data), weigh=weigh)
     node = next(n for n in pytree.walk(site.tree.root_node) if n.start_point.row == 9)
-    fn = pytree.enclosing(node, ("function_definition",))
+    return site, node, pytree.enclosing(node, ("function_definition",))
+
+
+def test_a_check_another_function_of_the_file_makes_is_a_guard_condition() -> None:
+    site, node, fn = _in_pop()
     filed = repair_guard.file_conditions(site, node, fn)
     assert filed[:2] == ["self.closed", "not self.closed"]  # nearest first, and negated
     assert "key not in self._data" not in filed  # ``key`` is not in scope in ``pop``
@@ -172,3 +177,15 @@ def test_a_name_and_the_attribute_of_that_name_stand_for_each_other() -> None:
     assert "self.delay" in made[8]  # the object of an attribute read
     assert made[4] == {"headers"}  # ``self.headers`` read where the parameter was meant
     assert 3 not in made or "delay" not in made[3]  # an assignment's target stays
+
+
+def test_a_guard_of_a_sibling_function_is_transplanted_whole_and_first() -> None:
+    site, node, fn = _in_pop()
+    moved = repair_guard.transplants(site, node, fn)
+    # ``get``'s check, with its own body (``ValueError`` is a builtin: in scope); not the
+    # one on ``key``, which ``pop`` does not have
+    assert moved == [("self.closed", "raise ValueError('closed')")]
+    for weighed in (True, False):
+        site, node, _ = _in_pop(weighed)
+        first = next(repair_guard.insert_guard(node, site)).new_text.strip()
+        assert first == "if self.closed:\n            raise ValueError('closed')"
