@@ -166,7 +166,7 @@ def file_conditions(site: Site, stmt: Node, fn: Node) -> list[str]:
     ``if key not in self._data``) is the commonest guard a function forgot that no
     name-by-name template makes (a third of the standard library's exit guards outside
     ``guard_conditions`` are tested elsewhere in their file)."""
-    scope = set(site.scope(stmt)) | {"None", "True", "False"}
+    scope = set(site.scope(stmt))
     row = stmt.start_point.row
     own = set(mined_conditions(site, fn))
     found = sorted(
@@ -195,19 +195,26 @@ def _file_guard_table(site: Site) -> list[tuple[int, int, str, str, frozenset[st
     if got is None:
         got = []
         for n in pytree.walk(site.tree.root_node):
-            if n.type != "if_statement" or n.child_by_field_name("alternative") is not None:
-                continue
-            cond, block = n.child_by_field_name("condition"), n.child_by_field_name("consequence")
-            if cond is None or block is None or len(block.named_children) != 1:
-                continue
-            if n.end_point.row != n.start_point.row + 1 or cond.end_point.row != n.start_point.row:
-                continue
-            fn = pytree.enclosing(n, ("function_definition",))
-            if fn is not None:
-                body = text_of(block.named_children[0])
-                got.append((n.start_point.row, fn.id, text_of(cond), body, _free_names(n)))
+            parts = two_line_guard(n)
+            fn = pytree.enclosing(n, ("function_definition",)) if parts is not None else None
+            if parts is not None and fn is not None:
+                cond, body = map(text_of, parts)
+                got.append((n.start_point.row, fn.id, cond, body, _free_names(n)))
         site.memo["file_guards"] = got
     return got
+
+
+def two_line_guard(node: Node) -> tuple[Node, Node] | None:
+    """(condition, statement) when ``node`` is ``if COND:`` on one line and one simple
+    statement on the next, with no ``else``; None otherwise."""
+    if node.type != "if_statement" or node.child_by_field_name("alternative") is not None:
+        return None
+    cond, block = node.child_by_field_name("condition"), node.child_by_field_name("consequence")
+    if cond is None or block is None or len(block.named_children) != 1:
+        return None
+    if node.end_point.row != node.start_point.row + 1 or cond.end_point.row != cond.start_point.row:
+        return None
+    return cond, block.named_children[0]
 
 
 def transplants(site: Site, stmt: Node, fn: Node) -> list[tuple[str, str]]:
@@ -513,13 +520,12 @@ def _weighed_guards(
     # from library code (``if not x: return None``) is not the whole story of a program's
     # own cases (``if old == new: return grid``)
     plain = set(_interleave(conds, exits_, MAX_GUARDS))
+    moved = transplants(site, node, fn)  # a sibling function's own guards go first
     for after in (False, True) if node.type != "return_statement" else (False,):
         ctx = repair_shapes.Context(site, node, after, fn, kinds)
         pairs = guard_pairs(ctx, prior, conds, bodies, mined, filed)
         keep = pairs[:MAX_GUARDS] + [p for p in pairs[MAX_GUARDS:] if (p[1], p[2]) in plain]
-        # a sibling function's own guard goes first, as heavy as the heaviest pair
-        top = pairs[0][0] if pairs else 1.0
-        moved = transplants(site, node, fn)
+        top = pairs[0][0] if pairs else 1.0  # as heavy as the heaviest pair
         keep = [(top, c, b) for c, b in moved] + [p for p in keep if (p[1], p[2]) not in moved]
         for weight, cond, body in keep:
             shown = f"`if {short(cond, 30)}: {short(body, 20)}`"
@@ -649,6 +655,19 @@ _LOAD_PARENTS = frozenset(
 _MUTABLE_DISPLAYS = frozenset({"list", "dictionary", "set", "list_comprehension", "call"})
 
 
+# parent type -> the field in which a child is read (``x`` in ``y = x``, ``if x:``, ``x.a``)
+_READ_FIELDS = {
+    "assignment": "right",
+    "augmented_assignment": "right",
+    "attribute": "object",
+    "if_statement": "condition",
+    "elif_clause": "condition",
+    "while_statement": "condition",
+    "for_statement": "right",
+    "keyword_argument": "value",
+}
+
+
 def _read(node: Node) -> bool:
     """Whether identifier ``node`` is a value read (not a name bound, defined, called by
     keyword or an attribute's field)."""
@@ -657,16 +676,7 @@ def _read(node: Node) -> bool:
         return False
     if parent.type in _LOAD_PARENTS:
         return True
-    field = {
-        "assignment": "right",
-        "augmented_assignment": "right",
-        "attribute": "object",
-        "if_statement": "condition",
-        "elif_clause": "condition",
-        "while_statement": "condition",
-        "for_statement": "right",
-        "keyword_argument": "value",
-    }.get(parent.type)
+    field = _READ_FIELDS.get(parent.type)
     return field is not None and parent.child_by_field_name(field) == node
 
 

@@ -111,19 +111,14 @@ def _one_line_statements(tree: Tree) -> Iterator[Node]:
 
 
 def _guards(tree: Tree) -> Iterator[Node]:
-    """``if COND:`` + one simple statement, no ``else``, in a block of a function."""
+    """Two-line guards (``repair_guard.two_line_guard``) in a block of a function."""
     for fn in pytree.walk(tree.root_node):
         if fn.type != "function_definition":
             continue
         for s in pytree.walk_local(fn):
-            if s.type != "if_statement" or s.parent is None or s.parent.type != "block":
-                continue
-            cond, body = s.child_by_field_name("condition"), s.child_by_field_name("consequence")
-            if s.child_by_field_name("alternative") is not None or body is None:
-                continue
-            if len(body.named_children) != 1 or s.end_point.row != s.start_point.row + 1:
-                continue
-            if cond.start_point.row == cond.end_point.row and len(s.parent.named_children) > 1:
+            if s.parent is None or s.parent.type != "block" or len(s.parent.named_children) < 2:
+                continue  # the only statement of its block cannot be cut
+            if repair_guard.two_line_guard(s) is not None:
                 yield s
 
 
