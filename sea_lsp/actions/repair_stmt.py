@@ -354,7 +354,8 @@ def templates(node: Node, site: Site, prior: ShapePrior | None = None) -> Iterat
 
 
 def conditions(node: Node, site: Site) -> Iterator[Mutation]:
-    """Negate a condition, drop an ``if`` around its body, or add a guard to the condition."""
+    """Negate a condition, or drop an ``if`` around its body (a clause added to it:
+    ``repair_clause``)."""
     if node.type not in CONDITION_HOLDERS:
         return
     cond = node.child_by_field_name("condition")
@@ -378,21 +379,6 @@ def conditions(node: Node, site: Site) -> Iterator[Mutation]:
             cond,
         )
     yield from _drop_if(node, site)
-    for name in site.value_names(cond):
-        for new in (
-            f"{name} and {wrapped}",
-            f"not {name} or {wrapped}",
-            f"{wrapped} and {name}",
-            f"{wrapped} and not {name}",
-            f"{wrapped} or {name}",
-            f"{wrapped} or not {name}",
-            f"{name} is not None and {wrapped}",
-            f"{name} is None or {wrapped}",
-            f"{wrapped} and {name} is None",
-            f"{wrapped} and {name} is not None",
-        ):
-            title = f"Change the condition to `{short(new, 40)}` in line {line}"
-            yield Mutation("guard", cond.start_byte, cond.end_byte, new, title, cond)
 
 
 def _drop_if(node: Node, site: Site) -> Iterator[Mutation]:

@@ -6,8 +6,11 @@ and every two-line guard (``if COND:`` and one simple statement) in the function
 corpus (the standard library by default) is deleted, the repair engine's own
 ``insert_template`` / ``insert_guard`` candidates are generated where it stood, and a
 conditional-logit model per family (softmax over each place's candidates, L2-regularised)
-learns to put the real statement first. Files are split by a hash of their path: the figures printed are on files the model
-never saw, beside the generator's own order (how the search broke ties before).
+learns to put the real statement first. The same is done for a real name read replaced by
+another (``identifier``, ``actions/repair_names``) and for a real clause dropped from a
+condition or a returned test (``clause``, ``actions/repair_clause``). Files are split by a
+hash of their path: the figures printed are on files the model never saw, beside the
+generator's own order (how the search broke ties before).
 
     sea-lsp shapes                      # rebuild sea_lsp/default_model/shapes.json
     sea-lsp shapes --files 300 --out /tmp/shapes.json --seed 0
@@ -31,6 +34,7 @@ from tree_sitter import Node, Tree
 
 from sea_lsp.actions import (
     pytree,
+    repair_clause,
     repair_expr,
     repair_guard,
     repair_names,
@@ -122,7 +126,7 @@ def _guards(tree: Tree) -> Iterator[Node]:
                 yield s
 
 
-FAMILIES = ("insert_template", "insert_guard", "identifier")
+FAMILIES = ("insert_template", "insert_guard", "identifier", "clause")
 OBJECT_SHAPES = ("call0",)  # sampled apart, so the plain shapes' sample stays what it was
 
 
@@ -165,6 +169,68 @@ def _identifier_group(site: Site, node: Node, rng: random.Random) -> Group | Non
     return Group(feats, cands.index(real), cands.index(real))
 
 
+def _joined_conditions(tree: Tree) -> Iterator[Node]:
+    """Statements of a function whose one-line condition (``repair_clause.condition_of``:
+    of an ``if``/``elif``/``while``, a returned test) joins clauses with ``and``/``or``
+    (``MAX_CLAUSE_CHARS`` at most)."""
+    for n in pytree.walk(tree.root_node):
+        if n.type not in repair_clause.HOLDERS:
+            continue
+        cond = repair_clause.condition_of(n)
+        if (
+            cond is not None
+            and cond.type == "boolean_operator"
+            and cond.start_point.row == cond.end_point.row
+            and cond.end_byte - cond.start_byte <= MAX_CLAUSE_CHARS
+            and pytree.enclosing(n, ("function_definition",)) is not None
+        ):
+            yield n
+
+
+MAX_CLAUSE_CHARS = 100
+
+
+def _clause_group(path: Path, data: bytes, holder: Node, first: bool) -> Group | None:
+    """A real condition ``A and B`` (or ``or``) with its first (``first``) or last clause
+    dropped, and the engine's ``guard`` candidates on what is left: the real condition among
+    them or not (a miss: ``Group([], -1, -1)``)."""
+    cond = repair_clause.condition_of(holder)
+    op = cond.child_by_field_name("operator")
+    parts = [cond]
+    while parts[0].type == "boolean_operator" and text_of(
+        parts[0].child_by_field_name("operator")
+    ) == text_of(op):  # (A and B) and C: the chain's operands, left to right
+        left = parts[0].child_by_field_name("left")
+        right = parts[0].child_by_field_name("right")
+        if left is None or right is None:
+            return None
+        parts = [left, right, *parts[1:]]
+    rest = (parts[1].start_byte, cond.end_byte) if first else (cond.start_byte, parts[-2].end_byte)
+    buggy = data[: cond.start_byte] + data[rest[0] : rest[1]] + data[cond.end_byte :]
+    tree = pytree.parse(buggy)
+    if pytree.has_error(tree):
+        return None
+    spot = tree.root_node.descendant_for_byte_range(holder.start_byte, holder.start_byte)
+    while spot is not None and not (
+        spot.type == holder.type and spot.start_byte == holder.start_byte
+    ):
+        spot = spot.parent
+    if spot is None:
+        return None
+    site = Site(str(path), buggy, tree, weigh=True)
+    found = repair_clause.candidates(spot, site)
+    if len(found) < 2:
+        return None
+    real = "".join(text_of(cond).split())
+    texts = ["".join(c.text.split()) for c in found]
+    if real not in texts:
+        return Group([], -1, -1)
+    where = repair_clause.Where.of(site, repair_clause.condition_of(spot))
+    feats = [repair_clause.clause_features(where, c) for c in found]
+    at = texts.index(real)
+    return Group(feats, at, at)
+
+
 def groups_of_file(
     path: Path, rng: random.Random, families: tuple[str, ...] = FAMILIES, seed: int = 0
 ) -> dict[str, list[Group]]:
@@ -187,6 +253,14 @@ def groups_of_file(
             g = _identifier_group(site, read, mine)
             if g is not None:
                 out["identifier"].append(g)
+    if "clause" in out:  # its own generator too
+        mine = random.Random(f"clause:{seed}:{path.parent.name}/{path.name}")
+        holders = list(_joined_conditions(tree))
+        mine.shuffle(holders)
+        for holder in holders[:PER_FILE]:
+            g = _clause_group(path, data, holder, mine.random() < 0.5)
+            if g is not None:
+                out["clause"].append(g)
     if "insert_template" in out:
         plain: list[Node] = []
         objects: list[Node] = []
