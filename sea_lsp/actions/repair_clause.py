@@ -60,7 +60,8 @@ _PREDICATE = re.compile(
 
 def condition_of(holder: Node) -> Node | None:
     """The condition of an ``if``/``elif``/``while``, or the value of a ``return`` of one
-    test (a comparison, a boolean operator, a call, a name...); None otherwise."""
+    test (a comparison, a boolean operator, ``not``, a call whose name says it tests);
+    None otherwise."""
     if holder.type in CONDITION_HOLDERS:
         return holder.child_by_field_name("condition")
     if holder.type == "return_statement" and holder.named_child_count == 1:
@@ -86,16 +87,24 @@ class Clause(NamedTuple):
 
 def _joined(text: str, node_type: str | None, op: str) -> str:
     """``text`` as an operand of ``op`` (``and``/``or``): parenthesised only where Python's
-    precedence needs it (``a or b`` under ``and``; a conditional expression or a lambda
-    under either)."""
+    precedence needs it (``a or b`` under ``and``; a conditional expression, a lambda or an
+    assignment expression under either)."""
     if node_type is None:  # a condition known by its text only
-        low = f" {text} "
-        needs = " if " in low or text.startswith("lambda") or (op == "and" and " or " in low)
+        padded = f" {text} "
+        needs = (
+            " if " in padded
+            or " := " in padded
+            or text.startswith("lambda")
+            or (op == "and" and " or " in padded)
+        )
     else:
-        needs = node_type in ("conditional_expression", "lambda") or (
+        needs = node_type in _LOWEST or (
             op == "and" and node_type == "boolean_operator" and " or " in _top_ops(text)
         )
     return f"({text})" if needs else text
+
+
+_LOWEST = frozenset({"conditional_expression", "lambda", "named_expression"})
 
 
 def _top_ops(text: str) -> str:

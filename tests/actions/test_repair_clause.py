@@ -61,6 +61,9 @@ def test_parentheses_only_where_precedence_needs_them() -> None:
     texts = {c.text for c in repair_clause.candidates(node, site)}
     assert "task and task.active() and spider" in texts
     assert not any("(task and task.active())" in t for t in texts)
+    site, node = _holder("def f(s, n):\n    if m := s.find(n):\n        return m\n", 2)
+    texts = {c.text for c in repair_clause.candidates(node, site)}
+    assert "s and (m := s.find(n))" in texts  # ``m := (s.find(n) and s)`` otherwise
 
 
 def test_conditions_tested_elsewhere_are_clauses_only_in_the_search() -> None:
