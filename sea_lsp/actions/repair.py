@@ -28,7 +28,7 @@ from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMIL
 from sea_lsp.actions.repair_loop import insert_progress, insert_reset
 from sea_lsp.actions.repair_operands import init_value
 from sea_lsp.actions.repair_site import Mutation, Site
-from sea_lsp.actions.repair_stmt import STATEMENT_FAMILIES, is_statement
+from sea_lsp.actions.repair_stmt import STATEMENT_FAMILIES, conditions, is_statement
 from sea_lsp.workspace.changes import Change, TextEdit
 
 # Cheapest / most local first; the policy does the real ranking. A family backed by evidence
@@ -278,6 +278,12 @@ def _nodes(site: Site, region: Region) -> Iterator[Node]:
     return pytree.walk(root)
 
 
+# The statement families, a clause added to a condition (``repair_clause``) right after the
+# condition's own edits (negated, dropped)
+_AT = STATEMENT_FAMILIES.index(conditions) + 1
+_STATEMENTS = (*STATEMENT_FAMILIES[:_AT], clauses, *STATEMENT_FAMILIES[_AT:])
+
+
 def mutations(
     site: Site,
     region: Region,
@@ -302,8 +308,7 @@ def mutations(
         if synthesis:
             families += (*SEARCH_EXPRESSION_FAMILIES, init_value, *ARG_FAMILIES)
         if is_statement(node) or node.type == "elif_clause":
-            # a clause added to a condition right after the condition's own edits
-            families = (*families, STATEMENT_FAMILIES[0], clauses, *STATEMENT_FAMILIES[1:])
+            families = (*families, *_STATEMENTS)
             if synthesis:
                 families += (*GUARD_FAMILIES, insert_progress, insert_reset, insert_use)
         for family in families:

@@ -130,21 +130,18 @@ def derefs(cond: Node, site: Site) -> list[str]:
             obj = n.child_by_field_name("object")
         elif n.type == "subscript":
             obj = n.child_by_field_name("value")
-        if obj is None or not _chain(obj):
-            continue
-        root = obj
-        while root.type == "attribute":
-            root = root.child_by_field_name("object")
-        if scope.get(text_of(root)) in ("param", "var"):
+        root = _root(obj) if obj is not None else None
+        if root is not None and scope.get(text_of(root)) in ("param", "var"):
             out.setdefault(text_of(obj), None)
     return list(out)[:MAX_DEREFS]
 
 
-def _chain(n: Node) -> bool:
-    """A name or a chain of attribute reads of one (``x``, ``self.items``)."""
+def _root(n: Node) -> Node | None:
+    """The name a chain of attribute reads starts from (``self`` in ``self.items``, ``x``
+    for ``x``); None when it is not such a chain (a call, a subscript on the way)."""
     while n.type == "attribute":
         n = n.child_by_field_name("object")
-    return n.type == "identifier"
+    return n if n.type == "identifier" else None
 
 
 def near_attributes(cond: Node, site: Site, fn: Node | None) -> list[str]:
@@ -158,7 +155,9 @@ def near_attributes(cond: Node, site: Site, fn: Node | None) -> list[str]:
         reads = site.memo[key] = [
             (n.start_point.row, text_of(n))
             for n in pytree.walk_local(fn)
-            if n.type == "attribute" and (n.parent is None or n.parent.type != "call") and _chain(n)
+            if n.type == "attribute"
+            and (n.parent is None or n.parent.type != "call")
+            and _root(n) is not None
         ]
     scope = site.scope(cond)
     row = cond.start_point.row

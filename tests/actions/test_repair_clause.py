@@ -28,13 +28,16 @@ CLOSER = (
 )
 
 
-def _holder(source: str, line: int, weigh: bool = True) -> tuple[Site, object]:
+def _site(source: str, weigh: bool = True) -> Site:
     data = source.encode()
-    tree = pytree.parse(data)
-    site = Site("m.py", data, tree, weigh=weigh)
+    return Site("m.py", data, pytree.parse(data), weigh=weigh)
+
+
+def _holder(source: str, line: int, weigh: bool = True) -> tuple[Site, object]:
+    site = _site(source, weigh)
     node = next(
         n
-        for n in pytree.walk(tree.root_node)
+        for n in pytree.walk(site.tree.root_node)
         if n.type in ("if_statement", "elif_clause", "while_statement")
         and n.start_point.row == line - 1
     )
@@ -126,10 +129,8 @@ def test_a_returned_test_takes_a_clause_and_a_returned_value_does_not() -> None:
         "def total(items):\n"
         "    return sum(items)\n"
     )
-    data = src.encode()
-    tree = pytree.parse(data)
-    site = Site("m.py", data, tree, weigh=True)
-    ret = [n for n in pytree.walk(tree.root_node) if n.type == "return_statement"]
+    site = _site(src)
+    ret = [n for n in pytree.walk(site.tree.root_node) if n.type == "return_statement"]
     made = list(repair_clause.clauses(ret[0], site))
     assert "x and issubclass(x, enum.Enum)" in {m.new_text for m in made}
     assert made[0].title.startswith("Change the returned value to")
