@@ -160,6 +160,13 @@ def _target_names(node: Node | None, out: list[str]) -> None:
             _target_names(c, out)
 
 
+def target_names(node: Node | None) -> list[str]:
+    """The names an assignment or loop target binds (``a``, ``a, b``, ``[a, *b]``)."""
+    out: list[str] = []
+    _target_names(node, out)
+    return out
+
+
 def assigned_names(stmt: Node) -> list[str]:
     """Names a simple assignment statement binds (``a = ...``, ``a, b = ...``, ``a += ...``)."""
     inner = stmt.named_children[0] if stmt.type == "expression_statement" else None

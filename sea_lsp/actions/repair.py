@@ -25,6 +25,7 @@ from sea_lsp.actions.repair_clause import clauses
 from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_flow import insert_use
 from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMILIES
+from sea_lsp.actions.repair_init import insert_init
 from sea_lsp.actions.repair_loop import insert_progress, insert_reset
 from sea_lsp.actions.repair_operands import init_value
 from sea_lsp.actions.repair_site import Mutation, Site
@@ -38,6 +39,7 @@ FAMILY_ORDER = (
     "insert_progress",
     "insert_reset",
     "insert_use",
+    "insert_init",
     "compare_swap",
     "bool_swap",
     "arith_swap",
@@ -117,7 +119,7 @@ FAMILY_PRIOR = {
     "insert_far_copy": 0.1, "operand_name": 0.1, "two_token": 0.1,
     "insert_guard": 0.2, "wrap_if": 0.15, "insert_update": 0.15,
     "qualify": 0.15, "unalias": 0.6, "insert_arg": 0.15, "drop_arg": 0.15, "add_method": 0.15, "insert_progress": 1.0,
-    "insert_reset": 0.6, "insert_use": 0.6, "init_value": 0.3, "insert_call": 0.15,
+    "insert_reset": 0.6, "insert_use": 0.6, "insert_init": 0.6, "init_value": 0.3, "insert_call": 0.15,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
@@ -145,6 +147,7 @@ TOKEN_FAMILIES = frozenset(
         "insert_progress",
         "insert_reset",
         "insert_use",
+        "insert_init",
     }
 )
 
@@ -310,7 +313,13 @@ def mutations(
         if is_statement(node) or node.type == "elif_clause":
             families = (*families, *_STATEMENTS)
             if synthesis:
-                families += (*GUARD_FAMILIES, insert_progress, insert_reset, insert_use)
+                families += (
+                    *GUARD_FAMILIES,
+                    insert_progress,
+                    insert_reset,
+                    insert_use,
+                    insert_init,
+                )
         for family in families:
             for m in family(node, site):
                 if full and m.family in full:

@@ -183,6 +183,17 @@ FIXTURES: list[tuple[str, str, str]] = [
         "count_big([1, 5, 7], 2) == 2",
     ),
     (
+        "insert_init",
+        "def count_long(words, n):\n    for w in words:\n        if len(w) > n:\n"
+        "            total += 1\n    return total\n",
+        "count_long(['a', 'abc', 'abcd'], 2) == 2 and count_long([], 1) == 0",
+    ),
+    (
+        "insert_init",
+        "def sign(x):\n    if x > 0:\n        s = 1\n    elif x < 0:\n        s = -1\n    return s\n",
+        "sign(3) == 1 and sign(-2) == -1 and sign(0) == 0",
+    ),
+    (
         "qualify",
         "class Node:\n    def __init__(self, key):\n        self.key = key\n\n\n"
         "def replace(node, key):\n    successor = Node(key + 1)\n    return key\n",

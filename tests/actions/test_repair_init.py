@@ -1,0 +1,212 @@
+"""``repair.insert_init``: a name read before anything binds it gets its starting value."""
+
+from __future__ import annotations
+
+import random
+import sysconfig
+from pathlib import Path
+
+from sea_lsp.actions import pytree, repair_init
+from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.repair_site import Site
+from sea_lsp.bench.bug_data import same_code
+
+
+def _site(source: str) -> Site:
+    data = source.encode()
+    return Site(path="m.py", data=data, tree=pytree.parse(data), weigh=True)
+
+
+def _functions(site: Site) -> dict[str, object]:
+    return {
+        text_of(fn.child_by_field_name("name")): fn
+        for fn in pytree.walk(site.tree.root_node)
+        if fn.type == "function_definition"
+    }
+
+
+def _unbound(source: str) -> dict[str, list[str]]:
+    site = _site(source)
+    return {
+        name: [n for n, _ in repair_init.unbound_reads(site, fn)]
+        for name, fn in _functions(site).items()
+    }
+
+
+def test_a_counter_a_branch_without_else_and_a_name_bound_nowhere_are_read_unbound() -> None:
+    source = (
+        "def count(xs):\n    for x in xs:\n        n += 1\n    return n\n"
+        "def sign(x):\n    if x > 0:\n        s = 1\n    elif x < 0:\n        s = -1\n"
+        "    return s\n"
+        "def collect(xs):\n    for x in xs:\n        out.append(x)\n    return out\n"
+        "def best(xs):\n    for x in xs:\n        if x > top:\n            top = x\n"
+        "    return top\n"
+    )
+    assert _unbound(source) == {
+        "count": ["n"],
+        "sign": ["s"],
+        "collect": ["out"],
+        "best": ["top"],  # bound later in the loop: not on the first pass
+    }
+
+
+def test_names_every_path_binds_are_not_flagged() -> None:
+    source = (
+        "import os\n"
+        "from json import loads\n"
+        "LIMIT = 3\n"
+        "def setter():\n    global SHARED\n    SHARED = 1\n"
+        "def ok(path, xs):\n"
+        '    """doc"""\n'
+        "    try:\n        import zlib\n    except ImportError:\n        zlib = None\n"
+        "    with open(path) as fh:\n        data = fh.read()\n"
+        "    while True:\n        line = fh.readline()\n        if not line:\n            break\n"
+        "    ys = [y + 1 for y in xs]\n"
+        "    try:\n        k = int(data)\n    except ValueError as e:\n        print(e)\n"
+        "    else:\n        print(k)\n"
+        "    for i in range(3):\n        pass\n"
+        "    if (m := len(xs)) > 2:\n        return m\n"
+        "    if xs:\n        sign = 1\n    else:\n        sign = -1\n"
+        "    def inner():\n        return sign + later\n"
+        "    later = 2\n"
+        "    return line, i, zlib, os.sep, loads, LIMIT, SHARED, len(ys), inner, sign\n"
+    )
+    assert _unbound(source) == {"setter": [], "ok": [], "inner": []}
+
+
+def test_a_name_bound_nowhere_is_judged_only_where_it_fills_a_container() -> None:
+    source = "def f(xs):\n    for x in xs:\n        out.append(join(x, 'x'))\n    return out\n"
+    assert _unbound(source) == {"f": ["out"]}
+    assert _unbound("from os.path import *\n" + source) == {"f": []}
+    # a name bound nowhere that is only read or called may come from where the file cannot
+    # see (a name set at run time): not judged
+    assert _unbound("def g(xs):\n    return helper(xs) + LIMIT\n") == {"g": []}
+
+
+def test_starting_values_follow_how_the_name_is_used() -> None:
+    source = (
+        "def a(xs):\n    for x in xs:\n        out.append(x)\n    return out\n"
+        "def b(xs):\n    for x in xs:\n        n += 1\n    return n\n"
+        "def c(xs):\n    for x in xs:\n        text += 'x'\n    return text\n"
+        "def d(xs):\n    for x in xs:\n        seen[x] = 1\n    return seen\n"
+        "def e(xs):\n    for x in xs:\n        if found is None:\n            found = x\n"
+        "    return found\n"
+        "def f(xs):\n    for x in xs:\n        if x:\n            flag = True\n    return flag\n"
+    )
+    site = _site(source)
+    first = {
+        name: repair_init.starting_values(fn, repair_init.unbound_reads(site, fn)[0][0])[0]
+        for name, fn in _functions(site).items()
+    }
+    assert first == {"a": "[]", "b": "0", "c": '""', "d": "{}", "e": "None", "f": "True"}
+    assert "False" in repair_init.starting_values(_functions(site)["f"], "flag")
+
+
+def test_the_value_goes_before_the_first_statement_that_mentions_the_name() -> None:
+    source = (
+        "def rows(grid):\n    out = []\n    for row in grid:\n        for v in row:\n"
+        "            total += v\n        out.append(total)\n    return out\n"
+    )
+    site = _site(source)
+    fn = _functions(site)["rows"]
+    found = [m.new_text.strip() for m in repair_init.insert_init(fn, site)]
+    assert not found  # only statements hold candidates
+    stmt = fn.child_by_field_name("body").named_children[0]
+    texts = [
+        (site.data[: m.start] + m.new_text.encode() + site.data[m.end :]).decode()
+        for m in repair_init.insert_init(stmt, site)
+    ]
+    fixed = (
+        "def rows(grid):\n    out = []\n    for row in grid:\n        total = 0\n"
+        "        for v in row:\n            total += v\n        out.append(total)\n    return out\n"
+    )
+    assert texts[0] == fixed  # the innermost block holding every mention
+    assert all(pytree.parses_cleanly(t.encode()) for t in texts)
+
+
+def test_few_functions_of_the_standard_library_read_a_name_unbound() -> None:
+    """Correct code rarely does (1.2 % of 7,530 functions of 300 modules when this was
+    written: flags guarding data-dependent paths)."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    functions = flagged = 0
+    for path in sorted(stdlib.glob("*.py"))[:120]:
+        try:
+            data = path.read_bytes()
+            data.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        site = Site(path=str(path), data=data, tree=pytree.parse(data))
+        for fn in pytree.walk(site.tree.root_node):
+            if fn.type == "function_definition":
+                functions += 1
+                flagged += bool(repair_init.unbound_reads(site, fn))
+    assert functions > 2000
+    assert flagged / functions < 0.025
+
+
+def test_deleted_initialisations_of_the_standard_library_are_restored() -> None:
+    """A real ``name = literal`` line deleted from a standard-library function: the family
+    makes the real line back, at its place, often first (measured on 300 modules: 36 % of
+    506 deleted restored exactly, 61 % of those first)."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    paths = sorted(stdlib.glob("*.py"))
+    random.Random(0).shuffle(paths)
+    deleted = restored = first = 0
+    for path in paths[:60]:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue
+        tree = pytree.parse(text.encode())
+        for stmt in _initialisations(tree)[:4]:
+            lines = text.split("\n")
+            row = stmt.start_point.row
+            buggy = "\n".join(lines[:row] + lines[row + 1 :])
+            site = _site(buggy)
+            if pytree.has_error(site.tree):
+                continue
+            deleted += 1
+            node = site.tree.root_node.descendant_for_byte_range(stmt.start_byte, stmt.start_byte)
+            while node is not None and not node.type.endswith("statement"):
+                node = node.parent
+            if node is None:
+                continue
+            fn = pytree.enclosing(node, ("function_definition",))
+            body = [c for c in fn.child_by_field_name("body").named_children]
+            for i, m in enumerate(repair_init.insert_init(body[-1], site)):
+                after = buggy[: m.start] + m.new_text + buggy[m.end :]
+                if same_code(after, text):
+                    restored += 1
+                    first += i == 0
+                    break
+    assert deleted >= 60
+    assert restored / deleted >= 0.25
+    assert first / max(restored, 1) >= 0.4
+
+
+def _initialisations(tree) -> list:
+    out = []
+    for fn in pytree.walk(tree.root_node):
+        if fn.type != "function_definition":
+            continue
+        for s in pytree.walk_local(fn):
+            if (
+                s.type == "expression_statement"
+                and s.start_point.row == s.end_point.row
+                and s.parent is not None
+                and s.parent.type == "block"
+                and len(s.parent.named_children) >= 2
+                and s.named_children
+                and s.named_children[0].type == "assignment"
+            ):
+                e = s.named_children[0]
+                left, right = e.child_by_field_name("left"), e.child_by_field_name("right")
+                if (
+                    left is not None
+                    and left.type == "identifier"
+                    and right is not None
+                    and right.type in ("integer", "string", "true", "false", "none", "list")
+                    and len(text_of(right)) <= 20
+                ):
+                    out.append(s)
+    return out
