@@ -59,6 +59,8 @@ class ActionContext:
     suspicious: Sequence[Suspicious] = ()  # best first
     failing_tests: Sequence[str] = ()  # pytest node ids
     hangs: bool = False  # a failing test ran past its timeout: a loop that cannot end is likely
+    # names a failing test found unset (its NameError / UnboundLocalError): a missing start
+    unbound: frozenset[str] = frozenset()
     symbols: Any = None  # sea_lsp.workspace.symbols.SymbolIndex when available
     trusted: bool = False  # may generators run code (tests generator)?
     sandbox: Any = None  # sea_lsp.sandbox.sandbox.Sandbox when trusted

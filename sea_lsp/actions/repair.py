@@ -25,7 +25,7 @@ from sea_lsp.actions.repair_clause import clauses
 from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_flow import insert_use
 from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMILIES
-from sea_lsp.actions.repair_init import insert_init
+from sea_lsp.actions.repair_init import initialised, insert_init
 from sea_lsp.actions.repair_loop import insert_progress, insert_reset
 from sea_lsp.actions.repair_operands import init_value
 from sea_lsp.actions.repair_site import Mutation, Site
@@ -208,7 +208,12 @@ HANG_FAMILIES = frozenset({"insert_progress"})  # a stuck loop's update: a hang 
 HANG_BOOST = 10.0
 
 
-def order(found: list[Found], weights: list[float], hangs: bool = False) -> list[Found]:
+def order(
+    found: list[Found],
+    weights: list[float],
+    hangs: bool = False,
+    unbound: frozenset[str] = frozenset(),
+) -> list[Found]:
     """Most probable fix first: P(line) x P(family) / sqrt(the family's candidates there),
     the family's share split by its candidates' own weights where it has them (how natural
     an inserted statement's shape is, ``repair_shapes``).
@@ -216,7 +221,9 @@ def order(found: list[Found], weights: list[float], hangs: bool = False) -> list
     in path and line order; a family that offers dozens of variants on a line (names,
     templates) spreads its share over them. When a failing test hangs, the update a stuck
     loop lacks is the likeliest fix wherever the loop's lines rank: a timeout stops the
-    test at whatever line the loop was on, so localisation hardly tells its lines apart."""
+    test at whatever line the loop was on, so localisation hardly tells its lines apart.
+    Likewise, when a failing test read a name unset (``unbound``: its ``NameError`` or
+    ``UnboundLocalError``), that name's starting value (``insert_init``) is."""
     counts: dict[tuple[int, str], int] = {}
     mass: dict[tuple[int, str], float] = {}
     weighed: set[tuple[int, str]] = set()
@@ -229,7 +236,9 @@ def order(found: list[Found], weights: list[float], hangs: bool = False) -> list
 
     def score(f: Found) -> float:
         w = weights[f.region] if f.region < len(weights) else 0.0
-        if hangs and f.mutation.family in HANG_FAMILIES:
+        if (hangs and f.mutation.family in HANG_FAMILIES) or (
+            unbound and initialised(f.mutation) in unbound
+        ):  # evidence a test gave: a hang, a name read unset
             w = max(w, 1.0) * HANG_BOOST
         prior = FAMILY_PRIOR.get(f.mutation.family, 0.2)
         key = (f.region, f.mutation.family)
@@ -562,7 +571,7 @@ class RepairGenerator:
         if ctx.editor:
             found.sort(key=lambda f: (f.region, f.rank, f.seq))
             return [_candidate(f) for f in _valid_round_robin(found, limit)]
-        ranked = order(found, line_weights(ctx, len(where)), hangs=ctx.hangs)
+        ranked = order(found, line_weights(ctx, len(where)), ctx.hangs, ctx.unbound)
         out = []
         for f in ranked:  # validated in rank order, only as far as the limit needs
             if f.segment is None or pytree.parses_cleanly(f.segment):

@@ -25,7 +25,8 @@ such functions get candidates, so they are few and come early.
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 
 from tree_sitter import Node
 
@@ -508,3 +509,26 @@ def insert_init(node: Node, site: Site) -> Iterator[Mutation]:
                     if where.startswith("before"):
                         title = f"Insert `{short(stmt, 40)}` {where} (`{name}` is read unset)"
                         yield Mutation("insert_init", offset, offset, new_text, title, node)
+
+
+# what Python says when a name is read unset (3.11+ and older wordings)
+_UNSET = re.compile(
+    r"(?:NameError: name '(\w+)' is not defined"
+    r"|UnboundLocalError: (?:cannot access local variable|local variable) '(\w+)'"
+    r"|NameError: (?:cannot access )?free variable '(\w+)')"
+)
+
+
+def unset_names(messages: Iterable[str]) -> frozenset[str]:
+    """The names failing tests' messages say were read unset (``NameError: name 'out' is
+    not defined``, ``UnboundLocalError: cannot access local variable 'n' ...``)."""
+    return frozenset(
+        next(g for g in m.groups() if g) for text in messages for m in _UNSET.finditer(text)
+    )
+
+
+def initialised(m: Mutation) -> str | None:
+    """The name an ``insert_init`` mutation starts (``total`` of ``total = 0``), else None."""
+    if m.family != "insert_init":
+        return None
+    return m.new_text.strip().split(" = ", 1)[0]

@@ -210,3 +210,36 @@ def _initialisations(tree) -> list:
                 ):
                     out.append(s)
     return out
+
+
+def test_a_failing_tests_message_names_the_name_read_unset() -> None:
+    messages = [
+        "E       UnboundLocalError: cannot access local variable 'total' where it is not "
+        "associated with a value",
+        "E   UnboundLocalError: local variable 'best' referenced before assignment",
+        "E       NameError: name 'counts' is not defined",
+        "E       AssertionError: assert 3 == 4",
+    ]
+    assert repair_init.unset_names(messages) == {"total", "best", "counts"}
+    assert repair_init.unset_names(["E  assert 1 == 2"]) == frozenset()
+
+
+def test_a_name_a_test_read_unset_puts_its_starting_value_first() -> None:
+    from sea_lsp.actions.base import ActionContext, Suspicious
+    from sea_lsp.actions.repair import RepairGenerator
+    from tests.actions.conftest import DictView
+
+    source = (
+        "def count_long(words, n):\n    for w in words:\n        if len(w) > n:\n"
+        "            total += 1\n    return total\n"
+    )
+    view = DictView({"m.py": source})
+    suspicious = [Suspicious("m.py", line, 1.0) for line in (4, 3, 2, 5)]
+
+    def first(**kw) -> str:
+        ctx = ActionContext(view=view, focus_path="m.py", suspicious=suspicious, **kw)
+        return next(iter(RepairGenerator().generate(ctx))).title
+
+    assert not first().startswith("Insert `total = 0`")
+    assert first(unbound=frozenset({"total"})).startswith("Insert `total = 0` before line 2")
+    assert not first(unbound=frozenset({"other"})).startswith("Insert `total = 0`")

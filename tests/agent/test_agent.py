@@ -153,3 +153,28 @@ def test_verified_means_tests_ran_and_passed(tmp_path):
     assert result.verified_by_tests and result.tests_after.all_passed, result.summary
     assert result.summary.startswith("Verified: ") and "(1 test passes)" in result.summary
     assert result.to_dict()["verified"] is True
+
+
+def test_a_name_read_unset_is_started_where_its_function_first_uses_it(tmp_path):
+    """The failing tests' ``NameError`` names the container: its start is tried first."""
+    files = {
+        "words.py": (
+            "def word_counts(text):\n"
+            "    for word in text.lower().split():\n"
+            "        word = word.strip('.,!?')\n"
+            "        if word:\n"
+            "            counts[word] = counts.get(word, 0) + 1\n"
+            "    return counts\n"
+        ),
+        "tests/test_words.py": (
+            "from words import word_counts\n\n\n"
+            "def test_counts():\n    assert word_counts('The cat. the CAT!') == {'the': 2, 'cat': 2}\n\n\n"
+            "def test_nothing():\n    assert word_counts('') == {}\n"
+        ),
+    }
+    root = write_project(tmp_path, files)
+    result = run(
+        root, "fix the failing tests", settings=Settings(trusted=True, budget_evaluations=5)
+    )
+    assert result.solved, result.summary
+    assert "+    counts = {}\n     for word in" in result.diff
