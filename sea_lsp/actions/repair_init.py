@@ -54,7 +54,9 @@ _FILLING = frozenset({"append", "extend", "insert", "add", "setdefault"})
 _LITERALS = frozenset(
     {"integer", "float", "string", "true", "false", "none", "list", "dictionary", "set", "tuple"}
 )
-_EMPTY_OF = {"integer": "0", "float": "0", "string": '""', "true": "False", "false": "False"}
+# a literal the function assigns a name elsewhere -> the start it suggests besides itself
+# (a flag set False in a loop starts True)
+_EMPTY_OF = {"integer": "0", "float": "0", "string": '""', "true": "False", "false": "True"}
 
 
 def _statement_binds(stmt: Node, name: str) -> bool:
