@@ -167,6 +167,18 @@ def target_names(node: Node | None) -> list[str]:
     return out
 
 
+def declared_shared(scope: Node, nested: bool = False) -> set[str]:
+    """Names a ``global`` or ``nonlocal`` statement of ``scope`` shares with another scope
+    (those of its nested functions and classes too with ``nested``)."""
+    return {
+        text_of(i)
+        for n in (walk if nested else walk_local)(scope)
+        if n.type in ("global_statement", "nonlocal_statement")
+        for i in n.named_children
+        if i.type == "identifier"
+    }
+
+
 def assigned_names(stmt: Node) -> list[str]:
     """Names a simple assignment statement binds (``a = ...``, ``a, b = ...``, ``a += ...``)."""
     inner = stmt.named_children[0] if stmt.type == "expression_statement" else None

@@ -119,21 +119,10 @@ def _loops_around(node: Node, fn: Node) -> list[Node]:
     return out
 
 
-def _declared_shared(fn: Node) -> set[str]:
-    """Names a ``global`` or ``nonlocal`` statement shares with another scope."""
-    return {
-        text_of(i)
-        for n in pytree.walk_local(fn)
-        if n.type in ("global_statement", "nonlocal_statement")
-        for i in n.named_children
-        if i.type == "identifier"
-    }
-
-
 def dead_stores(fn: Node) -> list[Node]:
     """Statements ``x = ...`` (one name) whose value nothing reads afterwards."""
     out = []
-    shared = _declared_shared(fn)
+    shared = pytree.declared_shared(fn)
     for name, events in _events(fn).items():
         if name.startswith("_") or name in _UNUSED or name in shared or len(events) > MAX_EVENTS:
             continue

@@ -313,16 +313,6 @@ def _stored(seq: Node) -> bool:
     )
 
 
-def _declared(fn: Node, local: bool = True) -> set[str]:
-    """Names ``fn`` declares ``global`` or ``nonlocal`` (in nested scopes too unless
-    ``local``)."""
-    out: set[str] = set()
-    for n in (pytree.walk_local if local else pytree.walk)(fn):
-        if n.type in ("global_statement", "nonlocal_statement"):
-            out.update(text_of(c) for c in n.named_children if c.type == "identifier")
-    return out
-
-
 def _outer_names(site: Site, fn: Node) -> set[str]:
     """Names the module and the functions around ``fn`` bind (what ``fn`` may read freely),
     and the names any function of the file declares ``global``."""
@@ -330,7 +320,7 @@ def _outer_names(site: Site, fn: Node) -> set[str]:
     if names is None:
         names = site.memo["module_and_global_names"] = frozenset(
             pytree.module_names(site.tree)
-        ) | _declared(site.tree.root_node, local=False)
+        ) | pytree.declared_shared(site.tree.root_node, nested=True)
     names = set(names)
     outer = pytree.enclosing(fn, pytree.FUNCTION_TYPES)
     while outer is not None:
@@ -362,7 +352,7 @@ def unbound_reads(site: Site, fn: Node) -> list[tuple[str, Node]]:
     if got is not None:
         return got
     local = pytree.bound_names(fn)
-    skip = _declared(fn)
+    skip = pytree.declared_shared(fn)
     outer: set[str] | None = None
     walrus = {
         text_of(n.child_by_field_name("name") or n)
@@ -531,6 +521,18 @@ def insert_init(node: Node, site: Site) -> Iterator[Mutation]:
     fn = pytree.enclosing(node, ("function_definition",))
     if fn is None:
         return
+    for offset, new_text, title in _function_inits(site, fn):
+        yield Mutation("insert_init", offset, offset, new_text, title, node)
+
+
+def _function_inits(site: Site, fn: Node) -> list[tuple[int, str, str]]:
+    """Every ``(offset, inserted text, title)`` of ``fn``'s names read unset, computed once
+    per function (every statement of it asks)."""
+    key = ("inits", fn.id)
+    got = site.memo.get(key)
+    if got is not None:
+        return got
+    got = site.memo[key] = []
     for name, read in unbound_reads(site, fn):
         values = starting_values(fn, name)
         for anchor in anchors(fn, name, read):
@@ -539,7 +541,8 @@ def insert_init(node: Node, site: Site) -> Iterator[Mutation]:
                 for offset, new_text, where in insertions(anchor, site, stmt):
                     if where.startswith("before"):
                         title = f"Insert `{short(stmt, 40)}` {where} (`{name}` is read unset)"
-                        yield Mutation("insert_init", offset, offset, new_text, title, node)
+                        got.append((offset, new_text, title))
+    return got
 
 
 # what Python says when a name is read unset (3.11+ and older wordings)

@@ -71,7 +71,10 @@ def _read(path: Path) -> str | None:
 def flagged(text: str, path: str = "m.py") -> tuple[int, int]:
     """(functions, functions with an unbound read) in a module's source."""
     data = text.encode()
-    site = Site(path=path, data=data, tree=pytree.parse(data))
+    return _flagged(Site(path=path, data=data, tree=pytree.parse(data)))
+
+
+def _flagged(site: Site) -> tuple[int, int]:
     fns = [n for n in pytree.walk(site.tree.root_node) if n.type == "function_definition"]
     return len(fns), sum(bool(repair_init.unbound_reads(site, fn)) for fn in fns)
 
@@ -133,10 +136,12 @@ def measure(paths: Iterable[Path], per_file: int, rng: random.Random) -> Figures
         text = _read(path)
         if text is None:
             continue
-        fns, bad = flagged(text, str(path))
+        data = text.encode()
+        site = Site(path=str(path), data=data, tree=pytree.parse(data))  # parsed once
+        fns, bad = _flagged(site)
         fig.functions += fns
         fig.flagged += bad
-        places = initialisations(pytree.parse(text.encode()))
+        places = initialisations(site.tree)
         rng.shuffle(places)
         for stmt in places[:per_file]:
             fig.deleted += 1
