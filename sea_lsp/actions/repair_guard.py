@@ -286,7 +286,9 @@ def own_conditions(site: Site, stmt: Node, fn: Node) -> list[str]:
     out.update(dict.fromkeys(mined_conditions(site, fn)))
     for x in focus:
         out.update(dict.fromkeys(_unary(x)))
-    others = site.value_names(stmt)[:6]
+    # the statement's own names first (``new == old`` beside ``new = mapping[old]``), then
+    # the names in scope nearest first
+    others = list(dict.fromkeys([*focus[1:4], *site.value_names(stmt)[:6]]))
     for x in focus[:2]:
         for y in others:
             if y != x:
@@ -307,7 +309,8 @@ def wider_conditions(
     conditions of the standard library, ``sea-lsp shapes``): a name's truth and
     ``is not None``; more constants (``<= 0``, ``== 1``, ``len(x) == 0``); the other names
     the function reads near the statement; attributes it reads (``self.closed``,
-    ``node.left is None``); ``isinstance`` with the classes the file checks; and the first
+    ``node.left is None``); ``isinstance`` with the classes the file checks and the built-in types it names most
+    (``not isinstance(raw, str)``); and the first
     two focus names ordered against, contained in or identical to the other names. The
     learned guard prior decides which of them an insertion point keeps."""
     kinds = name_kinds(site, fn)
@@ -323,7 +326,7 @@ def wider_conditions(
         out.update(dict.fromkeys((f"not {x}", x, f"{x} is None", f"{x} is not None")))
     for a in _read_attributes(site, fn, focus):
         out.update(dict.fromkeys((a, f"not {a}", f"{a} is None", f"{a} is not None")))
-    for t in _checked_classes(site):
+    for t in _checked_classes(site) + _builtin_types(site):
         for x in focus[:2]:
             out.update(dict.fromkeys((f"not isinstance({x}, {t})", f"isinstance({x}, {t})")))
     for x in focus[:2]:
@@ -386,6 +389,27 @@ def _checked_classes(site: Site) -> list[str]:
                 if len(named) == 2 and named[1].type in ("identifier", "attribute"):
                     seen.setdefault(text_of(named[1]), None)
         got = site.memo["checked_classes"] = list(seen)[:3]
+    return got
+
+
+BUILTIN_TYPES = ("str", "list", "dict", "tuple", "bytes", "int", "float", "set")
+MAX_BUILTIN_TYPES = 2  # built-in types a guard may test a focus name against
+
+
+def _builtin_types(site: Site) -> list[str]:
+    """The built-in types the file names most (``str(v)``, ``-> list``, ``isinstance(x,
+    bytes)``), at most ``MAX_BUILTIN_TYPES``, not those ``_checked_classes`` gives already:
+    what a value's type guard (``if not isinstance(raw, str): return raw``) tests against.
+    Computed once per file."""
+    got = site.memo.get("builtin_types")
+    if got is None:
+        counts: dict[str, int] = {}
+        for n in pytree.walk(site.tree.root_node):
+            if n.type == "identifier" and (t := text_of(n)) in BUILTIN_TYPES:
+                counts[t] = counts.get(t, 0) + 1
+        checked = set(_checked_classes(site))
+        ranked = sorted((t for t in counts if t not in checked), key=lambda t: -counts[t])
+        got = site.memo["builtin_types"] = ranked[:MAX_BUILTIN_TYPES]
     return got
 
 
