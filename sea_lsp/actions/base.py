@@ -61,6 +61,8 @@ class ActionContext:
     hangs: bool = False  # a failing test ran past its timeout: a loop that cannot end is likely
     # names a failing test found unset (its NameError / UnboundLocalError): a missing start
     unbound: frozenset[str] = frozenset()
+    # kinds of fix the failing tests' messages point at (``repair_evidence.tags``)
+    evidence: frozenset[str] = frozenset()
     symbols: Any = None  # sea_lsp.workspace.symbols.SymbolIndex when available
     trusted: bool = False  # may generators run code (tests generator)?
     sandbox: Any = None  # sea_lsp.sandbox.sandbox.Sandbox when trusted

@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from loguru import logger
 from tree_sitter import Node
 
-from sea_lsp.actions import focus, pytree
+from sea_lsp.actions import focus, pytree, repair_evidence
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
 from sea_lsp.actions.repair_args import ARG_FAMILIES
 from sea_lsp.actions.repair_clause import clauses
@@ -213,6 +213,7 @@ def order(
     weights: list[float],
     hangs: bool = False,
     unbound: frozenset[str] = frozenset(),
+    evidence: frozenset[str] = frozenset(),
 ) -> list[Found]:
     """Most probable fix first: P(line) x P(family) / sqrt(the family's candidates there),
     the family's share split by its candidates' own weights where it has them (how natural
@@ -223,7 +224,9 @@ def order(
     loop lacks is the likeliest fix wherever the loop's lines rank: a timeout stops the
     test at whatever line the loop was on, so localisation hardly tells its lines apart.
     Likewise, when a failing test read a name unset (``unbound``: its ``NameError`` or
-    ``UnboundLocalError``), that name's starting value (``insert_init``) is."""
+    ``UnboundLocalError``), that name's starting value (``insert_init``) is; and when the
+    messages point at a kind of fix (``evidence``, ``repair_evidence.tags``: a fraction
+    where a whole number was wanted), the candidates of that kind are."""
     counts: dict[tuple[int, str], int] = {}
     mass: dict[tuple[int, str], float] = {}
     weighed: set[tuple[int, str]] = set()
@@ -236,9 +239,11 @@ def order(
 
     def score(f: Found) -> float:
         w = weights[f.region] if f.region < len(weights) else 0.0
-        if (hangs and f.mutation.family in HANG_FAMILIES) or (
-            unbound and initialised(f.mutation) in unbound
-        ):  # evidence a test gave: a hang, a name read unset
+        if (
+            (hangs and f.mutation.family in HANG_FAMILIES)
+            or (unbound and initialised(f.mutation) in unbound)
+            or (evidence and repair_evidence.backed(f.mutation, evidence))
+        ):  # evidence a test gave: a hang, a name read unset, a value of the wrong kind
             w = max(w, 1.0) * HANG_BOOST
         prior = FAMILY_PRIOR.get(f.mutation.family, 0.2)
         key = (f.region, f.mutation.family)
@@ -571,7 +576,7 @@ class RepairGenerator:
         if ctx.editor:
             found.sort(key=lambda f: (f.region, f.rank, f.seq))
             return [_candidate(f) for f in _valid_round_robin(found, limit)]
-        ranked = order(found, line_weights(ctx, len(where)), ctx.hangs, ctx.unbound)
+        ranked = order(found, line_weights(ctx, len(where)), ctx.hangs, ctx.unbound, ctx.evidence)
         out = []
         for f in ranked:  # validated in rank order, only as far as the limit needs
             if f.segment is None or pytree.parses_cleanly(f.segment):

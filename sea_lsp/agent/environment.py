@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from loguru import logger
 
 from model.env import Observation
-from sea_lsp.actions import repair_init
+from sea_lsp.actions import repair_evidence, repair_init
 from sea_lsp.actions.base import ActionContext, Candidate, Suspicious
 from sea_lsp.actions.registry import generate_all
 from sea_lsp.agent.task import Task
@@ -230,11 +230,9 @@ class SoftwareEngineeringEnv:
         run = state.run or self.baseline
         failing = list(run.failed) if run else []
         hangs = run is not None and any(run.outcomes[t].timed_out for t in failing)
-        unbound = (
-            repair_init.unset_names(run.outcomes[t].message for t in failing)
-            if run is not None
-            else frozenset()
-        )
+        messages = [run.outcomes[t].message for t in failing] if run is not None else []
+        unbound = repair_init.unset_names(messages)
+        evidence = repair_evidence.tags(messages)
         ctx = ActionContext(
             view=state.overlay,
             task=task.text,
@@ -245,6 +243,7 @@ class SoftwareEngineeringEnv:
             failing_tests=failing or list(task.target_tests),
             hangs=hangs,
             unbound=unbound,
+            evidence=evidence,
             symbols=SymbolIndex(state.overlay),
             trusted=self.trusted,
             sandbox=self.sandbox,

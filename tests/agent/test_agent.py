@@ -178,3 +178,28 @@ def test_a_name_read_unset_is_started_where_its_function_first_uses_it(tmp_path)
     )
     assert result.solved, result.summary
     assert "+    counts = {}\n     for word in" in result.diff
+
+
+def test_a_fraction_where_an_index_was_wanted_turns_the_division_into_floor_division(tmp_path):
+    """The failing tests' ``TypeError`` says a float reached an index: ``//`` is tried first."""
+    files = {
+        "stats.py": (
+            "def median(values):\n"
+            "    ordered = sorted(values)\n"
+            "    mid = len(ordered) / 2\n"
+            "    if len(ordered) % 2:\n"
+            "        return ordered[mid]\n"
+            "    return (ordered[mid - 1] + ordered[mid]) / 2\n"
+        ),
+        "tests/test_stats.py": (
+            "from stats import median\n\n\n"
+            "def test_odd():\n    assert median([3, 1, 2]) == 2\n\n\n"
+            "def test_even():\n    assert median([4, 1, 3, 2]) == 2.5\n"
+        ),
+    }
+    root = write_project(tmp_path, files)
+    result = run(
+        root, "fix the failing tests", settings=Settings(trusted=True, budget_evaluations=3)
+    )
+    assert result.solved, result.summary
+    assert "+    mid = len(ordered) // 2\n" in result.diff

@@ -1,0 +1,135 @@
+"""What failing tests' messages say about the kind of fix (``repair_evidence``)."""
+
+from __future__ import annotations
+
+from sea_lsp.actions import repair_evidence
+from sea_lsp.actions.base import ActionContext, Suspicious
+from sea_lsp.actions.repair import RepairGenerator
+from tests.actions.conftest import DictView
+
+MEDIAN = (
+    "def median(values):\n"
+    "    ordered = sorted(values)\n"
+    "    mid = len(ordered) / 2\n"
+    "    if len(ordered) % 2:\n"
+    "        return ordered[mid]\n"
+    "    return (ordered[mid - 1] + ordered[mid]) / 2\n"
+)
+
+
+def test_a_fraction_where_a_whole_number_was_wanted_is_read_from_the_message() -> None:
+    division = frozenset({repair_evidence.DIVISION})
+    for message in (
+        "E       TypeError: slice indices must be integers or None or have an __index__ method",
+        "E   TypeError: list indices must be integers or slices, not float",
+        "E       TypeError: 'float' object cannot be interpreted as an integer",
+        "E       TypeError: can't multiply sequence by non-int of type 'float'",
+        "E       assert 7.777777777777778 == 7",
+        "E       AssertionError: assert 3 == 3.5",
+        "tests/test_m.py:4: in test_mean\n    assert mean([1, 2]) == 1.5\nE   assert 1 == 1.5\n",
+    ):
+        assert repair_evidence.tags([message]) == division, message
+    for message in (
+        "E       assert 4 == 3",
+        "E       assert 3.5 == 2.5",
+        "E       assert 3.0 == 3",
+        "E       TypeError: unsupported operand type(s) for +: 'int' and 'str'",
+        "E       assert [1.5] == [1]",
+        "",
+    ):
+        assert repair_evidence.tags([message]) == frozenset(), message
+
+
+def _first_titles(evidence: frozenset[str], n: int = 3) -> list[str]:
+    view = DictView({"m.py": MEDIAN})
+    # localisation cannot tell the lines apart: every line of the function ties
+    suspicious = [Suspicious("m.py", line, 1.0) for line in (2, 3, 4, 5, 6)]
+    ctx = ActionContext(view=view, focus_path="m.py", suspicious=suspicious, evidence=evidence)
+    return [c.title for c in list(RepairGenerator().generate(ctx))[:n]]
+
+
+def test_the_evidence_puts_the_other_division_first() -> None:
+    plain = _first_titles(frozenset())
+    assert not any("`//`" in t for t in plain), plain
+    told = _first_titles(frozenset({repair_evidence.DIVISION}))
+    assert told[0] == "Change `/` to `//` in line 3", told
+    assert any(t == "Change `/` to `//` in line 6" for t in told), told
+
+
+def test_only_a_division_turned_into_the_other_is_backed() -> None:
+    from sea_lsp.actions import pytree
+    from sea_lsp.actions.repair_expr import operators
+    from sea_lsp.actions.repair_site import Site
+
+    data = b"x = a / b - c\ny //= 2\n"
+    site = Site(path="m.py", data=data, tree=pytree.parse(data))
+    made = [
+        (m.title, repair_evidence.flips_division(m))
+        for n in pytree.walk(site.tree.root_node)
+        for m in operators(n, site)
+    ]
+    backed = {t for t, ok in made if ok}
+    assert backed == {"Change `/` to `//` in line 1", "Change `//=` to `/=` in line 2"}, made
+
+
+BITS = (
+    "def to_bits(val, width):\n"
+    "    if val < 0:\n"
+    "        raise ValueError('negative')\n"
+    "    if val > 2 ** width:\n"
+    "        raise ValueError('too wide')\n"
+    "    out = []\n"
+    "    for i in range(width):\n"
+    "        if val >> i & 1 == 1:\n"
+    "            out.append(1)\n"
+    "        else:\n"
+    "            out.append(0)\n"
+    "    return out[::-1]\n"
+)
+
+
+def test_a_test_expecting_an_exception_that_did_not_come_is_read_from_the_message() -> None:
+    not_raised = frozenset({repair_evidence.NOT_RAISED})
+    for message in (
+        "E       Failed: DID NOT RAISE <class 'ValueError'>",
+        "E       Failed: DID NOT RAISE InvalidAmount",
+    ):
+        assert repair_evidence.tags([message]) == not_raised, message
+    assert repair_evidence.tags(["E       ValueError: too wide"]) == frozenset()
+
+
+def test_only_comparisons_of_a_guard_that_raises_are_backed_when_nothing_was_raised() -> None:
+    from sea_lsp.actions import pytree
+    from sea_lsp.actions.repair_expr import operators
+    from sea_lsp.actions.repair_site import Site
+
+    data = BITS.encode()
+    site = Site(path="m.py", data=data, tree=pytree.parse(data))
+    backed_lines = {
+        site.line(m.node)
+        for n in pytree.walk(site.tree.root_node)
+        for m in operators(n, site)
+        if repair_evidence.backed(m, frozenset({repair_evidence.NOT_RAISED}))
+    }
+    assert backed_lines == {2, 4}  # not line 8: its branch appends
+
+
+def test_the_evidence_puts_the_raising_guards_boundary_first() -> None:
+    view = DictView({"m.py": BITS})
+    # the failing test ran the loop (nothing stopped it): localisation puts it first
+    suspicious = [Suspicious("m.py", line, 1.0) for line in (8, 9, 11, 12, 6, 7)]
+    suspicious += [Suspicious("m.py", line, 0.8) for line in (2, 4)]
+
+    def titles(evidence: frozenset[str]) -> list[str]:
+        ctx = ActionContext(view=view, focus_path="m.py", suspicious=suspicious, evidence=evidence)
+        return [c.title for c in RepairGenerator().generate(ctx)]
+
+    def ahead(evidence: frozenset[str]) -> list[str]:
+        got = titles(evidence)
+        return got[: got.index("Change `>` to `>=` in line 4")]
+
+    # without the evidence, edits of other lines come first; with it, only the other
+    # comparisons of the two raising guards do
+    assert any(not t.endswith(("line 2", "line 4")) for t in ahead(frozenset()))
+    told = ahead(frozenset({repair_evidence.NOT_RAISED}))
+    assert all(t.endswith(("line 2", "line 4")) for t in told), told
