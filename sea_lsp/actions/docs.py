@@ -334,12 +334,7 @@ def docstring_edit(path: str, data: bytes, fn: Node, style: str) -> TextEdit | N
     if body is None or body.start_point.row == fn.start_point.row:
         return None
     first = body.named_children[0] if body.named_child_count else None
-    if (
-        first is not None
-        and first.type == "expression_statement"
-        and first.named_children
-        and first.named_children[0].type == "string"
-    ):
+    if pytree.is_docstring(first):
         return None
     indent = pytree.indent_of(data, body.start_byte)
     lines = render(signature(fn), style)

@@ -324,8 +324,7 @@ def import_insert_offset(tree: Tree) -> tuple[int, str]:
             continue
         elif (
             after is None
-            and top.type == "expression_statement"
-            and top.named_children[0].type == "string"
+            and pytree.is_docstring(top)
             and top.start_byte == tree.root_node.named_children[0].start_byte
         ):
             after = top

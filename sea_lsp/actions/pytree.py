@@ -60,6 +60,26 @@ def text_of(node: Node) -> str:
     return (node.text or b"").decode("utf-8", errors="replace")
 
 
+def is_docstring(stmt: Node | None) -> bool:
+    """``stmt`` is a string on its own (a docstring, where it is a body's first statement)."""
+    return (
+        stmt is not None
+        and stmt.type == "expression_statement"
+        and stmt.named_child_count == 1
+        and stmt.named_children[0].type == "string"
+    )
+
+
+def first_statement(fn: Node) -> Node | None:
+    """The first statement of ``fn``'s body after its docstring (the docstring when it is
+    all there is), comments skipped; None for an empty body."""
+    body = fn.child_by_field_name("body")
+    stmts = [c for c in body.named_children if c.type != "comment"] if body is not None else []
+    if not stmts:
+        return None
+    return stmts[1] if is_docstring(stmts[0]) and len(stmts) > 1 else stmts[0]
+
+
 def field_name(node: Node) -> str | None:
     """The field ``node`` fills in its parent (``left``, ``right``, ``function``, ...), or None."""
     parent = node.parent

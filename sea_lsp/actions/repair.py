@@ -206,6 +206,7 @@ def line_weights(ctx: ActionContext, count: int) -> list[float]:
 
 HANG_FAMILIES = frozenset({"insert_progress"})  # a stuck loop's update: a hang confirms it
 HANG_BOOST = 10.0
+EVIDENCE_PRIOR = 1.0  # the least family prior of a candidate the failing tests' evidence backs
 
 
 def order(
@@ -226,12 +227,28 @@ def order(
     Likewise, when a failing test read a name unset (``unbound``: its ``NameError`` or
     ``UnboundLocalError``), that name's starting value (``insert_init``) is; and when the
     messages point at a kind of fix (``evidence``, ``repair_evidence.tags``: a fraction
-    where a whole number was wanted), the candidates of that kind are."""
-    counts: dict[tuple[int, str], int] = {}
-    mass: dict[tuple[int, str], float] = {}
-    weighed: set[tuple[int, str]] = set()
+    where a whole number was wanted), the candidates of that kind are. Candidates the
+    evidence backs share their line's weight among themselves, with at least
+    ``EVIDENCE_PRIOR``: the evidence, not how many variants their family makes elsewhere
+    on the line, says how likely they are."""
+
+    memo: dict = {}
+
+    def is_backed(m: Mutation) -> bool:  # evidence a test gave
+        return (
+            (hangs and m.family in HANG_FAMILIES)
+            or (bool(unbound) and initialised(m) in unbound)
+            or (bool(evidence) and repair_evidence.backed(m, evidence, memo))
+        )
+
+    backed = (
+        {id(f) for f in found if is_backed(f.mutation)} if hangs or unbound or evidence else set()
+    )
+    counts: dict[tuple[int, str, bool], int] = {}
+    mass: dict[tuple[int, str, bool], float] = {}
+    weighed: set[tuple[int, str, bool]] = set()
     for f in found:
-        key = (f.region, f.mutation.family)
+        key = (f.region, f.mutation.family, id(f) in backed)
         counts[key] = counts.get(key, 0) + 1
         mass[key] = mass.get(key, 0.0) + f.mutation.weight
         if f.mutation.weight != 1.0:
@@ -239,14 +256,11 @@ def order(
 
     def score(f: Found) -> float:
         w = weights[f.region] if f.region < len(weights) else 0.0
-        if (
-            (hangs and f.mutation.family in HANG_FAMILIES)
-            or (unbound and initialised(f.mutation) in unbound)
-            or (evidence and repair_evidence.backed(f.mutation, evidence))
-        ):  # evidence a test gave: a hang, a name read unset, a value of the wrong kind
-            w = max(w, 1.0) * HANG_BOOST
         prior = FAMILY_PRIOR.get(f.mutation.family, 0.2)
-        key = (f.region, f.mutation.family)
+        key = (f.region, f.mutation.family, id(f) in backed)
+        if key[2]:  # a hang, a name read unset, a value of the wrong kind
+            w = max(w, 1.0) * HANG_BOOST
+            prior = max(prior, EVIDENCE_PRIOR)
         if key not in weighed:  # spread evenly: 1 / n ** COUNT_POWER each
             return w * prior / counts[key] ** COUNT_POWER
         # split by the candidates' own weights: the family's share of the line grows only

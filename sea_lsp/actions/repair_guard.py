@@ -36,7 +36,7 @@ MAX_WRAPS = 24  # per statement
 MAX_UPDATES = 32  # per insertion point
 MAX_CONDITION_CHARS = 60
 MAX_ACTIONS = 12  # guarded bodies that are not exits, per statement
-RETURN_CONSTANTS = ("None", "0", "[]", "-1", "False", "True", '""', "{}")
+RETURN_CONSTANTS = ("None", "0", "[]", "-1", "False", "True", '""', "{}", "1")
 _COMPOUND_NEEDS_PARENS = ("boolean_operator", "conditional_expression", "lambda", "not_operator")
 
 

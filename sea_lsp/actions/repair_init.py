@@ -441,14 +441,6 @@ def _body_statements(fn: Node) -> list[Node]:
     return [c for c in body.named_children if c.type != "comment"] if body is not None else []
 
 
-def _docstring(stmt: Node) -> bool:
-    return (
-        stmt.type == "expression_statement"
-        and len(stmt.named_children) == 1
-        and stmt.named_children[0].type == "string"
-    )
-
-
 def anchors(fn: Node, name: str, read: Node) -> list[Node]:
     """The statements to put ``name``'s starting value before, likeliest first: the first
     statement that mentions it in the innermost block holding all its mentions, the
@@ -470,7 +462,7 @@ def anchors(fn: Node, name: str, read: Node) -> list[Node]:
                 s
                 for s in block.named_children
                 if s.type != "comment"
-                and not _docstring(s)
+                and not pytree.is_docstring(s)
                 and any(s.start_byte <= m.start_byte < s.end_byte for m in mentions)
             ),
             None,
@@ -479,7 +471,7 @@ def anchors(fn: Node, name: str, read: Node) -> list[Node]:
         (
             s
             for s in body
-            if not _docstring(s)
+            if not pytree.is_docstring(s)
             and any(s.start_byte <= m.start_byte < s.end_byte for m in mentions)
         ),
         None,
@@ -487,10 +479,10 @@ def anchors(fn: Node, name: str, read: Node) -> list[Node]:
     loop = read.parent
     while loop is not None and loop.id != fn.id and loop.type not in LOOPS:
         loop = loop.parent
-    top = body[1] if _docstring(body[0]) and len(body) > 1 else body[0]
+    top = pytree.first_statement(fn)
     out: dict[int, Node] = {}
     for s in (near, first, loop if loop is not None and loop.id != fn.id else None, top):
-        if s is not None and not _docstring(s):
+        if s is not None and not pytree.is_docstring(s):
             out.setdefault(s.id, s)
     return list(out.values())
 

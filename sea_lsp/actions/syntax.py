@@ -431,8 +431,7 @@ def _after_code(node: Node) -> bool:
     while before is not None and before.type == "comment":
         before = before.prev_named_sibling
     first = before is None
-    docstring = prev.type == "expression_statement" and prev.named_children[0].type == "string"
-    return not (first and docstring)
+    return not (first and pytree.is_docstring(prev))
 
 
 def _segment_bounds(tree: Tree, data: bytes, lo: int, hi: int) -> tuple[int, int]:

@@ -89,12 +89,11 @@ BITS = (
 
 
 def test_a_test_expecting_an_exception_that_did_not_come_is_read_from_the_message() -> None:
-    not_raised = frozenset({repair_evidence.NOT_RAISED})
     for message in (
         "E       Failed: DID NOT RAISE <class 'ValueError'>",
-        "E       Failed: DID NOT RAISE InvalidAmount",
+        "E       Failed: DID NOT RAISE <class 'bank.InvalidAmount'>",
     ):
-        assert repair_evidence.tags([message]) == not_raised, message
+        assert repair_evidence.tags([message]) == {repair_evidence.NOT_RAISED}, message
     assert repair_evidence.tags(["E       ValueError: too wide"]) == frozenset()
 
 
@@ -112,6 +111,8 @@ def test_only_comparisons_of_a_guard_that_raises_are_backed_when_nothing_was_rai
         if repair_evidence.backed(m, frozenset({repair_evidence.NOT_RAISED}))
     }
     assert backed_lines == {2, 4}  # not line 8: its branch appends
+
+    assert not any(t.startswith("Insert") for t in _backed(BITS, repair_evidence.NOT_RAISED))
 
 
 def test_the_evidence_puts_the_raising_guards_boundary_first() -> None:
@@ -133,3 +134,71 @@ def test_the_evidence_puts_the_raising_guards_boundary_first() -> None:
     assert any(not t.endswith(("line 2", "line 4")) for t in ahead(frozenset()))
     told = ahead(frozenset({repair_evidence.NOT_RAISED}))
     assert all(t.endswith(("line 2", "line 4")) for t in told), told
+
+
+POWER = (
+    "def power(base, exp):\n"
+    '    """base ** exp for a whole exp >= 0."""\n'
+    "    half = power(base, exp // 2)\n"
+    "    if exp % 2:\n"
+    "        return half * half * base\n"
+    "    return half * half\n"
+)
+FACT = (
+    "def fact(n):\n"
+    "    if n == 1:\n"
+    "        return 1\n"
+    "    return n * fact(n - 1)\n"
+    "\n"
+    "\n"
+    "def count(xs, x):\n"
+    "    if x == 1:\n"
+    "        return 1\n"
+    "    return xs.count(x)\n"
+)
+
+
+def test_a_recursion_that_never_stopped_is_read_from_the_message() -> None:
+    message = "E   RecursionError: maximum recursion depth exceeded in comparison"
+    assert repair_evidence.tags([message]) == {repair_evidence.RECURSION}
+    assert repair_evidence.tags(["E   RuntimeError: dictionary changed size"]) == frozenset()
+
+
+def _backed(source: str, evidence: str) -> set[str]:
+    from sea_lsp.actions import pytree
+    from sea_lsp.actions.repair_expr import constants, off_by_one, operators
+    from sea_lsp.actions.repair_guard import insert_guard
+    from sea_lsp.actions.repair_site import Site
+
+    told = frozenset({evidence})
+    data = source.encode()
+    site = Site(path="m.py", data=data, tree=pytree.parse(data), weigh=True)
+    return {
+        m.title
+        for n in pytree.walk(site.tree.root_node)
+        for family in (operators, constants, off_by_one, insert_guard)
+        for m in family(n, site)
+        if repair_evidence.backed(m, told)
+    }
+
+
+def test_only_a_base_case_of_a_function_that_calls_itself_is_backed() -> None:
+    backed = _backed(FACT, repair_evidence.RECURSION)
+    assert "Change `==` to `<=` in line 2" in backed
+    assert not any(t.endswith("line 8") for t in backed)  # ``count`` does not call itself
+    assert not any("line 4" in t for t in backed)  # not a condition
+    guards = _backed(POWER, repair_evidence.RECURSION)
+    assert "Insert `if not exp: return 1` before line 3" in guards
+    assert not any(t.startswith("Insert") and "after" in t for t in guards), guards
+
+
+def test_the_evidence_puts_a_missing_base_case_near_the_top() -> None:
+    view = DictView({"m.py": POWER})
+    suspicious = [Suspicious("m.py", line, 1.0) for line in (3, 4, 5, 6)]
+
+    def position(evidence: frozenset[str]) -> int:
+        ctx = ActionContext(view=view, focus_path="m.py", suspicious=suspicious, evidence=evidence)
+        titles = [c.title for c in RepairGenerator().generate(ctx)]
+        return titles.index("Insert `if not exp: return 1` before line 3")
+
+    assert position(frozenset({repair_evidence.RECURSION})) < 10 < 100 < position(frozenset())

@@ -203,3 +203,29 @@ def test_a_fraction_where_an_index_was_wanted_turns_the_division_into_floor_divi
     )
     assert result.solved, result.summary
     assert "+    mid = len(ordered) // 2\n" in result.diff
+
+
+def test_a_recursion_that_never_stops_gets_its_base_case(tmp_path):
+    """The failing tests' ``RecursionError``: a guard that returns is tried at the top of
+    the function that calls itself (not found in 200 evaluations without the evidence)."""
+    files = {
+        "power.py": (
+            "def power(base, exp):\n"
+            '    """base ** exp for a whole exp >= 0."""\n'
+            "    half = power(base, exp // 2)\n"
+            "    if exp % 2:\n"
+            "        return half * half * base\n"
+            "    return half * half\n"
+        ),
+        "tests/test_power.py": (
+            "from power import power\n\n\n"
+            "def test_power():\n    assert power(2, 10) == 1024\n    assert power(3, 3) == 27\n\n\n"
+            "def test_power_zero():\n    assert power(5, 0) == 1\n"
+        ),
+    }
+    root = write_project(tmp_path, files)
+    result = run(
+        root, "fix the failing tests", settings=Settings(trusted=True, budget_evaluations=10)
+    )
+    assert result.solved, result.summary
+    assert "+    if not exp:\n+        return 1\n" in result.diff
