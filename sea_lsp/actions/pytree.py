@@ -80,6 +80,28 @@ def first_statement(fn: Node) -> Node | None:
     return stmts[1] if is_docstring(stmts[0]) and len(stmts) > 1 else stmts[0]
 
 
+def calls_itself(fn: Node) -> bool:
+    """``fn``'s own body calls it by name (``fact(n - 1)``, ``self.walk(child)``; not
+    ``xs.count(x)`` in a ``count``)."""
+    name = text_of(fn.child_by_field_name("name"))
+    body = fn.child_by_field_name("body")
+    stack = list(body.named_children) if body is not None else []
+    while stack:
+        n = stack.pop()
+        if n.type in ("function_definition", "class_definition", "lambda"):
+            continue  # a nested function's calls are its own
+        if n.type == "call":
+            callee = n.child_by_field_name("function")
+            if callee is not None and callee.type == "attribute":  # ``self.walk(child)``
+                owner = callee.child_by_field_name("object")
+                mine = owner is not None and text_of(owner) in ("self", "cls")
+                callee = callee.child_by_field_name("attribute") if mine else None
+            if callee is not None and callee.type == "identifier" and text_of(callee) == name:
+                return True
+        stack.extend(n.named_children)
+    return False
+
+
 def field_name(node: Node) -> str | None:
     """The field ``node`` fills in its parent (``left``, ``right``, ``function``, ...), or None."""
     parent = node.parent

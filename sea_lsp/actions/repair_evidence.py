@@ -134,28 +134,6 @@ def _function(node: Node) -> Node | None:
     return up if up is not None and up.type == "function_definition" else None
 
 
-def calls_itself(fn: Node) -> bool:
-    """``fn``'s own body calls it by name (``fact(n - 1)``, ``self.walk(child)``; not
-    ``xs.count(x)`` in a ``count``)."""
-    name = text_of(fn.child_by_field_name("name"))
-    body = fn.child_by_field_name("body")
-    stack = list(body.named_children) if body is not None else []
-    while stack:
-        n = stack.pop()
-        if n.type in ("function_definition", "class_definition", "lambda"):
-            continue  # a nested function's calls are its own
-        if n.type == "call":
-            callee = n.child_by_field_name("function")
-            if callee is not None and callee.type == "attribute":  # ``self.walk(child)``
-                owner = callee.child_by_field_name("object")
-                mine = owner is not None and text_of(owner) in ("self", "cls")
-                callee = callee.child_by_field_name("attribute") if mine else None
-            if callee is not None and callee.type == "identifier" and text_of(callee) == name:
-                return True
-        stack.extend(n.named_children)
-    return False
-
-
 def _returns(m: Mutation) -> bool:
     """An inserted guard's body returns (``if n <= 1:\\n    return n``)."""
     lines = m.new_text.split("\n", 2)
@@ -181,7 +159,7 @@ def base_case(m: Mutation, memo: dict | None = None) -> bool:
     key = fn.id  # unique among the live trees of one ordering
     itself = memo.get(key) if memo is not None else None
     if itself is None:
-        itself = calls_itself(fn)
+        itself = pytree.calls_itself(fn)
         if memo is not None:
             memo[key] = itself
     if not itself:

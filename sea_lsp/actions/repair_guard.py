@@ -36,7 +36,11 @@ MAX_WRAPS = 24  # per statement
 MAX_UPDATES = 32  # per insertion point
 MAX_CONDITION_CHARS = 60
 MAX_ACTIONS = 12  # guarded bodies that are not exits, per statement
-RETURN_CONSTANTS = ("None", "0", "[]", "-1", "False", "True", '""', "{}", "1")
+RETURN_CONSTANTS = ("None", "0", "[]", "-1", "False", "True", '""', "{}")
+# a base case's value (``if exp == 0: return 1``), offered only in a function that calls
+# itself: elsewhere it would push real guards out of an insertion point's kept pairs (2 of
+# the mined fixes' guards)
+BASE_CASE_CONSTANTS = ("1",)
 _COMPOUND_NEEDS_PARENS = ("boolean_operator", "conditional_expression", "lambda", "not_operator")
 
 
@@ -413,6 +417,15 @@ def _builtin_types(site: Site) -> list[str]:
     return got
 
 
+def _recursive(site: Site, fn: Node) -> bool:
+    """``fn`` calls itself (kept per function)."""
+    key = ("calls_itself", fn.id)
+    got = site.memo.get(key)
+    if got is None:
+        got = site.memo[key] = pytree.calls_itself(fn)
+    return got
+
+
 def exits(site: Site, stmt: Node, fn: Node) -> list[str]:
     """How a guard leaves: the function's own returns, ``continue``/``break`` in a loop,
     ``return`` (with a focus name), the file's raises, then a call the function makes."""
@@ -430,6 +443,8 @@ def exits(site: Site, stmt: Node, fn: Node) -> list[str]:
     raises = _one_liners(site, site.tree.root_node, ("raise_statement",))
     out.update(dict.fromkeys(raises[:2]))
     out.update(dict.fromkeys(f"return {c}" for c in RETURN_CONSTANTS))
+    if _recursive(site, fn):
+        out.update(dict.fromkeys(f"return {c}" for c in BASE_CASE_CONSTANTS))
     out.update(dict.fromkeys(f"raise {e}" for e in _exception_types(raises)))
     calls = [
         s
