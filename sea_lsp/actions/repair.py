@@ -227,10 +227,10 @@ def order(
     Likewise, when a failing test read a name unset (``unbound``: its ``NameError`` or
     ``UnboundLocalError``), that name's starting value (``insert_init``) is; and when the
     messages point at a kind of fix (``evidence``, ``repair_evidence.tags``: a fraction
-    where a whole number was wanted), the candidates of that kind are. Candidates the
-    evidence backs share their line's weight among themselves, with at least
-    ``EVIDENCE_PRIOR``: the evidence, not how many variants their family makes elsewhere
-    on the line, says how likely they are."""
+    where a whole number was wanted), the candidates of that kind on each line are, by that
+    line's weight. Candidates the evidence backs share their line's weight among
+    themselves, with at least ``EVIDENCE_PRIOR``: the evidence, not how many variants
+    their family makes elsewhere on the line, says how likely they are."""
 
     memo: dict = {}
 
@@ -239,6 +239,14 @@ def order(
             (hangs and m.family in HANG_FAMILIES)
             or (bool(unbound) and initialised(m) in unbound)
             or (bool(evidence) and repair_evidence.backed(m, evidence, memo))
+        )
+
+    def anywhere(m: Mutation) -> bool:
+        """A hang or a name read unset backs its fix wherever localisation puts its line
+        (a timeout strikes anywhere in the loop; a start goes before the read); a
+        message's other evidence keeps its line's weight."""
+        return (hangs and m.family in HANG_FAMILIES) or (
+            bool(unbound) and initialised(m) in unbound
         )
 
     backed = (
@@ -259,7 +267,7 @@ def order(
         prior = FAMILY_PRIOR.get(f.mutation.family, 0.2)
         key = (f.region, f.mutation.family, id(f) in backed)
         if key[2]:  # a hang, a name read unset, a value of the wrong kind
-            w = max(w, 1.0) * HANG_BOOST
+            w = (max(w, 1.0) if anywhere(f.mutation) else w) * HANG_BOOST
             prior = max(prior, EVIDENCE_PRIOR)
         if key not in weighed:  # spread evenly: 1 / n ** COUNT_POWER each
             return w * prior / counts[key] ** COUNT_POWER

@@ -27,6 +27,7 @@ name read unset (``repair_init.unset_names``), a test stopped by its timeout (``
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 
@@ -45,7 +46,7 @@ _RECURSION = re.compile(r"RecursionError: maximum recursion depth exceeded")
 # Python's own words when a float reaches a place that takes only integers
 _FLOAT_FOR_INT = re.compile(
     r"TypeError: (?:slice indices must be integers"
-    r"|\w+ indices must be integers or slices, not float"
+    r"|\w+ indices must be integers(?: or slices)?, not '?float'?"
     r"|'float' object cannot be interpreted as an integer"
     r"|can't multiply sequence by non-int of type 'float')"
 )
@@ -66,7 +67,7 @@ def _fraction(text: str) -> bool:
         value = float(text)
     except ValueError:
         return False
-    return not _whole(text) and value != int(value)
+    return not _whole(text) and math.isfinite(value) and value != int(value)
 
 
 def _division_mismatch(text: str) -> bool:
@@ -137,7 +138,7 @@ def _function(node: Node) -> Node | None:
 def _returns(m: Mutation) -> bool:
     """An inserted guard's body returns (``if n <= 1:\\n    return n``)."""
     lines = m.new_text.split("\n", 2)
-    return len(lines) > 1 and lines[1].strip().startswith("return")
+    return len(lines) > 1 and re.match(r"return\b", lines[1].strip()) is not None
 
 
 _BASE_CASE_FAMILIES = frozenset({"compare_swap", "constant", "off_by_one"})

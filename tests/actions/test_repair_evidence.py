@@ -22,6 +22,7 @@ def test_a_fraction_where_a_whole_number_was_wanted_is_read_from_the_message() -
     for message in (
         "E       TypeError: slice indices must be integers or None or have an __index__ method",
         "E   TypeError: list indices must be integers or slices, not float",
+        "E   TypeError: string indices must be integers, not 'float'",
         "E       TypeError: 'float' object cannot be interpreted as an integer",
         "E       TypeError: can't multiply sequence by non-int of type 'float'",
         "E       assert 7.777777777777778 == 7",
@@ -35,6 +36,7 @@ def test_a_fraction_where_a_whole_number_was_wanted_is_read_from_the_message() -
         "E       assert 3.0 == 3",
         "E       TypeError: unsupported operand type(s) for +: 'int' and 'str'",
         "E       assert [1.5] == [1]",
+        "E       assert 1e400 == 1",  # not a number Python prints, and no crash
         "",
     ):
         assert repair_evidence.tags([message]) == frozenset(), message
@@ -202,3 +204,45 @@ def test_the_evidence_puts_a_missing_base_case_near_the_top() -> None:
         return titles.index("Insert `if not exp: return 1` before line 3")
 
     assert position(frozenset({repair_evidence.RECURSION})) < 10 < 100 < position(frozenset())
+
+
+def test_message_evidence_keeps_its_lines_weight() -> None:
+    """A division on a line localisation barely suspects comes after one on the line it
+    suspects most (a hang's update, by contrast, goes first wherever its line ranks)."""
+    source = "def mean_pair(a, b, c, d):\n    return a / b + c / d\n\n\ndef unrelated(x, y):\n    return x / y\n"
+    view = DictView({"m.py": source})
+    suspicious = [Suspicious("m.py", 2, 1.0), Suspicious("m.py", 6, 0.01)]
+    ctx = ActionContext(
+        view=view,
+        focus_path="m.py",
+        suspicious=suspicious,
+        evidence=frozenset({repair_evidence.DIVISION}),
+    )
+    titles = [c.title for c in RepairGenerator().generate(ctx)]
+    assert titles[0] == "Change `/` to `//` in line 2", titles[:3]
+    assert titles.index("Change `/` to `//` in line 6") > 2
+
+
+def test_a_guard_that_only_looks_like_a_return_is_not_a_base_case() -> None:
+    from sea_lsp.actions import pytree
+    from sea_lsp.actions.repair_site import Mutation
+
+    data = b"def f(n):\n    x = f(n - 1)\n    return x\n"
+    tree = pytree.parse(data)
+    first = pytree.first_statement(tree.root_node.named_children[0])
+    evidence = frozenset({repair_evidence.RECURSION})
+
+    def guard(body: str) -> Mutation:
+        text = f"if n <= 0:\n        {body}\n    "
+        return Mutation("insert_guard", first.start_byte, first.start_byte, text, "", first)
+
+    assert repair_evidence.backed(guard("return 0"), evidence)
+    assert repair_evidence.backed(guard("return"), evidence)
+    assert not repair_evidence.backed(guard("returned = True"), evidence)
+    assert not repair_evidence.backed(guard("return_code = 0"), evidence)
+    later = pytree.walk(tree.root_node)
+    ret = next(n for n in later if n.type == "return_statement")
+    text = "if n <= 0:\n        return 0\n    "
+    assert not repair_evidence.backed(
+        Mutation("insert_guard", ret.start_byte, ret.start_byte, text, "", ret), evidence
+    )  # before a statement that is not the first

@@ -189,3 +189,65 @@ def test_a_guard_of_a_sibling_function_is_transplanted_whole_and_first() -> None
         site, node, _ = _in_pop(weighed)
         first = next(repair_guard.insert_guard(node, site)).new_text.strip()
         assert first == "if self.closed:\n            raise ValueError('closed')"
+
+
+def test_a_focus_name_is_compared_with_the_statements_other_names_and_builtin_types() -> None:
+    source = (
+        "def relabel(graph, mapping):\n"
+        "    for old in list(graph):\n"
+        "        new = mapping[old]\n"
+        "        graph[new] = graph.pop(old)\n"
+        "    return str(graph), str(mapping), list(mapping)\n"
+    )
+    data = source.encode()
+    site = Site("m.py", data, pytree.parse(data))
+    node = next(n for n in pytree.walk(site.tree.root_node) if n.type == "expression_statement")
+    fn = pytree.enclosing(node, ("function_definition",))
+    conds = repair_guard.guard_conditions(site, node, fn)
+    assert "new == old" in conds  # both are the statement's own names
+    assert "not isinstance(new, str)" in conds  # ``str`` is the type the file names most
+    assert not any("isinstance(new, dict)" in c for c in conds)  # never named
+
+
+def test_a_guard_returns_one_only_in_a_function_that_calls_itself() -> None:
+    source = (
+        "def fact(n):\n    rest = fact(n - 1)\n    return n * rest\n\n\n"
+        "def count(xs, x):\n    found = xs.count(x)\n    return found\n"
+    )
+    data = source.encode()
+    site = Site("m.py", data, pytree.parse(data))
+    firsts = [
+        pytree.first_statement(fn)
+        for fn in pytree.walk(site.tree.root_node)
+        if fn.type == "function_definition"
+    ]
+    fact_exits = repair_guard.exits(
+        site, firsts[0], pytree.enclosing(firsts[0], ("function_definition",))
+    )
+    count_exits = repair_guard.exits(
+        site, firsts[1], pytree.enclosing(firsts[1], ("function_definition",))
+    )
+    assert "return 1" in fact_exits
+    assert "return 1" not in count_exits  # ``xs.count`` is not a call of ``count``
+
+
+def test_docstrings_first_statements_and_self_calls_as_the_tree_has_them() -> None:
+    source = (
+        'def a():\n    """Doc."""\n    # note\n    x = 1\n\n\n'
+        'def b():\n    "only a docstring"\n\n\n'
+        "def c():\n    'x', 1\n    return c()\n\n\n"
+        "class T:\n    def walk(self, n):\n        def inner():\n            return walk(n)\n"
+        "        return self.walk(n - 1) if n else inner\n\n"
+        "    def other(self):\n        return super().other\n"
+    )
+    tree = pytree.parse(source.encode())
+    fns = {
+        pytree.text_of(n.child_by_field_name("name")): n
+        for n in pytree.walk(tree.root_node)
+        if n.type == "function_definition"
+    }
+    assert pytree.text_of(pytree.first_statement(fns["a"])) == "x = 1"
+    assert pytree.is_docstring(pytree.first_statement(fns["b"]))  # all there is
+    assert not pytree.is_docstring(pytree.first_statement(fns["c"]))  # a tuple, not a string
+    assert pytree.calls_itself(fns["c"]) and pytree.calls_itself(fns["walk"])
+    assert not pytree.calls_itself(fns["inner"]) and not pytree.calls_itself(fns["other"])
