@@ -234,13 +234,6 @@ def order(
 
     memo: dict = {}
 
-    def is_backed(m: Mutation) -> bool:  # evidence a test gave
-        return (
-            (hangs and m.family in HANG_FAMILIES)
-            or (bool(unbound) and initialised(m) in unbound)
-            or (bool(evidence) and repair_evidence.backed(m, evidence, memo))
-        )
-
     def anywhere(m: Mutation) -> bool:
         """A hang or a name read unset backs its fix wherever localisation puts its line
         (a timeout strikes anywhere in the loop; a start goes before the read); a
@@ -248,6 +241,9 @@ def order(
         return (hangs and m.family in HANG_FAMILIES) or (
             bool(unbound) and initialised(m) in unbound
         )
+
+    def is_backed(m: Mutation) -> bool:  # evidence a test gave
+        return anywhere(m) or (bool(evidence) and repair_evidence.backed(m, evidence, memo))
 
     backed = (
         {id(f) for f in found if is_backed(f.mutation)} if hangs or unbound or evidence else set()

@@ -81,7 +81,8 @@ def _division_mismatch(text: str) -> bool:
 
 
 def tags(messages: Iterable[str]) -> frozenset[str]:
-    """The kinds of fix the failing tests' messages point at (``DIVISION``)."""
+    """The kinds of fix the failing tests' messages point at (``DIVISION``, ``NOT_RAISED``,
+    ``RECURSION``)."""
     found: set[str] = set()
     for text in messages:
         if DIVISION not in found and _division_mismatch(text):
@@ -128,13 +129,6 @@ def in_raising_guard(node: Node) -> bool:
     return in_guard(node, "raise_statement")
 
 
-def _function(node: Node) -> Node | None:
-    up = node.parent
-    while up is not None and up.type not in ("function_definition", "lambda"):
-        up = up.parent
-    return up if up is not None and up.type == "function_definition" else None
-
-
 def _returns(m: Mutation) -> bool:
     """An inserted guard's body returns (``if n <= 1:\\n    return n``)."""
     lines = m.new_text.split("\n", 2)
@@ -154,16 +148,13 @@ def base_case(m: Mutation, memo: dict | None = None) -> bool:
             return False
     elif not (m.family == "insert_guard" and m.start == m.node.start_byte and _returns(m)):
         return False
-    fn = _function(m.node)
-    if fn is None:
+    fn = pytree.enclosing(m.node, ("function_definition", "lambda"))
+    if fn is None or fn.type == "lambda":
         return False
-    key = fn.id  # unique among the live trees of one ordering
-    itself = memo.get(key) if memo is not None else None
-    if itself is None:
-        itself = pytree.calls_itself(fn)
-        if memo is not None:
-            memo[key] = itself
-    if not itself:
+    memo = {} if memo is None else memo
+    if fn.id not in memo:  # ids are unique among the live trees of one ordering
+        memo[fn.id] = pytree.calls_itself(fn)
+    if not memo[fn.id]:
         return False
     if m.family == "insert_guard":
         first = pytree.first_statement(fn)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sysconfig
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 
 from sea_lsp.actions import pytree
@@ -66,3 +70,14 @@ def learned_and_untrained(family: str, files: int) -> tuple[int, int, dict, dict
     test, missed = shapes.split_missed(test[family])
     learned = shapes.evaluate(test, ShapePrior(shapes.fit(train, epochs=100)), missed=missed)
     return len(train), len(test), learned, shapes.evaluate(test, ShapePrior({}), missed=missed)
+
+
+def stdlib_sources(count: int = 120) -> Iterator[str]:
+    """The text of the standard library's first ``count`` modules by name (those that read
+    as UTF-8): ordinary correct code, to count how often a family flags it."""
+    stdlib = Path(sysconfig.get_paths()["stdlib"])
+    for path in sorted(stdlib.glob("*.py"))[:count]:
+        try:
+            yield path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            continue

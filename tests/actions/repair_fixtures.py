@@ -234,3 +234,24 @@ FIXTURES: list[tuple[str, str, str]] = [
         "span([-3, 4]) == 7 and span([2, 5]) == 3",
     ),
 ]
+
+
+# Functions whose failing tests' messages say what kind of fix they need
+# (``repair_evidence``): a float reaches an index; the recursion has no base case.
+MEDIAN = (
+    "def median(values):\n"
+    "    ordered = sorted(values)\n"
+    "    mid = len(ordered) / 2\n"
+    "    if len(ordered) % 2:\n"
+    "        return ordered[mid]\n"
+    "    return (ordered[mid - 1] + ordered[mid]) / 2\n"
+)
+# ``power(5, 0)`` never stops
+POWER = (
+    "def power(base, exp):\n"
+    '    """base ** exp for a whole exp >= 0."""\n'
+    "    half = power(base, exp // 2)\n"
+    "    if exp % 2:\n"
+    "        return half * half * base\n"
+    "    return half * half\n"
+)

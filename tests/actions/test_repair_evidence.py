@@ -6,15 +6,7 @@ from sea_lsp.actions import repair_evidence
 from sea_lsp.actions.base import ActionContext, Suspicious
 from sea_lsp.actions.repair import RepairGenerator
 from tests.actions.conftest import DictView
-
-MEDIAN = (
-    "def median(values):\n"
-    "    ordered = sorted(values)\n"
-    "    mid = len(ordered) / 2\n"
-    "    if len(ordered) % 2:\n"
-    "        return ordered[mid]\n"
-    "    return (ordered[mid - 1] + ordered[mid]) / 2\n"
-)
+from tests.actions.repair_fixtures import MEDIAN, POWER
 
 
 def test_a_fraction_where_a_whole_number_was_wanted_is_read_from_the_message() -> None:
@@ -138,14 +130,6 @@ def test_the_evidence_puts_the_raising_guards_boundary_first() -> None:
     assert all(t.endswith(("line 2", "line 4")) for t in told), told
 
 
-POWER = (
-    "def power(base, exp):\n"
-    '    """base ** exp for a whole exp >= 0."""\n'
-    "    half = power(base, exp // 2)\n"
-    "    if exp % 2:\n"
-    "        return half * half * base\n"
-    "    return half * half\n"
-)
 FACT = (
     "def fact(n):\n"
     "    if n == 1:\n"

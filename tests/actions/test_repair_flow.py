@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import sysconfig
-from pathlib import Path
-
 from sea_lsp.actions import pytree
 from sea_lsp.actions.repair_flow import dead_stores, never_fed
 from sea_lsp.actions.repair_site import Site
 from sea_lsp.actions.repair_stmt import name_kinds
+from tests.actions.conftest import stdlib_sources
 
 
 def _smells(source: str) -> tuple[list[str], list[str]]:
@@ -54,13 +52,8 @@ def test_reads_later_in_a_loop_in_a_closure_or_through_global_are_reads() -> Non
 def test_few_functions_of_ordinary_code_have_these_smells() -> None:
     """On the standard library's modules at most one function in 50 (0.8 % with a dead
     store and 0.4 % with an accumulator never fed, of 7,025, when this was written)."""
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
     functions = flagged = 0
-    for path in sorted(stdlib.glob("*.py"))[:120]:
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
+    for source in stdlib_sources():
         data = source.encode()
         tree = pytree.parse(data)
         site = Site(path="m.py", data=data, tree=tree, symbols=None)

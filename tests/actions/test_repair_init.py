@@ -10,6 +10,7 @@ from sea_lsp.actions import pytree, repair_init
 from sea_lsp.actions.pytree import text_of
 from sea_lsp.actions.repair_site import Site
 from sea_lsp.bench import unset
+from tests.actions.conftest import stdlib_sources
 
 
 def _site(source: str) -> Site:
@@ -127,14 +128,9 @@ def test_the_value_goes_before_the_first_statement_that_mentions_the_name() -> N
 def test_few_functions_of_the_standard_library_read_a_name_unbound() -> None:
     """Correct code rarely does (10 in 1,000 functions of the standard library when this
     was written: flags guarding data-dependent paths; ``sea-lsp bench unset``)."""
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
     functions = bad = 0
-    for path in sorted(stdlib.glob("*.py"))[:120]:
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        fns, flagged = unset.flagged(text, str(path))
+    for text in stdlib_sources():
+        fns, flagged = unset.flagged(text)
         functions += fns
         bad += flagged
     assert functions > 2000

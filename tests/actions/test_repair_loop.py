@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sea_lsp.actions import pytree
 from sea_lsp.actions.repair_loop import progress_paths, stuck_blocks
+from tests.actions.conftest import stdlib_sources
 from tests.actions.test_repair import apply, candidates
 
 
@@ -88,13 +89,8 @@ def test_the_branch_that_forgets_to_step_gets_the_mirrored_update() -> None:
 def test_few_loops_of_ordinary_code_are_flagged() -> None:
     """Correct code rarely has a stuck path: on the standard library's own modules, at most
     one ``while`` loop in 20 is flagged (1.7 % of 770 when this was written)."""
-    stdlib = Path(sysconfig.get_paths()["stdlib"])
     loops = flagged = 0
-    for path in sorted(stdlib.glob("*.py"))[:120]:
-        try:
-            source = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
+    for source in stdlib_sources():
         for row in _stuck_rows(source):
             loops += 1
             flagged += bool(row)

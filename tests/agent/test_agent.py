@@ -8,6 +8,7 @@ from sea_lsp.agent.search import assign_task, execute_task
 from sea_lsp.agent.task import TaskError
 from sea_lsp.config import Settings
 from sea_lsp.workspace.workspace import Workspace
+from tests.actions.repair_fixtures import MEDIAN, POWER
 from tests.agent.conftest import DOCS, IMPORTS, SYNTAX, TESTS, TWO_EDIT, snapshot, write_project
 
 SETTINGS = Settings(trusted=True, budget_evaluations=120, budget_seconds=90.0)
@@ -155,6 +156,17 @@ def test_verified_means_tests_ran_and_passed(tmp_path):
     assert result.to_dict()["verified"] is True
 
 
+def _fixed(tmp_path, files: dict[str, str], budget: int):
+    """``sea-lsp run "fix the failing tests"`` on a project of ``files``, trusted, within
+    ``budget`` evaluations: the result, which must have solved the task."""
+    root = write_project(tmp_path, files)
+    result = run(
+        root, "fix the failing tests", settings=Settings(trusted=True, budget_evaluations=budget)
+    )
+    assert result.solved, result.summary
+    return result
+
+
 def test_a_name_read_unset_is_started_where_its_function_first_uses_it(tmp_path):
     """The failing tests' ``NameError`` names the container: its start is tried first."""
     files = {
@@ -172,36 +184,21 @@ def test_a_name_read_unset_is_started_where_its_function_first_uses_it(tmp_path)
             "def test_nothing():\n    assert word_counts('') == {}\n"
         ),
     }
-    root = write_project(tmp_path, files)
-    result = run(
-        root, "fix the failing tests", settings=Settings(trusted=True, budget_evaluations=5)
-    )
-    assert result.solved, result.summary
+    result = _fixed(tmp_path, files, budget=5)
     assert "+    counts = {}\n     for word in" in result.diff
 
 
 def test_a_fraction_where_an_index_was_wanted_turns_the_division_into_floor_division(tmp_path):
     """The failing tests' ``TypeError`` says a float reached an index: ``//`` is tried first."""
     files = {
-        "stats.py": (
-            "def median(values):\n"
-            "    ordered = sorted(values)\n"
-            "    mid = len(ordered) / 2\n"
-            "    if len(ordered) % 2:\n"
-            "        return ordered[mid]\n"
-            "    return (ordered[mid - 1] + ordered[mid]) / 2\n"
-        ),
+        "stats.py": MEDIAN,
         "tests/test_stats.py": (
             "from stats import median\n\n\n"
             "def test_odd():\n    assert median([3, 1, 2]) == 2\n\n\n"
             "def test_even():\n    assert median([4, 1, 3, 2]) == 2.5\n"
         ),
     }
-    root = write_project(tmp_path, files)
-    result = run(
-        root, "fix the failing tests", settings=Settings(trusted=True, budget_evaluations=3)
-    )
-    assert result.solved, result.summary
+    result = _fixed(tmp_path, files, budget=3)
     assert "+    mid = len(ordered) // 2\n" in result.diff
 
 
@@ -209,23 +206,12 @@ def test_a_recursion_that_never_stops_gets_its_base_case(tmp_path):
     """The failing tests' ``RecursionError``: a guard that returns is tried at the top of
     the function that calls itself (not found in 200 evaluations without the evidence)."""
     files = {
-        "power.py": (
-            "def power(base, exp):\n"
-            '    """base ** exp for a whole exp >= 0."""\n'
-            "    half = power(base, exp // 2)\n"
-            "    if exp % 2:\n"
-            "        return half * half * base\n"
-            "    return half * half\n"
-        ),
+        "power.py": POWER,
         "tests/test_power.py": (
             "from power import power\n\n\n"
             "def test_power():\n    assert power(2, 10) == 1024\n    assert power(3, 3) == 27\n\n\n"
             "def test_power_zero():\n    assert power(5, 0) == 1\n"
         ),
     }
-    root = write_project(tmp_path, files)
-    result = run(
-        root, "fix the failing tests", settings=Settings(trusted=True, budget_evaluations=10)
-    )
-    assert result.solved, result.summary
+    result = _fixed(tmp_path, files, budget=10)
     assert "+    if not exp:\n+        return 1\n" in result.diff
