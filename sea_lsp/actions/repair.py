@@ -24,7 +24,7 @@ from sea_lsp.actions.repair_args import ARG_FAMILIES
 from sea_lsp.actions.repair_clause import clauses
 from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_flow import insert_use
-from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMILIES
+from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMILIES, else_binding
 from sea_lsp.actions.repair_init import initialised, insert_init
 from sea_lsp.actions.repair_loop import insert_progress, insert_reset
 from sea_lsp.actions.repair_operands import init_value
@@ -81,6 +81,7 @@ FAMILY_ORDER = (
     "insert_far_copy",
     "insert_guard",
     "wrap_if",
+    "insert_branch",
     "insert_update",
     "qualify",
     "unalias",
@@ -117,7 +118,7 @@ FAMILY_PRIOR = {
     "guard": 0.2, "insert_control": 0.2, "name_swap_call": 0.2, "swap_operands": 0.2,
     "call_to_assign": 0.15, "drop_condition": 0.15, "unwrap_call": 0.15, "wrap_two": 0.15,
     "insert_far_copy": 0.1, "operand_name": 0.1, "two_token": 0.1,
-    "insert_guard": 0.2, "wrap_if": 0.15, "insert_update": 0.15,
+    "insert_guard": 0.2, "wrap_if": 0.15, "insert_update": 0.15, "insert_branch": 0.15,
     "qualify": 0.15, "unalias": 0.6, "insert_arg": 0.15, "drop_arg": 0.15, "add_method": 0.15, "insert_progress": 1.0,
     "insert_reset": 0.6, "insert_use": 0.6, "insert_init": 0.6, "init_value": 0.3, "insert_call": 0.15,
 }  # fmt: skip
@@ -236,10 +237,11 @@ def order(
 
     def anywhere(m: Mutation) -> bool:
         """A hang or a name read unset backs its fix wherever localisation puts its line
-        (a timeout strikes anywhere in the loop; a start goes before the read); a
-        message's other evidence keeps its line's weight."""
+        (a timeout strikes anywhere in the loop; a start goes before the read, and so does
+        the missing ``else`` of an ``if`` chain whose branches bind the name); a message's
+        other evidence keeps its line's weight."""
         return (hangs and m.family in HANG_FAMILIES) or (
-            bool(unbound) and initialised(m) in unbound
+            bool(unbound) and (initialised(m) in unbound or not unbound.isdisjoint(else_binding(m)))
         )
 
     def is_backed(m: Mutation) -> bool:  # evidence a test gave

@@ -1,7 +1,7 @@
 """What a failing test's message says about the kind of fix, beyond where it is.
 
 Localisation says which lines; a message can also say what went wrong with a value there.
-Two kinds are read here, and ``repair.order`` gives the candidates each points at the
+Four kinds are read here, and ``repair.order`` gives the candidates each points at the
 weight a hang gives a stuck loop's update (``HANG_BOOST``):
 
 - ``DIVISION``, the mistake Python 3's two divisions make: a fraction where a whole number
@@ -20,6 +20,10 @@ weight a hang gives a stuck loop's update (``HANG_BOOST``):
   ``fact(0)`` passes by), or there is none. In a function that calls itself, comparison
   swaps and constants in the condition of an ``if`` whose branch returns, and guards that
   return inserted before its first statement, are tried first.
+- ``NO_VALUE``: a function handed back ``None`` where a value was wanted (``assert None ==
+  [2, 4]``, ``'NoneType' object is not subscriptable``). A function whose body ends
+  without a ``return`` falls off its end with ``None``: the forgotten ``return result``
+  after its last statement is tried first.
 
 The other evidence the engine reads from messages lives beside the family it points at: a
 name read unset (``repair_init.unset_names``), a test stopped by its timeout (``hangs``).
@@ -42,6 +46,16 @@ NOT_RAISED = "not_raised"  # a test expected an exception that did not come
 _NOT_RAISED = re.compile(r"\bDID NOT RAISE\b")
 RECURSION = "recursion"  # a function that calls itself never stopped
 _RECURSION = re.compile(r"RecursionError: maximum recursion depth exceeded")
+NO_VALUE = "no_value"  # a function handed back None where a value was wanted
+# pytest's report of ``assert f(x) == expected`` where f returned None, and Python's words
+# when a None reaches an operation that needs a value
+_NO_VALUE = re.compile(
+    r"^E\s+(?:AssertionError: )?assert None (?:==|!=|in|<|>)"
+    r"|'NoneType' object (?:is not (?:subscriptable|iterable|callable)|has no attribute)"
+    r"|unsupported operand type\(s\) for .*'NoneType'"
+    r"|object of type 'NoneType' has no len\(\)",
+    re.MULTILINE,
+)
 
 # Python's own words when a float reaches a place that takes only integers
 _FLOAT_FOR_INT = re.compile(
@@ -82,7 +96,7 @@ def _division_mismatch(text: str) -> bool:
 
 def tags(messages: Iterable[str]) -> frozenset[str]:
     """The kinds of fix the failing tests' messages point at (``DIVISION``, ``NOT_RAISED``,
-    ``RECURSION``)."""
+    ``RECURSION``, ``NO_VALUE``)."""
     found: set[str] = set()
     for text in messages:
         if DIVISION not in found and _division_mismatch(text):
@@ -91,6 +105,8 @@ def tags(messages: Iterable[str]) -> frozenset[str]:
             found.add(NOT_RAISED)
         if _RECURSION.search(text):
             found.add(RECURSION)
+        if _NO_VALUE.search(text):
+            found.add(NO_VALUE)
     return frozenset(found)
 
 
@@ -162,11 +178,35 @@ def base_case(m: Mutation, memo: dict | None = None) -> bool:
     return True
 
 
+_ENDS = ("return_statement", "raise_statement")
+_RETURN_INSERTS = frozenset({"insert_template", "insert_control"})  # both make ``return x``
+
+
+def returns_at_end(m: Mutation) -> bool:
+    """``m`` inserts ``return VALUE`` after the last statement of a function's body, one
+    that is not already a ``return`` or ``raise`` (the body falls off its end with None)."""
+    if m.family not in _RETURN_INSERTS or m.start != m.node.end_byte:
+        return False
+    if re.match(r"return\s+\S", m.new_text.strip()) is None:
+        return False
+    node, block = m.node, m.node.parent
+    return (
+        node.type not in _ENDS
+        and node.next_named_sibling is None
+        and block is not None
+        and block.type == "block"
+        and block.parent is not None
+        and block.parent.type == "function_definition"
+    )
+
+
 def backed(m: Mutation, evidence: frozenset[str], memo: dict | None = None) -> bool:
     """The messages' evidence (``tags``) names ``m``'s kind of fix (``memo``: facts kept
     across the calls of one ordering)."""
     if DIVISION in evidence and flips_division(m):
         return True
     if NOT_RAISED in evidence and m.family == "compare_swap" and in_raising_guard(m.node):
+        return True
+    if NO_VALUE in evidence and returns_at_end(m):
         return True
     return RECURSION in evidence and base_case(m, memo)

@@ -674,7 +674,169 @@ def insert_update(node: Node, site: Site) -> Iterator[Mutation]:
         yield from _around(node, site, "insert_update", stmt, f"`{short(stmt, 40)}`", after)
 
 
-GUARD_FAMILIES = (insert_guard, wrap_if, insert_update)
+MAX_BRANCHES = 24  # new ``elif`` clauses per insertion point of an ``if`` chain
+MAX_ELSES = 6  # new ``else`` clauses at a chain's end
+MAX_LITERALS = 6  # other literals a dispatch's comparison may test
+_LITERALS = ("string", "integer", "float")
+_PREFIXES = frozenset("fFbBrRuU")
+
+
+def _branch_end(node: Node) -> tuple[Node, Node, Node | None] | None:
+    """(the ``if`` chain, the branch's last statement, the clause after the branch: an
+    ``elif``/``else``, or None at the chain's end) when ``node`` is an ``if``/``elif``
+    clause (its condition is the line the failing input evaluated) or the last statement of
+    such a clause's branch (where a missing clause would go); None elsewhere."""
+    if node.type in ("if_statement", "elif_clause"):
+        owner = node
+    else:
+        block = node.parent
+        if block is None or block.type != "block" or node.next_named_sibling is not None:
+            return None
+        owner = block.parent
+        if owner is None or owner.type not in ("if_statement", "elif_clause"):
+            return None
+        if owner.child_by_field_name("consequence") != block:
+            return None
+    block = owner.child_by_field_name("consequence")
+    if block is None or not block.named_children or block.start_point.row == owner.start_point.row:
+        return None  # ``if x: y`` on one line: no branch to end
+    chain = owner if owner.type == "if_statement" else owner.parent
+    if chain is None or chain.type != "if_statement":
+        return None
+    if owner.type == "if_statement":
+        alts = chain.children_by_field_name("alternative")
+        nxt = alts[0] if alts else None
+    else:
+        nxt = owner.next_named_sibling
+    return chain, block.named_children[-1], nxt
+
+
+def _dispatch_conditions(site: Site, chain: Node, fn: Node) -> list[str]:
+    """A dispatch's missing case: the chain compares one expression with literals (``op ==
+    "+"``, ``kind == 2``); the same comparison with the literals of that kind the function
+    (then the file) holds that the chain does not test yet."""
+    tested: dict[str, set[str]] = {}  # compared expression -> literals tested
+    kinds: dict[str, str] = {}
+    for n in pytree.walk(chain):
+        if n.type != "comparison_operator" or n.parent is None:
+            continue
+        if n.parent.type not in ("if_statement", "elif_clause", "boolean_operator"):
+            continue
+        ops = [c.type for c in n.children if not c.is_named]
+        sides = n.named_children
+        if ops != ["=="] or len(sides) != 2:
+            continue
+        left, right = sides
+        if right.type not in _LITERALS and left.type in _LITERALS:
+            left, right = right, left
+        if right.type in _LITERALS and left.type not in _LITERALS:
+            tested.setdefault(text_of(left), set()).add(text_of(right))
+            kinds[text_of(left)] = right.type
+    out: dict[str, None] = {}
+    for expr, have in tested.items():
+        if len(have) < 2:  # one comparison is a test, not a dispatch
+            continue
+        found = 0
+        for scope in (fn, site.tree.root_node):
+            for n in pytree.walk(scope):
+                t = text_of(n) if n.type == kinds[expr] else ""
+                if t[:1] in _PREFIXES or "\n" in t or "{" in t:  # f-strings, bytes, raw, long
+                    continue
+                if t and t not in have and len(t) <= 20 and f"{expr} == {t}" not in out:
+                    out[f"{expr} == {t}"] = None
+                    found += 1
+                    if found == MAX_LITERALS:
+                        break
+            if found == MAX_LITERALS:
+                break
+    return list(out)
+
+
+def _branch_bodies(chain: Node) -> list[str]:
+    """The one-line bodies of the chain's own branches, in source order."""
+    out: dict[str, None] = {}
+    for n in pytree.walk(chain):
+        if n.type == "block" and n.parent is not None and n.parent.type in (
+            "if_statement", "elif_clause", "else_clause"
+        ):  # fmt: skip
+            stmts = n.named_children
+            if len(stmts) == 1 and stmts[0].start_point.row == stmts[0].end_point.row:
+                out.setdefault(text_of(stmts[0]), None)
+    return list(out)
+
+
+def insert_branch(node: Node, site: Site) -> Iterator[Mutation]:
+    """The case an ``if``/``elif`` chain forgot: ``elif COND: BODY`` inserted after a
+    branch (before the next ``elif``/``else``, or at the chain's end), and ``else: BODY``
+    at the end of a chain that has none; made at the branch's ``if``/``elif`` line (which
+    the input no branch took evaluated) and at its last statement (where the clause goes). Conditions: a dispatch's comparison
+    with the literals it does not test yet, then the guards' own (``guard_conditions``);
+    bodies: the chain's own one-line branches, returning a parameter the function never
+    reads, then the guards' exits."""
+    found = _branch_end(node)
+    if found is None or not starts_line(site, node):
+        return
+    chain, last, nxt = found
+    fn = _function_of(chain, site) if starts_line(site, chain) else None
+    if fn is None:
+        return
+    key = ("branch_parts", chain.id)
+    parts = site.memo.get(key)
+    if parts is None:
+        dispatch = _dispatch_conditions(site, chain, fn)
+        own = set()  # a clause the chain tests already, or its negation, is dead or an else
+        for clause in (chain, *chain.children_by_field_name("alternative")):
+            cond = clause.child_by_field_name("condition")
+            if cond is not None:
+                own.update((text_of(cond), _negated(cond)))
+        conds = [
+            c for c in dict.fromkeys(dispatch + guard_conditions(site, chain, fn)) if c not in own
+        ]
+        rows = site.name_rows(fn)  # a parameter the function never reads is what the
+        # forgotten case hands back (``else: return default``)
+        params = pytree.parameter_names(fn.child_by_field_name("parameters"))
+        unused = [f"return {x}" for x in params if len(rows.get(x, ())) <= 1 and x != "self"]
+        branches = _branch_bodies(chain)
+        bodies = list(dict.fromkeys(branches + unused[:1] + exits(site, chain, fn)))
+        parts = site.memo[key] = (conds, bodies, len(dispatch))
+    conds, bodies, n_dispatch = parts
+    indent = pytree.indent_of(site.data, chain.start_byte)
+    inner = pytree.indent_of(site.data, last.start_byte)
+    at = last.end_byte
+    line = site.line_of_offset(at)
+    where = f"after line {line}"
+    if nxt is None:  # a chain's end: an ``else`` first (the standard library's deleted
+        # clauses there come back as an ``else`` eight times as often as an ``elif``)
+        for body in bodies[:MAX_ELSES]:
+            text = f"\n{indent}else:\n{inner}{body}"
+            shown = f"`else: {short(body, 30)}`"
+            yield Mutation("insert_branch", at, at, text, f"Insert {shown} {where}", node)
+    for cond, body in _interleave(conds, bodies, MAX_BRANCHES, stride=max(2, n_dispatch)):
+        text = f"\n{indent}elif {cond}:\n{inner}{body}"
+        shown = f"`elif {short(cond, 30)}: {short(body, 20)}`"
+        yield Mutation("insert_branch", at, at, text, f"Insert {shown} {where}", node)
+
+
+def else_binding(m: Mutation) -> set[str]:
+    """The names the branches of the chain bind when ``m`` adds the chain's missing ``else``
+    (empty otherwise): a name read unset after a chain that binds it was read on the path
+    no branch took."""
+    if m.family != "insert_branch" or not m.new_text.lstrip().startswith("else:"):
+        return set()
+    found = _branch_end(m.node)
+    if found is None:
+        return set()
+    chain = found[0]
+    bound: set[str] = set()
+    for clause in (chain, *chain.children_by_field_name("alternative")):
+        block = clause.child_by_field_name("consequence")
+        if block is not None:
+            for stmt in block.named_children:
+                bound.update(pytree.assigned_names(stmt))
+    return bound
+
+
+GUARD_FAMILIES = (insert_guard, wrap_if, insert_update, insert_branch)
 
 _LOAD_PARENTS = frozenset(
     {

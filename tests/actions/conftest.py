@@ -81,3 +81,16 @@ def stdlib_sources(count: int = 120) -> Iterator[str]:
             yield path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             continue
+
+
+def position(source: str, lines: tuple[int, ...], title: str, **told) -> int:
+    """Where the repair generator puts the candidate titled ``title`` in ``source`` (as
+    ``m.py``), with ``lines`` equally suspicious and what the failing tests told
+    (``evidence=``, ``unbound=``, ``hangs=``)."""
+    from sea_lsp.actions.base import Suspicious
+    from sea_lsp.actions.repair import RepairGenerator
+
+    view = DictView({"m.py": source})
+    suspicious = [Suspicious("m.py", line, 1.0) for line in lines]
+    ctx = ActionContext(view=view, focus_path="m.py", suspicious=suspicious, **told)
+    return [c.title for c in RepairGenerator().generate(ctx)].index(title)

@@ -144,6 +144,12 @@ FIXTURES: list[tuple[str, str, str]] = [
         "pop_last([7], []) == [7] and pop_last([1, 2], []) == [2]",
     ),
     (
+        "insert_branch",
+        'ALIASES = ("on", "off")\n\n\ndef parse_flag(text):\n    if text == "yes":\n'
+        '        return True\n    elif text == "no":\n        return False\n    return bool(text)\n',
+        'parse_flag("off") is False and parse_flag("on") is True and parse_flag("no") is False',
+    ),
+    (
         "insert_update",
         "class Counter:\n    def __init__(self):\n        self.count = 0\n        self.items = []\n\n"
         "    def add(self, x):\n        self.items.append(x)\n        return self.count\n",

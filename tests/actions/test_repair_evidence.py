@@ -5,7 +5,7 @@ from __future__ import annotations
 from sea_lsp.actions import repair_evidence
 from sea_lsp.actions.base import ActionContext, Suspicious
 from sea_lsp.actions.repair import RepairGenerator
-from tests.actions.conftest import DictView
+from tests.actions.conftest import DictView, position
 from tests.actions.repair_fixtures import MEDIAN, POWER
 
 
@@ -179,15 +179,11 @@ def test_only_a_base_case_of_a_function_that_calls_itself_is_backed() -> None:
 
 
 def test_the_evidence_puts_a_missing_base_case_near_the_top() -> None:
-    view = DictView({"m.py": POWER})
-    suspicious = [Suspicious("m.py", line, 1.0) for line in (3, 4, 5, 6)]
+    def at(evidence: frozenset[str]) -> int:
+        title = "Insert `if not exp: return 1` before line 3"
+        return position(POWER, (3, 4, 5, 6), title, evidence=evidence)
 
-    def position(evidence: frozenset[str]) -> int:
-        ctx = ActionContext(view=view, focus_path="m.py", suspicious=suspicious, evidence=evidence)
-        titles = [c.title for c in RepairGenerator().generate(ctx)]
-        return titles.index("Insert `if not exp: return 1` before line 3")
-
-    assert position(frozenset({repair_evidence.RECURSION})) < 10 < 100 < position(frozenset())
+    assert at(frozenset({repair_evidence.RECURSION})) < 10 < 100 < at(frozenset())
 
 
 def test_message_evidence_keeps_its_lines_weight() -> None:
@@ -230,3 +226,60 @@ def test_a_guard_that_only_looks_like_a_return_is_not_a_base_case() -> None:
     assert not repair_evidence.backed(
         Mutation("insert_guard", ret.start_byte, ret.start_byte, text, "", ret), evidence
     )  # before a statement that is not the first
+
+
+EVENS = (
+    "def evens(xs):\n"
+    "    out = []\n"
+    "    for x in xs:\n"
+    "        if x % 2 == 0:\n"
+    "            out.append(x)\n"
+    "\n"
+    "\n"
+    "def show(xs):\n"
+    "    for x in xs:\n"
+    "        print(x)\n"
+    "    return len(xs)\n"
+)
+
+
+def test_a_none_where_a_value_was_wanted_is_read_from_the_message() -> None:
+    for message in (
+        "E       assert None == [2, 4]\nE        +  where None = evens([1, 2, 3, 4])",
+        "E       AssertionError: assert None == 3",
+        "E       TypeError: 'NoneType' object is not subscriptable",
+        "E       AttributeError: 'NoneType' object has no attribute 'split'",
+        "E       TypeError: unsupported operand type(s) for +: 'NoneType' and 'int'",
+        "E       TypeError: object of type 'NoneType' has no len()",
+    ):
+        assert repair_evidence.tags([message]) == {repair_evidence.NO_VALUE}, message
+    for message in ("E       assert 3 is None", "E       assert [] == [None]", "None of these"):
+        assert repair_evidence.tags([message]) == frozenset(), message
+
+
+def test_only_a_return_after_the_last_statement_of_a_function_is_backed() -> None:
+    from sea_lsp.actions import pytree
+    from sea_lsp.actions.repair_site import Site
+    from sea_lsp.actions.repair_stmt import control, templates
+
+    told = frozenset({repair_evidence.NO_VALUE})
+    data = EVENS.encode()
+    site = Site(path="m.py", data=data, tree=pytree.parse(data), weigh=True)
+    made = [
+        m
+        for n in pytree.walk(site.tree.root_node)
+        for f in (control, templates)
+        for m in f(n, site)
+    ]
+    backed = {m.title for m in made if repair_evidence.backed(m, told)}
+    assert "Insert `return out` after line 5" in backed  # after the loop, at the body's level
+    assert all(t.startswith("Insert `return ") and t.endswith("after line 5") for t in backed)
+    assert not any(repair_evidence.backed(m, frozenset()) for m in made)
+
+
+def test_the_evidence_puts_a_forgotten_return_first() -> None:
+    def at(evidence: frozenset[str]) -> int:
+        title = "Insert `return out` after line 5"
+        return position(EVENS, (2, 3, 4, 5), title, evidence=evidence)
+
+    assert at(frozenset({repair_evidence.NO_VALUE})) == 0 < at(frozenset())

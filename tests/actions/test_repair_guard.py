@@ -251,3 +251,79 @@ def test_docstrings_first_statements_and_self_calls_as_the_tree_has_them() -> No
     assert not pytree.is_docstring(pytree.first_statement(fns["c"]))  # a tuple, not a string
     assert pytree.calls_itself(fns["c"]) and pytree.calls_itself(fns["walk"])
     assert not pytree.calls_itself(fns["inner"]) and not pytree.calls_itself(fns["other"])
+
+
+DISPATCH = (
+    'ALIASES = ("on", "off")\n'
+    "\n"
+    "\n"
+    "def parse_flag(text):\n"
+    '    if text == "yes":\n'
+    "        return True\n"
+    '    elif text == "no":\n'
+    "        return False\n"
+    "    return bool(text)\n"
+)
+
+
+def test_a_chain_gets_the_case_it_forgot_as_a_new_elif_or_an_else() -> None:
+    made = _made_by_line(DISPATCH, repair_guard.insert_branch)
+    # at each clause (the line an input no branch took evaluated) and at the last statement
+    # of its branch (where the new clause goes), the same clauses; nowhere else
+    assert set(made) == {5, 6, 7, 8} and made[5] == made[6] and made[7] == made[8]
+    after_yes, after_no = made[6], made[8]
+    missing = '\n    elif text == "off":\n        return False'  # a literal the file holds
+    assert missing in after_yes and missing in after_no
+    # the chain's own tests and their negations are not offered again
+    assert not any('text == "yes":' in t or 'not (text == "no")' in t for t in after_yes | after_no)
+    # an else only where the chain ends, with the chain's own bodies and the exits
+    assert "\n    else:\n        return None" in after_no
+    assert not any("else:" in t for t in after_yes)
+    assert max(len(m) for m in made.values()) <= repair_guard.MAX_BRANCHES + repair_guard.MAX_ELSES
+
+
+def test_one_comparison_is_a_test_not_a_dispatch() -> None:
+    source = "def f(x):\n    if x == 1:\n        return 2\n    return 3\n\n\nY = 5\n"
+    data = source.encode()
+    site = Site("m.py", data, pytree.parse(data))
+    chain = next(n for n in pytree.walk(site.tree.root_node) if n.type == "if_statement")
+    fn = pytree.enclosing(chain, ("function_definition",))
+    assert repair_guard._dispatch_conditions(site, chain, fn) == []
+    made = _made_by_line(source, repair_guard.insert_branch)
+    assert set(made) == {2, 3} and "\n    else:\n        return 3" in made[3]
+    assert not any("x == 5" in t for t in made[3])
+
+
+LOOKUP = (
+    "def lookup(table, key, default=None):\n"
+    "    if key in table:\n"
+    "        value = table[key]\n"
+    "    elif key.lower() in table:\n"
+    "        value = table[key.lower()]\n"
+    "    return value.strip()\n"
+)
+
+
+def test_a_chain_that_binds_a_name_read_after_it_gets_its_else_first() -> None:
+    """``value`` is read unset when no branch ran: the chain's missing ``else`` (returning
+    the parameter the function never reads) is backed by the ``UnboundLocalError`` as a
+    starting value is."""
+    from tests.actions.conftest import position
+
+    data = LOOKUP.encode()
+    site = Site("m.py", data, pytree.parse(data))
+    made = [
+        m for n in pytree.walk(site.tree.root_node) for m in repair_guard.insert_branch(n, site)
+    ]
+    at_end = [m for m in made if m.node.type == "elif_clause"]  # the chain's last clause
+    # after the chain's own branches, the parameter the function never reads
+    assert at_end[2].new_text == "\n    else:\n        return default"
+    elses = [m for m in made if m.new_text.lstrip().startswith("else:")]
+    assert all(repair_guard.else_binding(m) == {"value"} for m in elses)
+    assert not any(repair_guard.else_binding(m) for m in made if m not in elses)
+
+    def at(unbound: frozenset[str]) -> int:
+        title = "Insert `else: return default` after line 5"
+        return position(LOOKUP, (2, 4, 6), title, unbound=unbound)
+
+    assert at(frozenset({"value"})) < 10 < 50 < at(frozenset())
