@@ -113,6 +113,20 @@ def field_name(node: Node) -> str | None:
     return None
 
 
+def next_statement(node: Node) -> Node | None:
+    """The next named sibling of ``node`` that is not a comment (tree-sitter keeps comments
+    inside blocks, as siblings of the statements)."""
+    sib = node.next_named_sibling
+    while sib is not None and sib.type == "comment":
+        sib = sib.next_named_sibling
+    return sib
+
+
+def statements(block: Node) -> list[Node]:
+    """The named children of ``block`` that are not comments."""
+    return [c for c in block.named_children if c.type != "comment"]
+
+
 def walk(node: Node) -> Iterator[Node]:
     """Every node under ``node`` (itself included), in source order."""
     stack = [node]

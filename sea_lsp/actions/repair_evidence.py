@@ -50,10 +50,15 @@ NO_VALUE = "no_value"  # a function handed back None where a value was wanted
 # pytest's report of ``assert f(x) == expected`` where f returned None, and Python's words
 # when a None reaches an operation that needs a value
 _NO_VALUE = re.compile(
-    r"^E\s+(?:AssertionError: )?assert None (?:==|!=|in|<|>)"
+    r"^E\s+(?:AssertionError: )?assert None(?: ==| is not None|\s*$)"  # actual first
+    r"|^E\s+\+\s+where None = "  # pytest's explanation: the call gave None
+    r"|^E\s+AssertionError: None != "  # unittest's assertEqual(actual, expected)
     r"|'NoneType' object (?:is not (?:subscriptable|iterable|callable)|has no attribute)"
     r"|unsupported operand type\(s\) for .*'NoneType'"
-    r"|object of type 'NoneType' has no len\(\)",
+    r"|not supported between instances of (?:'NoneType' and|.* and 'NoneType')"
+    r"|object of type 'NoneType' has no len\(\)"
+    r"|cannot unpack non-iterable NoneType object"
+    r"|argument of type 'NoneType' is not iterable",
     re.MULTILINE,
 )
 
@@ -190,14 +195,19 @@ def returns_at_end(m: Mutation) -> bool:
     if re.match(r"return\s+\S", m.new_text.strip()) is None:
         return False
     node, block = m.node, m.node.parent
-    return (
-        node.type not in _ENDS
-        and node.next_named_sibling is None
-        and block is not None
-        and block.type == "block"
-        and block.parent is not None
-        and block.parent.type == "function_definition"
-    )
+    if (
+        node.type in _ENDS
+        or pytree.next_statement(node) is not None
+        or block is None
+        or block.type != "block"
+        or block.parent is None
+        or block.parent.type != "function_definition"
+    ):
+        return False
+    fn = block.parent  # a generator never hands back None, ``__init__`` must not return one
+    if text_of(fn.child_by_field_name("name")) == "__init__":
+        return False
+    return not any(n.type == "yield" for n in pytree.walk_local(fn))
 
 
 def backed(m: Mutation, evidence: frozenset[str], memo: dict | None = None) -> bool:

@@ -690,7 +690,9 @@ def _branch_end(node: Node) -> tuple[Node, Node, Node | None] | None:
         owner = node
     else:
         block = node.parent
-        if block is None or block.type != "block" or node.next_named_sibling is not None:
+        if block is None or block.type != "block" or node.type == "comment":
+            return None
+        if pytree.next_statement(node) is not None:
             return None
         owner = block.parent
         if owner is None or owner.type not in ("if_statement", "elif_clause"):
@@ -698,7 +700,9 @@ def _branch_end(node: Node) -> tuple[Node, Node, Node | None] | None:
         if owner.child_by_field_name("consequence") != block:
             return None
     block = owner.child_by_field_name("consequence")
-    if block is None or not block.named_children or block.start_point.row == owner.start_point.row:
+    cond = owner.child_by_field_name("condition")
+    body = pytree.statements(block) if block is not None else []
+    if not body or cond is None or body[0].start_point.row == cond.end_point.row:
         return None  # ``if x: y`` on one line: no branch to end
     chain = owner if owner.type == "if_statement" else owner.parent
     if chain is None or chain.type != "if_statement":
@@ -708,7 +712,7 @@ def _branch_end(node: Node) -> tuple[Node, Node, Node | None] | None:
         nxt = alts[0] if alts else None
     else:
         nxt = owner.next_named_sibling
-    return chain, block.named_children[-1], nxt
+    return chain, body[-1], nxt
 
 
 def _dispatch_conditions(site: Site, chain: Node, fn: Node) -> list[str]:
@@ -753,14 +757,22 @@ def _dispatch_conditions(site: Site, chain: Node, fn: Node) -> list[str]:
 
 
 def _branch_bodies(chain: Node) -> list[str]:
-    """The one-line bodies of the chain's own branches, in source order."""
+    """The one-line bodies of the chain's own branches, in source order (``break`` and
+    ``continue`` only where the chain itself is in a loop: one may belong to a loop inside
+    a branch)."""
+    loop = pytree.enclosing(chain, (*LOOPS, "function_definition"))
+    in_loop = loop is not None and loop.type in LOOPS
     out: dict[str, None] = {}
     for n in pytree.walk(chain):
         if n.type == "block" and n.parent is not None and n.parent.type in (
             "if_statement", "elif_clause", "else_clause"
         ):  # fmt: skip
-            stmts = n.named_children
-            if len(stmts) == 1 and stmts[0].start_point.row == stmts[0].end_point.row:
+            stmts = pytree.statements(n)
+            if (
+                len(stmts) == 1
+                and stmts[0].start_point.row == stmts[0].end_point.row
+                and (in_loop or stmts[0].type not in ("break_statement", "continue_statement"))
+            ):
                 out.setdefault(text_of(stmts[0]), None)
     return list(out)
 
@@ -795,7 +807,9 @@ def insert_branch(node: Node, site: Site) -> Iterator[Mutation]:
         rows = site.name_rows(fn)  # a parameter the function never reads is what the
         # forgotten case hands back (``else: return default``)
         params = pytree.parameter_names(fn.child_by_field_name("parameters"))
-        unused = [f"return {x}" for x in params if len(rows.get(x, ())) <= 1 and x != "self"]
+        unused = [
+            f"return {x}" for x in params if len(rows.get(x, ())) <= 1 and x not in ("self", "cls")
+        ]
         branches = _branch_bodies(chain)
         bodies = list(dict.fromkeys(branches + unused[:1] + exits(site, chain, fn)))
         parts = site.memo[key] = (conds, bodies, len(dispatch))

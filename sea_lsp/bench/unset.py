@@ -152,12 +152,17 @@ def measure(paths: Iterable[Path], per_file: int, rng: random.Random) -> Figures
     return fig
 
 
-def main(args: argparse.Namespace) -> int:
+def library_sides(
+    prog: str, args: argparse.Namespace, per_file: str
+) -> tuple[argparse.Namespace, list[tuple[str, list[Path]]]] | int:
+    """The options of a standard-library deletion bench (``--files``, ``--per-file``,
+    ``--seed``, ``--root``) and its files split as ``sea-lsp shapes`` splits them, train then
+    held-out; or the exit code (a bad root: 2). Prints the bench's header line."""
     from sea_lsp.training import shapes
 
-    p = argparse.ArgumentParser(prog="sea-lsp bench unset", description=__doc__.split("\n")[0])
+    p = argparse.ArgumentParser(prog=prog, description=f"{prog}: {per_file}, deleted and restored")
     p.add_argument("--files", type=int, default=0, help="a seeded sample of files (0: all)")
-    p.add_argument("--per-file", type=int, default=6, help="deleted initialisations per file")
+    p.add_argument("--per-file", type=int, default=6, help=f"deleted {per_file} per file")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--root", type=Path, default=Path(sysconfig.get_paths()["stdlib"]))
     try:
@@ -165,15 +170,26 @@ def main(args: argparse.Namespace) -> int:
     except SystemExit as exc:
         return int(exc.code or 0)
     if not opts.root.is_dir():
-        print(f"sea-lsp bench unset: {opts.root} is not a directory", file=sys.stderr)
+        print(f"{prog}: {opts.root} is not a directory", file=sys.stderr)
         return 2
     paths = shapes.corpus(opts.root)
     if opts.files:
         paths = random.Random(opts.seed).sample(paths, min(opts.files, len(paths)))
+    print(f"{prog} ({len(paths)} files of {opts.root}, seed {opts.seed})")
+    sides = [
+        (side, [q for q in paths if shapes.held_out(q, opts.root) == held])
+        for side, held in (("train", False), ("held-out", True))
+    ]
+    return opts, sides
+
+
+def main(args: argparse.Namespace) -> int:
+    got = library_sides("sea-lsp bench unset", args, "initialisations")
+    if isinstance(got, int):
+        return got
+    opts, sides = got
     t0 = time.perf_counter()
-    print(f"sea-lsp bench unset ({len(paths)} files of {opts.root}, seed {opts.seed})")
-    for side, held in (("train", False), ("held-out", True)):
-        mine = [q for q in paths if shapes.held_out(q, opts.root) == held]
-        print(measure(mine, opts.per_file, random.Random(opts.seed)).line(side))
+    for side, paths in sides:
+        print(measure(paths, opts.per_file, random.Random(opts.seed)).line(side))
     print(f"  {time.perf_counter() - t0:.1f} s")
     return 0

@@ -10,7 +10,7 @@ import sys
 from sea_lsp import __version__
 
 PASSTHROUGH = ("pretrain", "train", "feedback", "shapes")
-BENCHES = ("model", "encode", "sandbox", "repair", "fixes", "unset", "lsp", "train")
+BENCHES = ("model", "encode", "sandbox", "repair", "fixes", "unset", "branches", "lsp", "train")
 
 
 def _handler(spec: str):

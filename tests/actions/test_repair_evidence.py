@@ -251,30 +251,49 @@ def test_a_none_where_a_value_was_wanted_is_read_from_the_message() -> None:
         "E       AttributeError: 'NoneType' object has no attribute 'split'",
         "E       TypeError: unsupported operand type(s) for +: 'NoneType' and 'int'",
         "E       TypeError: object of type 'NoneType' has no len()",
+        "E       assert None\nE        +  where None = first([])",
+        "E       assert 0 == 2\nE        +  where 0 = len(None)\nE        +  where None = f()",
+        "E       TypeError: '<' not supported between instances of 'NoneType' and 'int'",
+        "E       TypeError: cannot unpack non-iterable NoneType object",
+        "E       AssertionError: None != [2, 4]",
     ):
         assert repair_evidence.tags([message]) == {repair_evidence.NO_VALUE}, message
     for message in ("E       assert 3 is None", "E       assert [] == [None]", "None of these"):
         assert repair_evidence.tags([message]) == frozenset(), message
 
 
-def test_only_a_return_after_the_last_statement_of_a_function_is_backed() -> None:
+def _returns_made(source: str) -> list:
+    """Every ``insert_control`` and ``insert_template`` mutation of ``source``."""
     from sea_lsp.actions import pytree
     from sea_lsp.actions.repair_site import Site
     from sea_lsp.actions.repair_stmt import control, templates
 
-    told = frozenset({repair_evidence.NO_VALUE})
-    data = EVENS.encode()
+    data = source.encode()
     site = Site(path="m.py", data=data, tree=pytree.parse(data), weigh=True)
-    made = [
+    return [
         m
         for n in pytree.walk(site.tree.root_node)
         for f in (control, templates)
         for m in f(n, site)
     ]
+
+
+def test_only_a_return_after_the_last_statement_of_a_function_is_backed() -> None:
+    told = frozenset({repair_evidence.NO_VALUE})
+    made = _returns_made(EVENS)
     backed = {m.title for m in made if repair_evidence.backed(m, told)}
     assert "Insert `return out` after line 5" in backed  # after the loop, at the body's level
     assert all(t.startswith("Insert `return ") and t.endswith("after line 5") for t in backed)
     assert not any(repair_evidence.backed(m, frozenset()) for m in made)
+    # a comment after the loop changes nothing; a generator or ``__init__`` is never backed
+    commented = EVENS.replace(
+        "            out.append(x)\n", "            out.append(x)\n    # done\n"
+    )
+    generator = EVENS.replace("out.append(x)", "yield x")
+    init = EVENS.replace("def evens(xs)", "def __init__(self, xs)")
+    for source, expect in ((commented, True), (generator, False), (init, False)):
+        ends = {m.title for m in _returns_made(source) if repair_evidence.backed(m, told)}
+        assert any("return out" in t for t in ends) == expect, source
 
 
 def test_the_evidence_puts_a_forgotten_return_first() -> None:

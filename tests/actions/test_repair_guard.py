@@ -327,3 +327,18 @@ def test_a_chain_that_binds_a_name_read_after_it_gets_its_else_first() -> None:
         return position(LOOKUP, (2, 4, 6), title, unbound=unbound)
 
     assert at(frozenset({"value"})) < 10 < 50 < at(frozenset())
+
+
+def test_comments_do_not_hide_a_branchs_last_statement() -> None:
+    source = (
+        "def f(x, default):\n"
+        "    if x == 1:\n"
+        "        return 1  # one\n"
+        "    elif x == 2:\n"
+        "        return 2\n"
+        "        # two\n"
+        "    return default\n"
+    )
+    made = _made_by_line(source, repair_guard.insert_branch)
+    assert {2, 3, 4, 5} <= set(made) and 6 not in made
+    assert "\n    else:\n        return 2" in made[5]  # after ``return 2``, not the comment
