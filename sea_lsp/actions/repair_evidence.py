@@ -187,7 +187,7 @@ _ENDS = ("return_statement", "raise_statement")
 _RETURN_INSERTS = frozenset({"insert_template", "insert_control"})  # both make ``return x``
 
 
-def returns_at_end(m: Mutation) -> bool:
+def returns_at_end(m: Mutation, memo: dict | None = None) -> bool:
     """``m`` inserts ``return VALUE`` after the last statement of a function's body, one
     that is not already a ``return`` or ``raise`` (the body falls off its end with None)."""
     if m.family not in _RETURN_INSERTS or m.start != m.node.end_byte:
@@ -207,7 +207,11 @@ def returns_at_end(m: Mutation) -> bool:
     fn = block.parent  # a generator never hands back None, ``__init__`` must not return one
     if text_of(fn.child_by_field_name("name")) == "__init__":
         return False
-    return not any(n.type == "yield" for n in pytree.walk_local(fn))
+    memo = {} if memo is None else memo
+    key = ("generator", fn.id)  # every return inserted at the function's end asks
+    if key not in memo:
+        memo[key] = any(n.type == "yield" for n in pytree.walk_local(fn))
+    return not memo[key]
 
 
 def backed(m: Mutation, evidence: frozenset[str], memo: dict | None = None) -> bool:
@@ -217,6 +221,6 @@ def backed(m: Mutation, evidence: frozenset[str], memo: dict | None = None) -> b
         return True
     if NOT_RAISED in evidence and m.family == "compare_swap" and in_raising_guard(m.node):
         return True
-    if NO_VALUE in evidence and returns_at_end(m):
+    if NO_VALUE in evidence and returns_at_end(m, memo):
         return True
     return RECURSION in evidence and base_case(m, memo)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterator
+from itertools import chain as chain_iter
 from typing import Any
 
 from tree_sitter import Node
@@ -715,6 +716,11 @@ def _branch_end(node: Node) -> tuple[Node, Node, Node | None] | None:
     return chain, body[-1], nxt
 
 
+def _clauses(chain: Node) -> list[Node]:
+    """The ``if`` chain itself, then its ``elif`` and ``else`` clauses."""
+    return [chain, *chain.children_by_field_name("alternative")]
+
+
 def _dispatch_conditions(site: Site, chain: Node, fn: Node) -> list[str]:
     """A dispatch's missing case: the chain compares one expression with literals (``op ==
     "+"``, ``kind == 2``); the same comparison with the literals of that kind the function
@@ -741,18 +747,15 @@ def _dispatch_conditions(site: Site, chain: Node, fn: Node) -> list[str]:
         if len(have) < 2:  # one comparison is a test, not a dispatch
             continue
         found = 0
-        for scope in (fn, site.tree.root_node):
-            for n in pytree.walk(scope):
-                t = text_of(n) if n.type == kinds[expr] else ""
-                if t[:1] in _PREFIXES or "\n" in t or "{" in t:  # f-strings, bytes, raw, long
-                    continue
-                if t and t not in have and len(t) <= 20 and f"{expr} == {t}" not in out:
-                    out[f"{expr} == {t}"] = None
-                    found += 1
-                    if found == MAX_LITERALS:
-                        break
-            if found == MAX_LITERALS:
-                break
+        for n in chain_iter(pytree.walk(fn), pytree.walk(site.tree.root_node)):
+            t = text_of(n) if n.type == kinds[expr] else ""
+            if t[:1] in _PREFIXES or "\n" in t or "{" in t:  # f-strings, bytes, raw, long
+                continue
+            if t and t not in have and len(t) <= 20 and f"{expr} == {t}" not in out:
+                out[f"{expr} == {t}"] = None
+                found += 1
+                if found == MAX_LITERALS:
+                    break
     return list(out)
 
 
@@ -781,10 +784,10 @@ def insert_branch(node: Node, site: Site) -> Iterator[Mutation]:
     """The case an ``if``/``elif`` chain forgot: ``elif COND: BODY`` inserted after a
     branch (before the next ``elif``/``else``, or at the chain's end), and ``else: BODY``
     at the end of a chain that has none; made at the branch's ``if``/``elif`` line (which
-    the input no branch took evaluated) and at its last statement (where the clause goes). Conditions: a dispatch's comparison
-    with the literals it does not test yet, then the guards' own (``guard_conditions``);
-    bodies: the chain's own one-line branches, returning a parameter the function never
-    reads, then the guards' exits."""
+    the input no branch took evaluated) and at its last statement (where the clause goes).
+    Conditions: a dispatch's comparison with the literals it does not test yet, then the
+    guards' own (``guard_conditions``); bodies: the chain's own one-line branches,
+    returning a parameter the function never reads, then the guards' exits."""
     found = _branch_end(node)
     if found is None or not starts_line(site, node):
         return
@@ -797,7 +800,7 @@ def insert_branch(node: Node, site: Site) -> Iterator[Mutation]:
     if parts is None:
         dispatch = _dispatch_conditions(site, chain, fn)
         own = set()  # a clause the chain tests already, or its negation, is dead or an else
-        for clause in (chain, *chain.children_by_field_name("alternative")):
+        for clause in _clauses(chain):
             cond = clause.child_by_field_name("condition")
             if cond is not None:
                 own.update((text_of(cond), _negated(cond)))
@@ -840,9 +843,8 @@ def else_binding(m: Mutation) -> set[str]:
     found = _branch_end(m.node)
     if found is None:
         return set()
-    chain = found[0]
     bound: set[str] = set()
-    for clause in (chain, *chain.children_by_field_name("alternative")):
+    for clause in _clauses(found[0]):
         block = clause.child_by_field_name("consequence")
         if block is not None:
             for stmt in block.named_children:

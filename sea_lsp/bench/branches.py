@@ -29,7 +29,7 @@ from tree_sitter import Node, Tree
 from sea_lsp.actions import pytree, repair_guard
 from sea_lsp.actions.repair_site import Site
 from sea_lsp.bench.bug_data import same_code
-from sea_lsp.bench.unset import _read, library_sides
+from sea_lsp.bench.unset import library_sides, read_module
 
 CLAUSES = ("elif_clause", "else_clause")
 
@@ -99,7 +99,7 @@ def restore(text: str, clause: Node, path: str = "m.py") -> int | None:
 def measure(paths: Iterable[Path], per_file: int, rng: random.Random) -> Figures:
     fig = Figures()
     for path in paths:
-        text = _read(path)
+        text = read_module(path)
         if text is None:
             continue
         places = clauses(pytree.parse(text.encode()))

@@ -60,7 +60,8 @@ class Figures:
         )
 
 
-def _read(path: Path) -> str | None:
+def read_module(path: Path) -> str | None:
+    """A module's source, or None when it is unreadable, not UTF-8 or over ``MAX_FILE_BYTES``."""
     try:
         data = path.read_bytes()
         return data.decode("utf-8") if len(data) <= MAX_FILE_BYTES else None
@@ -133,7 +134,7 @@ def restore(text: str, stmt: Node, path: str = "m.py") -> int | None:
 def measure(paths: Iterable[Path], per_file: int, rng: random.Random) -> Figures:
     fig = Figures()
     for path in paths:
-        text = _read(path)
+        text = read_module(path)
         if text is None:
             continue
         data = text.encode()

@@ -150,22 +150,23 @@ def test_a_recursion_that_never_stopped_is_read_from_the_message() -> None:
     assert repair_evidence.tags(["E   RuntimeError: dictionary changed size"]) == frozenset()
 
 
-def _backed(source: str, evidence: str) -> set[str]:
+def _made(source: str, families) -> list:
+    """Every mutation ``families`` make in ``source`` (as ``m.py``, weighed as the search does)."""
     from sea_lsp.actions import pytree
-    from sea_lsp.actions.repair_expr import constants, off_by_one, operators
-    from sea_lsp.actions.repair_guard import insert_guard
     from sea_lsp.actions.repair_site import Site
 
-    told = frozenset({evidence})
     data = source.encode()
     site = Site(path="m.py", data=data, tree=pytree.parse(data), weigh=True)
-    return {
-        m.title
-        for n in pytree.walk(site.tree.root_node)
-        for family in (operators, constants, off_by_one, insert_guard)
-        for m in family(n, site)
-        if repair_evidence.backed(m, told)
-    }
+    return [m for n in pytree.walk(site.tree.root_node) for f in families for m in f(n, site)]
+
+
+def _backed(source: str, evidence: str) -> set[str]:
+    from sea_lsp.actions.repair_expr import constants, off_by_one, operators
+    from sea_lsp.actions.repair_guard import insert_guard
+
+    told = frozenset({evidence})
+    made = _made(source, (operators, constants, off_by_one, insert_guard))
+    return {m.title for m in made if repair_evidence.backed(m, told)}
 
 
 def test_only_a_base_case_of_a_function_that_calls_itself_is_backed() -> None:
@@ -264,18 +265,9 @@ def test_a_none_where_a_value_was_wanted_is_read_from_the_message() -> None:
 
 def _returns_made(source: str) -> list:
     """Every ``insert_control`` and ``insert_template`` mutation of ``source``."""
-    from sea_lsp.actions import pytree
-    from sea_lsp.actions.repair_site import Site
     from sea_lsp.actions.repair_stmt import control, templates
 
-    data = source.encode()
-    site = Site(path="m.py", data=data, tree=pytree.parse(data), weigh=True)
-    return [
-        m
-        for n in pytree.walk(site.tree.root_node)
-        for f in (control, templates)
-        for m in f(n, site)
-    ]
+    return _made(source, (control, templates))
 
 
 def test_only_a_return_after_the_last_statement_of_a_function_is_backed() -> None:
