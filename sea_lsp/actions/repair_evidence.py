@@ -1,7 +1,7 @@
 """What a failing test's message says about the kind of fix, beyond where it is.
 
 Localisation says which lines; a message can also say what went wrong with a value there.
-Four kinds are read here, and ``repair.order`` gives the candidates each points at the
+Five kinds are read here, and ``repair.order`` gives the candidates each points at the
 weight a hang gives a stuck loop's update (``HANG_BOOST``):
 
 - ``DIVISION``, the mistake Python 3's two divisions make: a fraction where a whole number
@@ -24,6 +24,11 @@ weight a hang gives a stuck loop's update (``HANG_BOOST``):
   [2, 4]``, ``'NoneType' object is not subscriptable``). A function whose body ends
   without a ``return`` falls off its end with ``None``: the forgotten ``return result``
   after its last statement is tried first.
+- ``WRONG_TYPE``: an operation met a value of a type it does not take (``'<' not supported
+  between instances of 'str' and 'int'``; a None's, ``'NoneType' object has no attribute``,
+  are ``NO_VALUE``'s). Where a condition asks a type or None test second (``n < 0 or not
+  isinstance(n, int)``, ``x.size and x is not None``), the test it should guard ran first:
+  the operands swapped are tried first (on either evidence).
 
 The other evidence the engine reads from messages lives beside the family it points at: a
 name read unset (``repair_init.unset_names``), a test stopped by its timeout (``hangs``).
@@ -61,6 +66,21 @@ _NO_VALUE = re.compile(
     r"|argument of type 'NoneType' is not iterable",
     re.MULTILINE,
 )
+
+WRONG_TYPE = "wrong_type"  # an operation met a value of a type it does not take
+# Python's words when a comparison, an operator, a subscript or an attribute meets a value of
+# a type it does not take (a str compared with an int); a None's are NO_VALUE's
+_T = r"'(?!NoneType')\w+'"
+_WRONG_TYPE = re.compile(
+    rf"TypeError: (?:'[<>=!]+' not supported between instances of {_T} and {_T}"
+    rf"|unsupported operand type\(s\) for [^:]+: {_T} and {_T}"
+    rf"|{_T} object is not (?:subscriptable|iterable|callable)"
+    rf"|object of type {_T} has no len\(\)"
+    rf"|bad operand type for [^:]+: {_T})"
+    rf"|AttributeError: {_T} object has no attribute"
+)
+# the tests that guard another: a type, a None, an attribute, an emptiness
+_GUARD_TEST = re.compile(r"\b(?:isinstance|issubclass|hasattr|callable)\(|\bis (?:not )?None\b")
 
 # Python's own words when a float reaches a place that takes only integers
 _FLOAT_FOR_INT = re.compile(
@@ -101,7 +121,7 @@ def _division_mismatch(text: str) -> bool:
 
 def tags(messages: Iterable[str]) -> frozenset[str]:
     """The kinds of fix the failing tests' messages point at (``DIVISION``, ``NOT_RAISED``,
-    ``RECURSION``, ``NO_VALUE``)."""
+    ``RECURSION``, ``NO_VALUE``, ``WRONG_TYPE``)."""
     found: set[str] = set()
     for text in messages:
         if DIVISION not in found and _division_mismatch(text):
@@ -112,7 +132,21 @@ def tags(messages: Iterable[str]) -> frozenset[str]:
             found.add(RECURSION)
         if _NO_VALUE.search(text):
             found.add(NO_VALUE)
+        if _WRONG_TYPE.search(text):
+            found.add(WRONG_TYPE)
     return frozenset(found)
+
+
+def guard_first(m: Mutation) -> bool:
+    """``m`` swaps ``a and b`` / ``a or b`` so that a type or None test ``b`` (``isinstance``,
+    ``is None``, ``hasattr``, ``callable``) that ``a`` does not make comes first: asked
+    second, it guards nothing (``n < 0 or not isinstance(n, int)`` compares a str first)."""
+    if m.family != "swap_operands" or m.node.type != "boolean_operator":
+        return False
+    left, right = m.node.child_by_field_name("left"), m.node.child_by_field_name("right")
+    if left is None or right is None:
+        return False
+    return bool(_GUARD_TEST.search(text_of(right))) and not _GUARD_TEST.search(text_of(left))
 
 
 _DIVISIONS = ({"/", "//"}, {"/=", "//="})
@@ -222,5 +256,7 @@ def backed(m: Mutation, evidence: frozenset[str], memo: dict | None = None) -> b
     if NOT_RAISED in evidence and m.family == "compare_swap" and in_raising_guard(m.node):
         return True
     if NO_VALUE in evidence and returns_at_end(m, memo):
+        return True
+    if (WRONG_TYPE in evidence or NO_VALUE in evidence) and guard_first(m):
         return True
     return RECURSION in evidence and base_case(m, memo)

@@ -31,12 +31,17 @@ def _replace(node: Node, new: str, site: Site, family: str) -> Mutation:
 
 
 def swap_operands(node: Node, site: Site) -> Iterator[Mutation]:
-    """``a - b`` → ``b - a``; ``a < b`` → ``b < a`` (and ``b > a``, the same test mirrored)."""
+    """``a - b`` → ``b - a``; ``a < b`` → ``b < a`` (and ``b > a``, the same test mirrored);
+    ``a or b`` → ``b or a``: the test that must come first to guard the other
+    (``isinstance(x, int) and x < 0``) asked second."""
     left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
     if node.type == "binary_operator" and left is not None and right is not None:
         op = text_of(node.child_by_field_name("operator"))
         if op in NON_COMMUTATIVE:
             yield _replace(node, f"{paren(right)} {op} {paren(left)}", site, "swap_operands")
+    elif node.type == "boolean_operator" and left is not None and right is not None:
+        op = text_of(node.child_by_field_name("operator"))
+        yield _replace(node, f"{text_of(right)} {op} {text_of(left)}", site, "swap_operands")
     elif node.type == "comparison_operator" and node.named_child_count == 2:
         a, b = node.named_children
         ops = [c for c in node.children if not c.is_named]

@@ -354,8 +354,8 @@ def templates(node: Node, site: Site, prior: ShapePrior | None = None) -> Iterat
 
 
 def conditions(node: Node, site: Site) -> Iterator[Mutation]:
-    """Negate a condition, or drop an ``if`` around its body (a clause added to it:
-    ``repair_clause``)."""
+    """Negate a condition, drop an ``if`` around its body, or turn an ``elif`` into an ``if``
+    and back (a clause added to it: ``repair_clause``)."""
     if node.type not in CONDITION_HOLDERS:
         return
     cond = node.child_by_field_name("condition")
@@ -379,6 +379,33 @@ def conditions(node: Node, site: Site) -> Iterator[Mutation]:
             cond,
         )
     yield from _drop_if(node, site)
+    yield from _clause_kind(node, site)
+
+
+def _clause_kind(node: Node, site: Site) -> Iterator[Mutation]:
+    """``elif c:`` → ``if c:`` (a case that must be tested even when the one before held)
+    and ``if c:`` right after an ``if`` with no ``else`` → ``elif c:`` (a case that must not
+    be, once the one before held)."""
+    keyword = node.children[0] if node.children else None
+    if keyword is None or not starts_line(site, node):
+        return
+    line = site.line(node)
+    if node.type == "elif_clause" and keyword.type == "elif":
+        title = f"Make the `elif` in line {line} an `if`"
+        yield Mutation("clause_kind", keyword.start_byte, keyword.end_byte, "if", title, node)
+    elif node.type == "if_statement" and keyword.type == "if":
+        before = node.prev_named_sibling
+        while before is not None and before.type == "comment":
+            before = before.prev_named_sibling
+        if (
+            before is None
+            or before.type != "if_statement"
+            or before.start_point.column != node.start_point.column
+            or any(c.type == "else_clause" for c in before.children)
+        ):
+            return
+        title = f"Make the `if` in line {line} an `elif` of the `if` in line {site.line(before)}"
+        yield Mutation("clause_kind", keyword.start_byte, keyword.end_byte, "elif", title, node)
 
 
 def _drop_if(node: Node, site: Site) -> Iterator[Mutation]:

@@ -91,6 +91,23 @@ FIXTURES: list[tuple[str, str, str]] = [
         "countdown(3) == [3, 2, 1]",
     ),
     ("swap_operands", "def diff(a, b):\n    return b - a\n", "diff(5, 3) == 2"),
+    (
+        "swap_operands",
+        "def natural(n):\n    return n >= 0 and isinstance(n, int)\n",
+        "natural(2) and not natural(-1) and not natural('a')",
+    ),
+    (
+        "clause_kind",
+        "def tags(n):\n    out = []\n    if n % 2 == 0:\n        out.append('even')\n"
+        "    elif n % 3 == 0:\n        out.append('three')\n    return out\n",
+        "tags(6) == ['even', 'three'] and tags(3) == ['three'] and tags(1) == []",
+    ),
+    (
+        "clause_kind",
+        "def sign(x):\n    s = 'zero'\n    if x > 0:\n        s = 'pos'\n    if x >= 0:\n"
+        "        s = 'nonneg'\n    return s\n",
+        "sign(1) == 'pos' and sign(0) == 'nonneg'",
+    ),
     ("operand_plus", "def last_index(xs):\n    return len(xs)\n", "last_index([1, 2, 3]) == 2"),
     ("operand_name", "def span(lo, hi):\n    width = hi\n    return width\n", "span(2, 5) == 3"),
     ("return_value", "def wrap(x):\n    return x\n", "wrap(3) == [3]"),

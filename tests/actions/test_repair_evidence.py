@@ -26,12 +26,13 @@ def test_a_fraction_where_a_whole_number_was_wanted_is_read_from_the_message() -
         "E       assert 4 == 3",
         "E       assert 3.5 == 2.5",
         "E       assert 3.0 == 3",
-        "E       TypeError: unsupported operand type(s) for +: 'int' and 'str'",
         "E       assert [1.5] == [1]",
         "E       assert 1e400 == 1",  # not a number Python prints, and no crash
         "",
     ):
         assert repair_evidence.tags([message]) == frozenset(), message
+    wrong_type = "E       TypeError: unsupported operand type(s) for +: 'int' and 'str'"
+    assert repair_evidence.tags([wrong_type]) == {repair_evidence.WRONG_TYPE}  # no fraction
 
 
 def _first_titles(evidence: frozenset[str], n: int = 3) -> list[str]:
@@ -294,3 +295,47 @@ def test_the_evidence_puts_a_forgotten_return_first() -> None:
         return position(EVENS, (2, 3, 4, 5), title, evidence=evidence)
 
     assert at(frozenset({repair_evidence.NO_VALUE})) == 0 < at(frozenset())
+
+
+def test_a_value_of_a_type_an_operation_does_not_take_is_read_from_the_message() -> None:
+    for message in (
+        "E       TypeError: '<' not supported between instances of 'str' and 'int'",
+        "E       TypeError: unsupported operand type(s) for +: 'int' and 'str'",
+        "E       TypeError: 'int' object is not subscriptable",
+        "E       AttributeError: 'list' object has no attribute 'keys'",
+        "    Exception raised:\n        TypeError: '>=' not supported between instances of"
+        " 'float' and 'str'",  # a doctest's report
+    ):
+        assert repair_evidence.tags([message]) == {repair_evidence.WRONG_TYPE}, message
+    for message in (
+        "E       AttributeError: 'NoneType' object has no attribute 'keys'",  # NO_VALUE's
+        "E       TypeError: f() takes 1 positional argument but 2 were given",
+    ):
+        assert repair_evidence.WRONG_TYPE not in repair_evidence.tags([message]), message
+
+
+NATURAL = (
+    "def check(n):\n"
+    "    if n < 0 or not isinstance(n, int):\n"
+    "        raise ValueError('a natural number, please')\n"
+    "    total = n * 2 + 1\n"
+    "    return total\n"
+)
+
+
+def test_only_a_guard_asked_second_is_backed_and_it_goes_first() -> None:
+    from sea_lsp.actions.repair_operands import swap_operands
+
+    told = frozenset({repair_evidence.WRONG_TYPE})
+    made = _made(NATURAL, (swap_operands,))
+    backed = [m.new_text for m in made if repair_evidence.backed(m, told)]
+    assert backed == ["not isinstance(n, int) or n < 0"]
+    assert not any(repair_evidence.backed(m, frozenset()) for m in made)
+    guarded = NATURAL.replace("n < 0 or not isinstance(n, int)", "n is None or n < 0")
+    assert not any(repair_evidence.backed(m, told) for m in _made(guarded, (swap_operands,)))
+    title = "Change `n < 0 or not isinstance(n, in…` to `not isinstance(n, int) or n <…` in line 2"
+
+    def at(evidence: frozenset[str]) -> int:
+        return position(NATURAL, (2, 3, 4, 5), title, evidence=evidence)
+
+    assert at(told) == 0 < at(frozenset())
