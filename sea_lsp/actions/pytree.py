@@ -127,6 +127,45 @@ def statements(block: Node) -> list[Node]:
     return [c for c in block.named_children if c.type != "comment"]
 
 
+def branch_end(node: Node) -> tuple[Node, Node, Node | None] | None:
+    """(the ``if`` chain, the branch's last statement, the clause after the branch: an
+    ``elif``/``else``, or None at the chain's end) when ``node`` is an ``if``/``elif``
+    clause (its condition is the line the failing input evaluated) or the last statement of
+    such a clause's branch (where a missing clause would go); None elsewhere."""
+    if node.type in ("if_statement", "elif_clause"):
+        owner = node
+    else:
+        block = node.parent
+        if block is None or block.type != "block" or node.type == "comment":
+            return None
+        if next_statement(node) is not None:
+            return None
+        owner = block.parent
+        if owner is None or owner.type not in ("if_statement", "elif_clause"):
+            return None
+        if owner.child_by_field_name("consequence") != block:
+            return None
+    block = owner.child_by_field_name("consequence")
+    cond = owner.child_by_field_name("condition")
+    body = statements(block) if block is not None else []
+    if not body or cond is None or body[0].start_point.row == cond.end_point.row:
+        return None  # ``if x: y`` on one line: no branch to end
+    chain = owner if owner.type == "if_statement" else owner.parent
+    if chain is None or chain.type != "if_statement":
+        return None
+    if owner.type == "if_statement":
+        alts = chain.children_by_field_name("alternative")
+        nxt = alts[0] if alts else None
+    else:
+        nxt = owner.next_named_sibling
+    return chain, body[-1], nxt
+
+
+def if_clauses(chain: Node) -> list[Node]:
+    """The ``if`` chain itself, then its ``elif`` and ``else`` clauses."""
+    return [chain, *chain.children_by_field_name("alternative")]
+
+
 def walk(node: Node) -> Iterator[Node]:
     """Every node under ``node`` (itself included), in source order."""
     stack = [node]

@@ -682,45 +682,6 @@ _LITERALS = ("string", "integer", "float")
 _PREFIXES = frozenset("fFbBrRuU")
 
 
-def _branch_end(node: Node) -> tuple[Node, Node, Node | None] | None:
-    """(the ``if`` chain, the branch's last statement, the clause after the branch: an
-    ``elif``/``else``, or None at the chain's end) when ``node`` is an ``if``/``elif``
-    clause (its condition is the line the failing input evaluated) or the last statement of
-    such a clause's branch (where a missing clause would go); None elsewhere."""
-    if node.type in ("if_statement", "elif_clause"):
-        owner = node
-    else:
-        block = node.parent
-        if block is None or block.type != "block" or node.type == "comment":
-            return None
-        if pytree.next_statement(node) is not None:
-            return None
-        owner = block.parent
-        if owner is None or owner.type not in ("if_statement", "elif_clause"):
-            return None
-        if owner.child_by_field_name("consequence") != block:
-            return None
-    block = owner.child_by_field_name("consequence")
-    cond = owner.child_by_field_name("condition")
-    body = pytree.statements(block) if block is not None else []
-    if not body or cond is None or body[0].start_point.row == cond.end_point.row:
-        return None  # ``if x: y`` on one line: no branch to end
-    chain = owner if owner.type == "if_statement" else owner.parent
-    if chain is None or chain.type != "if_statement":
-        return None
-    if owner.type == "if_statement":
-        alts = chain.children_by_field_name("alternative")
-        nxt = alts[0] if alts else None
-    else:
-        nxt = owner.next_named_sibling
-    return chain, body[-1], nxt
-
-
-def _clauses(chain: Node) -> list[Node]:
-    """The ``if`` chain itself, then its ``elif`` and ``else`` clauses."""
-    return [chain, *chain.children_by_field_name("alternative")]
-
-
 def _dispatch_conditions(site: Site, chain: Node, fn: Node) -> list[str]:
     """A dispatch's missing case: the chain compares one expression with literals (``op ==
     "+"``, ``kind == 2``); the same comparison with the literals of that kind the function
@@ -788,7 +749,7 @@ def insert_branch(node: Node, site: Site) -> Iterator[Mutation]:
     Conditions: a dispatch's comparison with the literals it does not test yet, then the
     guards' own (``guard_conditions``); bodies: the chain's own one-line branches,
     returning a parameter the function never reads, then the guards' exits."""
-    found = _branch_end(node)
+    found = pytree.branch_end(node)
     if found is None or not starts_line(site, node):
         return
     chain, last, nxt = found
@@ -800,7 +761,7 @@ def insert_branch(node: Node, site: Site) -> Iterator[Mutation]:
     if parts is None:
         dispatch = _dispatch_conditions(site, chain, fn)
         own = set()  # a clause the chain tests already, or its negation, is dead or an else
-        for clause in _clauses(chain):
+        for clause in pytree.if_clauses(chain):
             cond = clause.child_by_field_name("condition")
             if cond is not None:
                 own.update((text_of(cond), _negated(cond)))
@@ -840,11 +801,11 @@ def else_binding(m: Mutation) -> set[str]:
     no branch took."""
     if m.family != "insert_branch" or not m.new_text.lstrip().startswith("else:"):
         return set()
-    found = _branch_end(m.node)
+    found = pytree.branch_end(m.node)
     if found is None:
         return set()
     bound: set[str] = set()
-    for clause in _clauses(found[0]):
+    for clause in pytree.if_clauses(found[0]):
         block = clause.child_by_field_name("consequence")
         if block is not None:
             for stmt in block.named_children:

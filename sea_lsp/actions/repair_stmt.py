@@ -354,8 +354,8 @@ def templates(node: Node, site: Site, prior: ShapePrior | None = None) -> Iterat
 
 
 def conditions(node: Node, site: Site) -> Iterator[Mutation]:
-    """Negate a condition, drop an ``if`` around its body, or turn an ``elif`` into an ``if``
-    and back (a clause added to it: ``repair_clause``)."""
+    """Negate a condition, or drop an ``if`` around its body (a clause added to it:
+    ``repair_clause``)."""
     if node.type not in CONDITION_HOLDERS:
         return
     cond = node.child_by_field_name("condition")
@@ -379,28 +379,41 @@ def conditions(node: Node, site: Site) -> Iterator[Mutation]:
             cond,
         )
     yield from _drop_if(node, site)
-    yield from _clause_kind(node, site)
 
 
-def _clause_kind(node: Node, site: Site) -> Iterator[Mutation]:
-    """``elif c:`` → ``if c:`` (a case that must be tested even when the one before held)
-    and ``if c:`` right after an ``if`` with no ``else`` → ``elif c:`` (a case that must not
-    be, once the one before held)."""
-    keyword = node.children[0] if node.children else None
-    if keyword is None or not starts_line(site, node):
+def clause_kind(node: Node, site: Site) -> Iterator[Mutation]:
+    """``elif c:`` -> ``if c:`` (a case that must be tested even when the one before held)
+    and ``if c:`` right after an ``if`` chain with no ``else`` -> ``elif c:`` (a case that
+    must not be, once one before held); made at the clause's line and at the last statement
+    of the branch before it (the one that ran, whose work the next case then undid or
+    skipped)."""
+    if not starts_line(site, node):
         return
-    line = site.line(node)
-    if node.type == "elif_clause" and keyword.type == "elif":
+    if node.type in ("if_statement", "elif_clause"):
+        target = node
+    else:
+        found = pytree.branch_end(node)
+        if found is None or found[1] != node:
+            return
+        chain, _, nxt = found
+        target = nxt if nxt is not None else pytree.next_statement(chain)
+        if target is None or not starts_line(site, target):
+            return
+    keyword = target.children[0] if target.children else None
+    if keyword is None:
+        return
+    line = site.line(target)
+    if target.type == "elif_clause" and keyword.type == "elif":
         title = f"Make the `elif` in line {line} an `if`"
         yield Mutation("clause_kind", keyword.start_byte, keyword.end_byte, "if", title, node)
-    elif node.type == "if_statement" and keyword.type == "if":
-        before = node.prev_named_sibling
+    elif target.type == "if_statement" and keyword.type == "if":
+        before = target.prev_named_sibling
         while before is not None and before.type == "comment":
             before = before.prev_named_sibling
         if (
             before is None
             or before.type != "if_statement"
-            or before.start_point.column != node.start_point.column
+            or before.start_point.column != target.start_point.column
             or any(c.type == "else_clause" for c in before.children)
         ):
             return
@@ -486,4 +499,4 @@ def swap_next(node: Node, site: Site) -> Iterator[Mutation]:
         yield _swap(site, prev, node)
 
 
-STATEMENT_FAMILIES = (conditions, delete, copies, templates, control, swap_next)
+STATEMENT_FAMILIES = (conditions, clause_kind, delete, copies, templates, control, swap_next)

@@ -7,20 +7,21 @@ from __future__ import annotations
 from sea_lsp.actions import pytree
 from sea_lsp.actions.repair_operands import swap_operands
 from sea_lsp.actions.repair_site import Site
-from sea_lsp.actions.repair_stmt import conditions
+from sea_lsp.actions.repair_stmt import clause_kind
 
 
-def _made(source: str, family, kind: str) -> list[str]:
-    """The whole new texts ``family`` makes with mutations of ``kind``."""
+def _made(source: str, family, kind: str) -> dict[str, list[int]]:
+    """The whole new texts ``family`` makes with mutations of ``kind``, each with the lines
+    it is made at."""
     data = source.encode()
     site = Site("m.py", data, pytree.parse(data))
-    out = []
+    out: dict[str, list[int]] = {}
     for n in pytree.walk(site.tree.root_node):
         for m in family(n, site):
             if m.family == kind:
                 text = (data[: m.start] + m.new_text.encode() + data[m.end :]).decode()
                 assert pytree.parses_cleanly(text.encode()), text
-                out.append(text)
+                out.setdefault(text, []).append(site.line(n))
     return out
 
 
@@ -38,25 +39,26 @@ CHAIN = (
 
 
 def test_an_elif_becomes_an_if_and_an_if_after_an_if_an_elif() -> None:
-    made = _made(CHAIN, conditions, "clause_kind")
-    assert made == [CHAIN.replace("elif i + 1", "if i + 1")]
+    split = CHAIN.replace("elif i + 1", "if i + 1")
+    # at the clause, and at the last statement of the branch that ran before it
+    assert _made(CHAIN, clause_kind, "clause_kind") == {split: [6, 7]}
     # and back: the independent test made part of the chain again
-    assert _made(made[0], conditions, "clause_kind") == [CHAIN]
+    assert _made(split, clause_kind, "clause_kind") == {CHAIN: [6, 7]}
 
 
 def test_no_elif_after_an_else_another_block_or_a_statement() -> None:
     with_else = (
         "def f(x):\n    if x:\n        a = 1\n    else:\n        a = 2\n    if a:\n        a = 3\n"
     )
-    assert _made(with_else, conditions, "clause_kind") == []
+    assert _made(with_else, clause_kind, "clause_kind") == {}
     nested = "def f(x):\n    if x:\n        if x > 1:\n            x = 1\n    return x\n"
-    assert _made(nested, conditions, "clause_kind") == []
+    assert _made(nested, clause_kind, "clause_kind") == {}
     between = "def f(x):\n    if x:\n        x = 1\n    x += 1\n    if x > 2:\n        x = 0\n"
-    assert _made(between, conditions, "clause_kind") == []
+    assert _made(between, clause_kind, "clause_kind") == {}
     comment = "def f(x):\n    if x:\n        x = 1\n    # then\n    if x > 2:\n        x = 0\n"
-    assert _made(comment, conditions, "clause_kind") == [
-        comment.replace("    if x > 2", "    elif x > 2")
-    ]
+    assert _made(comment, clause_kind, "clause_kind") == {
+        comment.replace("    if x > 2", "    elif x > 2"): [3, 5]
+    }
 
 
 def test_boolean_operands_swap_keeping_precedence() -> None:
