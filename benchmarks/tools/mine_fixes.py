@@ -49,6 +49,7 @@ import gzip
 import hashlib
 import io
 import json
+import keyword
 import re
 import shutil
 import subprocess
@@ -525,15 +526,47 @@ def doctest_file(module: str, examples: dict[str, str]) -> str:
     return "\n".join(out)
 
 
+def _split_docs(h: tuple, od: set[int], nd: set[int]) -> list[tuple]:
+    """A hunk whose new side starts or ends with docstring lines the old side lacks (an
+    example written next to the fixed line, which git merges into the fix's hunk), cut into
+    those insertions and the rest (``-U0`` numbering: an insertion's old start is the line it
+    follows, a deletion's new start likewise)."""
+    os_, ol, ns, nl = h
+    if nl == 0 or any(i in od for i in range(os_, os_ + ol)):
+        return [h]
+    k = 0
+    while k < nl and ns + k in nd:
+        k += 1
+    j = nl
+    while j > k and ns + j - 1 in nd:
+        j -= 1
+    if k == 0 and j == nl:
+        return [h]
+    before = os_ - 1 if ol else os_  # the old line the new lines follow
+    parts = [(before, 0, ns, k)] if k else []
+    if j > k or ol:
+        parts.append((os_, ol, ns + k, j - k) if j > k else (os_, ol, ns + k - 1, 0))
+    if j < nl:
+        parts.append((before + ol, 0, ns + j, nl - j))
+    return parts
+
+
+def code_lines(h: tuple, od: set[int], nd: set[int]) -> int:
+    """How many lines of code (not docstring, comment or blank) hunk ``h`` changes."""
+    old_code = sum(1 for i in range(h[0], h[0] + h[1]) if i not in od)
+    new_code = sum(1 for i in range(h[2], h[2] + h[3]) if i not in nd)
+    return max(old_code, new_code)
+
+
 def code_hunks(gitdir, parent, sha, src, old, new) -> list[list] | str:
     """The diff's hunks that change code (not only docstrings, comments, blank lines), in runs
-    that no docstring-only hunk separates."""
+    that no docstring-only hunk separates; a docstring written beside the fixed line is cut
+    from the fix's hunk first (``_split_docs``)."""
     od, nd = doc_lines(old), doc_lines(new)
     if od is None or nd is None:
         return "does not parse"
-    every = hunks(gitdir, parent, sha, src)
-    code = [h for h in every if not ((set(range(h[0], h[0] + h[1])) or {h[0]}) <= od
-                                     and (set(range(h[2], h[2] + h[3])) or {h[2]}) <= nd)]  # fmt: skip
+    every = [part for h in hunks(gitdir, parent, sha, src) for part in _split_docs(h, od, nd)]
+    code = [h for h in every if code_lines(h, od, nd)]
     if not code:
         return "docstring-only change"
     runs: list[list] = []
@@ -553,14 +586,14 @@ def try_doctests(gitdir, sha, parent, subject, src, out: Path, python: str) -> s
     and only the commit's code hunks are reverted (an example the commit added stays)."""
     full, name = repo_name(gitdir)
     module = PurePosixPath(src).stem
-    if not module.isidentifier() or module in sys.stdlib_module_names:
+    if not module.isidentifier() or keyword.iskeyword(module) or module in sys.stdlib_module_names:
         return "module name not importable on its own"
     old, new = lines_at(gitdir, parent, src), lines_at(gitdir, sha, src)
     code = code_hunks(gitdir, parent, sha, src, old, new)
     if isinstance(code, str):
         return code
     flat = [h for run in code for h in run]
-    n_code = sum(max(h[1], h[3]) for h in flat)
+    n_code = sum(code_lines(h, doc_lines(old), doc_lines(new)) for h in flat)
     if not 1 <= n_code <= 6:
         return f"{n_code} code lines changed"
     tree = ast.parse("".join(old))

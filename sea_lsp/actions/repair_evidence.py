@@ -70,16 +70,19 @@ _NO_VALUE = re.compile(
 WRONG_TYPE = "wrong_type"  # an operation met a value of a type it does not take
 # Python's words when a comparison, an operator, a subscript or an attribute meets a value of
 # a type it does not take (a str compared with an int); a None's are NO_VALUE's
-_T = r"'(?!NoneType')\w+'"
+_T = r"'(?!NoneType')[\w.]+'"  # a type's name as Python quotes it: 'int', 'decimal.Decimal'
+_BUILTIN = r"'(?:int|float|complex|str|bytes|bool|list|tuple|dict|set|frozenset)'"
 _WRONG_TYPE = re.compile(
     rf"TypeError: (?:'[<>=!]+' not supported between instances of {_T} and {_T}"
     rf"|unsupported operand type\(s\) for [^:]+: {_T} and {_T}"
     rf"|{_T} object is not (?:subscriptable|iterable|callable)"
     rf"|object of type {_T} has no len\(\)"
+    rf"|argument of type {_T} is not iterable"
+    rf"|can only concatenate \w+ \(not \"(?!NoneType)\w+\"\) to \w+"
     rf"|bad operand type for [^:]+: {_T})"
-    rf"|AttributeError: {_T} object has no attribute"
+    rf"|AttributeError: {_BUILTIN} object has no attribute"  # a class's own: a typo more often
 )
-# the tests that guard another: a type, a None, an attribute, an emptiness
+# the tests that guard another: a type, a None, an attribute
 _GUARD_TEST = re.compile(r"\b(?:isinstance|issubclass|hasattr|callable)\(|\bis (?:not )?None\b")
 
 # Python's own words when a float reaches a place that takes only integers

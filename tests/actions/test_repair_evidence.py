@@ -303,6 +303,9 @@ def test_a_value_of_a_type_an_operation_does_not_take_is_read_from_the_message()
         "E       TypeError: unsupported operand type(s) for +: 'int' and 'str'",
         "E       TypeError: 'int' object is not subscriptable",
         "E       AttributeError: 'list' object has no attribute 'keys'",
+        "E       TypeError: unsupported operand type(s) for +: 'decimal.Decimal' and 'float'",
+        'E       TypeError: can only concatenate str (not "int") to str',
+        "E       TypeError: argument of type 'int' is not iterable",
         "    Exception raised:\n        TypeError: '>=' not supported between instances of"
         " 'float' and 'str'",  # a doctest's report
     ):
@@ -310,6 +313,7 @@ def test_a_value_of_a_type_an_operation_does_not_take_is_read_from_the_message()
     for message in (
         "E       AttributeError: 'NoneType' object has no attribute 'keys'",  # NO_VALUE's
         "E       TypeError: f() takes 1 positional argument but 2 were given",
+        "E       AttributeError: 'Account' object has no attribute 'balanse'",  # a typo
     ):
         assert repair_evidence.WRONG_TYPE not in repair_evidence.tags([message]), message
 

@@ -76,3 +76,34 @@ def test_the_frozen_examples_pass_on_the_fix_and_catch_the_bug(tmp_path: Path) -
     bad = pytest()
     assert bad.returncode == 1 and "1 failed, 2 passed" in bad.stdout, bad.stdout
     assert "Expected:" in bad.stdout and "[1, 3, 6]" in bad.stdout
+
+
+def _commit(repo: Path, text: str) -> str:
+    (repo / "sums.py").write_text(text)
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "add", "sums.py"], check=True, capture_output=True)
+    subprocess.run([*git, "commit", "-qm", "x"], check=True, capture_output=True)
+    out = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True)
+    return out.stdout.strip()
+
+
+def test_an_example_written_beside_the_fix_stays_and_only_code_is_reverted(tmp_path) -> None:
+    tool = _tool()
+    buggy = "def double(x):\n    return x + x + 1\n\n\ndef half(x):\n    return x // 2\n"
+    # the fix adds a docstring with the example that catches the bug right above the fixed
+    # line (git makes one hunk of both), and a docstring of its own to another function
+    fixed = (
+        'def double(x):\n    """\n    >>> double(2)\n    4\n    """\n    return x + x\n\n\n'
+        'def half(x):\n    """\n    >>> half(5)\n    2\n    """\n    return x // 2\n'
+    )
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    parent, sha = _commit(tmp_path, buggy), _commit(tmp_path, fixed)
+    gitdir = tmp_path / ".git"
+    old, new = tool.lines_at(gitdir, parent, "sums.py"), tool.lines_at(gitdir, sha, "sums.py")
+    runs = tool.code_hunks(gitdir, parent, sha, "sums.py", old, new)
+    assert [
+        [tool.code_lines(h, tool.doc_lines(old), tool.doc_lines(new)) for h in r] for r in runs
+    ] == [[1]]
+    edit = tool.make_edit(old, new, runs[0], "sums.py")
+    assert edit["fixed"].strip() == "return x + x" and edit["buggy"].strip() == "return x + x + 1"
+    assert "".join(new).replace(edit["fixed"], edit["buggy"]).count(">>> double(2)") == 1
