@@ -15,7 +15,8 @@ benchmarks/bugs/check.py, which should be run afterwards with ``--write``).
 
 ``doctests`` makes runnable bugs of small programs that test themselves with docstring
 examples (e.g. TheAlgorithms/Python): a commit changing one ``.py`` file whose code changes
-(docstring-only hunks set aside) are 1-6 lines inside one function; the examples of the file at
+(docstring lines set aside, also where git merged them into a code hunk) are 1-6 lines inside
+one function that existed before the commit, on both sides; the examples of the file at
 F are frozen into a generated ``test_<module>.py`` (one test per docstring), the module sits
 alone at the project's root, and only the code hunks are reverted, so an example the commit
 added stays as the test that catches the bug. ``--any-message`` looks at every commit, not only
@@ -527,28 +528,33 @@ def doctest_file(module: str, examples: dict[str, str]) -> str:
 
 
 def _split_docs(h: tuple, od: set[int], nd: set[int]) -> list[tuple]:
-    """A hunk whose new side starts or ends with docstring lines the old side lacks (an
-    example written next to the fixed line, which git merges into the fix's hunk), cut into
-    those insertions and the rest (``-U0`` numbering: an insertion's old start is the line it
-    follows, a deletion's new start likewise)."""
+    """A hunk that starts or ends with docstring lines on both sides (an example written or
+    rewritten next to the fixed line, which git merges into the fix's hunk), cut into those
+    docstring parts and the rest. ``-U0`` numbering: an insertion's old start is the line it
+    follows, a deletion's new start likewise."""
     os_, ol, ns, nl = h
-    if nl == 0 or any(i in od for i in range(os_, os_ + ol)):
-        return [h]
-    k = 0
-    while k < nl and ns + k in nd:
-        k += 1
-    j = nl
-    while j > k and ns + j - 1 in nd:
-        j -= 1
-    if k == 0 and j == nl:
-        return [h]
-    before = os_ - 1 if ol else os_  # the old line the new lines follow
-    parts = [(before, 0, ns, k)] if k else []
-    if j > k or ol:
-        parts.append((os_, ol, ns + k, j - k) if j > k else (os_, ol, ns + k - 1, 0))
-    if j < nl:
-        parts.append((before + ol, 0, ns + j, nl - j))
-    return parts
+    oa, na = (os_ if ol else os_ + 1), (ns if nl else ns + 1)  # first line of each side
+    ob, nb = oa + ol, na + nl
+
+    def doc_run(a: int, b: int, docs: set[int], step: int) -> int:
+        n, i = 0, (a if step > 0 else b - 1)
+        while a <= i < b and i in docs:
+            n, i = n + 1, i + step
+        return n
+
+    ko, kn = doc_run(oa, ob, od, 1), doc_run(na, nb, nd, 1)
+    jo, jn = doc_run(oa + ko, ob, od, -1), doc_run(na + kn, nb, nd, -1)
+    cuts = [
+        (oa, oa + ko, na, na + kn),
+        (oa + ko, ob - jo, na + kn, nb - jn),
+        (ob - jo, ob, nb - jn, nb),
+    ]
+    parts = [
+        (o1 if o2 > o1 else o1 - 1, o2 - o1, n1 if n2 > n1 else n1 - 1, n2 - n1)
+        for o1, o2, n1, n2 in cuts
+        if o2 > o1 or n2 > n1
+    ]
+    return parts or [h]
 
 
 def code_lines(h: tuple, od: set[int], nd: set[int]) -> int:
@@ -596,11 +602,18 @@ def try_doctests(gitdir, sha, parent, subject, src, out: Path, python: str) -> s
     n_code = sum(code_lines(h, doc_lines(old), doc_lines(new)) for h in flat)
     if not 1 <= n_code <= 6:
         return f"{n_code} code lines changed"
-    tree = ast.parse("".join(old))
-    funcs = {enclosing_function(tree, max(h[0], 1)) for h in flat}
-    funcs |= {enclosing_function(tree, h[0] + max(h[1], 1) - 1) for h in flat}
+    trees = ast.parse("".join(old)), ast.parse("".join(new))
+    funcs = set()  # the function each side's changed lines are in, by name
+    for h in flat:
+        for tree, first, n in ((trees[0], h[0], h[1]), (trees[1], h[2], h[3])):
+            for line in (first, first + n - 1) if n else ():
+                fn = enclosing_function(tree, line)
+                funcs.add(fn.name if fn is not None else None)
     if len(funcs) != 1 or None in funcs:
         return "not within one function"
+    defs = (ast.FunctionDef, ast.AsyncFunctionDef)
+    if not funcs & {n.name for n in ast.walk(trees[0]) if isinstance(n, defs)}:
+        return "a function the commit adds"
     examples = docstring_examples("".join(new))
     if not examples:
         return "no examples at F"

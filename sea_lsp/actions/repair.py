@@ -29,7 +29,12 @@ from sea_lsp.actions.repair_init import initialised, insert_init
 from sea_lsp.actions.repair_loop import insert_progress, insert_reset
 from sea_lsp.actions.repair_operands import init_value
 from sea_lsp.actions.repair_site import Mutation, Site
-from sea_lsp.actions.repair_stmt import STATEMENT_FAMILIES, conditions, is_statement
+from sea_lsp.actions.repair_stmt import (
+    STATEMENT_FAMILIES,
+    clause_kind_after,
+    conditions,
+    is_statement,
+)
 from sea_lsp.workspace.changes import Change, TextEdit
 
 # Cheapest / most local first; the policy does the real ranking. A family backed by evidence
@@ -350,6 +355,7 @@ def mutations(
             if synthesis:
                 families += (
                     *GUARD_FAMILIES,
+                    clause_kind_after,
                     insert_progress,
                     insert_reset,
                     insert_use,

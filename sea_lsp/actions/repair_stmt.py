@@ -384,21 +384,26 @@ def conditions(node: Node, site: Site) -> Iterator[Mutation]:
 def clause_kind(node: Node, site: Site) -> Iterator[Mutation]:
     """``elif c:`` -> ``if c:`` (a case that must be tested even when the one before held)
     and ``if c:`` right after an ``if`` chain with no ``else`` -> ``elif c:`` (a case that
-    must not be, once one before held); made at the clause's line and at the last statement
-    of the branch before it (the one that ran, whose work the next case then undid or
-    skipped)."""
-    if not starts_line(site, node):
+    must not be, once one before held), made at the clause's line."""
+    if node.type in ("if_statement", "elif_clause") and starts_line(site, node):
+        yield from _kind_changes(node, node, site)
+
+
+def clause_kind_after(node: Node, site: Site) -> Iterator[Mutation]:
+    """``clause_kind`` made at the last statement of the branch before the clause (the
+    branch that ran, whose work the next case undid or skipped: localisation suspects it
+    above the clause's own line). For the search: an editor's menu offers it at the clause."""
+    found = pytree.branch_end(node) if starts_line(site, node) else None
+    if found is None or found[1] != node:
         return
-    if node.type in ("if_statement", "elif_clause"):
-        target = node
-    else:
-        found = pytree.branch_end(node)
-        if found is None or found[1] != node:
-            return
-        chain, _, nxt = found
-        target = nxt if nxt is not None else pytree.next_statement(chain)
-        if target is None or not starts_line(site, target):
-            return
+    chain, _, nxt = found
+    target = nxt if nxt is not None else pytree.next_statement(chain)
+    if target is not None and starts_line(site, target):
+        yield from _kind_changes(target, node, site)
+
+
+def _kind_changes(target: Node, node: Node, site: Site) -> Iterator[Mutation]:
+    """The ``elif`` <-> ``if`` change of clause ``target``, made at ``node``."""
     keyword = target.children[0] if target.children else None
     if keyword is None:
         return

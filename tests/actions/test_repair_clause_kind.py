@@ -7,17 +7,18 @@ from __future__ import annotations
 from sea_lsp.actions import pytree
 from sea_lsp.actions.repair_operands import swap_operands
 from sea_lsp.actions.repair_site import Site
-from sea_lsp.actions.repair_stmt import clause_kind
+from sea_lsp.actions.repair_stmt import clause_kind, clause_kind_after
 
 
 def _made(source: str, family, kind: str) -> dict[str, list[int]]:
-    """The whole new texts ``family`` makes with mutations of ``kind``, each with the lines
-    it is made at."""
+    """The whole new texts ``family`` (one, or several) makes with mutations of ``kind``,
+    each with the lines it is made at."""
     data = source.encode()
     site = Site("m.py", data, pytree.parse(data))
     out: dict[str, list[int]] = {}
+    families = family if isinstance(family, tuple) else (family,)
     for n in pytree.walk(site.tree.root_node):
-        for m in family(n, site):
+        for m in (m for f in families for m in f(n, site)):
             if m.family == kind:
                 text = (data[: m.start] + m.new_text.encode() + data[m.end :]).decode()
                 assert pytree.parses_cleanly(text.encode()), text
@@ -41,9 +42,11 @@ CHAIN = (
 def test_an_elif_becomes_an_if_and_an_if_after_an_if_an_elif() -> None:
     split = CHAIN.replace("elif i + 1", "if i + 1")
     # at the clause, and at the last statement of the branch that ran before it
-    assert _made(CHAIN, clause_kind, "clause_kind") == {split: [6, 7]}
+    both = (clause_kind, clause_kind_after)  # the search makes both; a menu, the first
+    assert _made(CHAIN, both, "clause_kind") == {split: [6, 7]}
+    assert _made(CHAIN, clause_kind, "clause_kind") == {split: [7]}
     # and back: the independent test made part of the chain again
-    assert _made(split, clause_kind, "clause_kind") == {CHAIN: [6, 7]}
+    assert _made(split, both, "clause_kind") == {CHAIN: [6, 7]}
 
 
 def test_no_elif_after_an_else_another_block_or_a_statement() -> None:
@@ -56,7 +59,7 @@ def test_no_elif_after_an_else_another_block_or_a_statement() -> None:
     between = "def f(x):\n    if x:\n        x = 1\n    x += 1\n    if x > 2:\n        x = 0\n"
     assert _made(between, clause_kind, "clause_kind") == {}
     comment = "def f(x):\n    if x:\n        x = 1\n    # then\n    if x > 2:\n        x = 0\n"
-    assert _made(comment, clause_kind, "clause_kind") == {
+    assert _made(comment, (clause_kind, clause_kind_after), "clause_kind") == {
         comment.replace("    if x > 2", "    elif x > 2"): [3, 5]
     }
 

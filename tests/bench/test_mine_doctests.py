@@ -107,3 +107,14 @@ def test_an_example_written_beside_the_fix_stays_and_only_code_is_reverted(tmp_p
     edit = tool.make_edit(old, new, runs[0], "sums.py")
     assert edit["fixed"].strip() == "return x + x" and edit["buggy"].strip() == "return x + x + 1"
     assert "".join(new).replace(edit["fixed"], edit["buggy"]).count(">>> double(2)") == 1
+
+
+def test_a_docstring_rewritten_in_place_is_cut_from_the_signature_s_hunk() -> None:
+    tool = _tool()
+    # old lines 5-6: ``def half(x):`` and a one-line docstring; new lines 5-9: the typed
+    # signature and a docstring with an example (one -U0 hunk)
+    parts = tool._split_docs((5, 2, 5, 5), od={6}, nd={6, 7, 8, 9})
+    assert parts == [(5, 1, 5, 1), (6, 1, 6, 4)]
+    assert [tool.code_lines(h, {6}, {6, 7, 8, 9}) for h in parts] == [1, 0]
+    # an example inserted after the fixed line: the insertion follows old line 5
+    assert tool._split_docs((5, 1, 5, 3), od=set(), nd={6, 7}) == [(5, 1, 5, 1), (5, 0, 6, 2)]
