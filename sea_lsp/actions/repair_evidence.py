@@ -83,7 +83,9 @@ _WRONG_TYPE = re.compile(
     rf"|AttributeError: {_BUILTIN} object has no attribute"  # a class's own: a typo more often
 )
 # the tests that guard another: a type, a None, an attribute
-_GUARD_TEST = re.compile(r"\b(?:isinstance|issubclass|hasattr|callable)\(|\bis (?:not )?None\b")
+_GUARD_TEST = re.compile(
+    r"(?<![.\w])(?:isinstance|issubclass|hasattr|callable)\(|\bis (?:not )?None\b"
+)
 
 # Python's own words when a float reaches a place that takes only integers
 _FLOAT_FOR_INT = re.compile(
@@ -149,7 +151,20 @@ def guard_first(m: Mutation) -> bool:
     left, right = m.node.child_by_field_name("left"), m.node.child_by_field_name("right")
     if left is None or right is None:
         return False
-    return bool(_GUARD_TEST.search(text_of(right))) and not _GUARD_TEST.search(text_of(left))
+    return _guards(right) and not _guards(left)
+
+
+def _guards(node: Node) -> bool:
+    """``node`` makes a type or None test outside its string literals (a message that says
+    ``"x is None"`` tests nothing)."""
+    data, start = node.text or b"", node.start_byte
+    spans: list[tuple[int, int]] = []
+    for n in pytree.walk(node):
+        if n.type == "string" and not (spans and n.start_byte < spans[-1][1]):
+            spans.append((n.start_byte - start, n.end_byte - start))  # outermost only
+    for a, b in reversed(spans):
+        data = data[:a] + b'""' + data[b:]
+    return bool(_GUARD_TEST.search(data.decode("utf-8", "replace")))
 
 
 _DIVISIONS = ({"/", "//"}, {"/=", "//="})

@@ -337,6 +337,10 @@ def test_only_a_guard_asked_second_is_backed_and_it_goes_first() -> None:
     assert not any(repair_evidence.backed(m, frozenset()) for m in made)
     guarded = NATURAL.replace("n < 0 or not isinstance(n, int)", "n is None or n < 0")
     assert not any(repair_evidence.backed(m, told) for m in _made(guarded, (swap_operands,)))
+    # a test's words in a string, or a method that shares a builtin's name, test nothing
+    for second in ("kind == 'n is None'", "self.callable(n)"):
+        other = NATURAL.replace("not isinstance(n, int)", second)
+        assert not any(repair_evidence.backed(m, told) for m in _made(other, (swap_operands,)))
     title = "Change `n < 0 or not isinstance(n, in…` to `not isinstance(n, int) or n <…` in line 2"
 
     def at(evidence: frozenset[str]) -> int:

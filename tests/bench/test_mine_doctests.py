@@ -118,3 +118,22 @@ def test_a_docstring_rewritten_in_place_is_cut_from_the_signature_s_hunk() -> No
     assert [tool.code_lines(h, {6}, {6, 7, 8, 9}) for h in parts] == [1, 0]
     # an example inserted after the fixed line: the insertion follows old line 5
     assert tool._split_docs((5, 1, 5, 3), od=set(), nd={6, 7}) == [(5, 1, 5, 1), (5, 0, 6, 2)]
+
+
+def test_a_function_the_commit_adds_or_a_change_outside_functions_is_no_bug(tmp_path) -> None:
+    tool = _tool()
+    before = "def double(x):\n    return x + x\n"
+    added = (
+        before
+        + '\n\ndef triple(x):\n    """\n    >>> triple(2)\n    6\n    """\n    return 3 * x\n'
+    )
+    main = before.replace("x + x", "2 * x") + "\n\nLIMIT = 3\n"
+    subprocess.run(["git", "init", "-q", str(tmp_path / "r")], check=True)
+    repo = tmp_path / "r"
+    shas = [_commit(repo, text) for text in (before, added, main)]
+    gitdir, out = repo / ".git", tmp_path / "out"
+    why = tool.try_doctests(gitdir, shas[1], shas[0], "x", "sums.py", out, sys.executable)
+    assert why == "a function the commit adds"
+    why = tool.try_doctests(gitdir, shas[2], shas[1], "x", "sums.py", out, sys.executable)
+    assert why == "not within one function"
+    assert not out.exists()
