@@ -412,9 +412,7 @@ def _kind_changes(target: Node, node: Node, site: Site) -> Iterator[Mutation]:
         title = f"Make the `elif` in line {line} an `if`"
         yield Mutation("clause_kind", keyword.start_byte, keyword.end_byte, "if", title, node)
     elif target.type == "if_statement" and keyword.type == "if":
-        before = target.prev_named_sibling
-        while before is not None and before.type == "comment":
-            before = before.prev_named_sibling
+        before = repair_shapes.sibling(target, forward=False)
         if (
             before is None
             or before.type != "if_statement"
