@@ -63,6 +63,9 @@ class ActionContext:
     unbound: frozenset[str] = frozenset()
     # kinds of fix the failing tests' messages point at (``repair_evidence.tags``)
     evidence: frozenset[str] = frozenset()
+    # path -> {line: repair_crash.Crash}: where failing tests crashed on a zero or an empty
+    # value, and what their assertions wanted (``repair_crash.crash_sites``)
+    crashes: dict[str, dict[int, Any]] = field(default_factory=dict)
     symbols: Any = None  # sea_lsp.workspace.symbols.SymbolIndex when available
     trusted: bool = False  # may generators run code (tests generator)?
     sandbox: Any = None  # sea_lsp.sandbox.sandbox.Sandbox when trusted

@@ -22,13 +22,15 @@ from sea_lsp.actions import focus, pytree, repair_evidence
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
 from sea_lsp.actions.repair_args import ARG_FAMILIES
 from sea_lsp.actions.repair_clause import clauses
+from sea_lsp.actions.repair_crash import crash_guard
 from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_flow import insert_use
 from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMILIES, else_binding
 from sea_lsp.actions.repair_init import initialised, insert_init
 from sea_lsp.actions.repair_loop import insert_progress, insert_reset
-from sea_lsp.actions.repair_operands import init_value
+from sea_lsp.actions.repair_operands import compare_all, init_value, negate_operand
 from sea_lsp.actions.repair_site import Mutation, Site
+from sea_lsp.actions.repair_state import insert_state
 from sea_lsp.actions.repair_stmt import (
     STATEMENT_FAMILIES,
     clause_kind_after,
@@ -45,7 +47,9 @@ FAMILY_ORDER = (
     "insert_reset",
     "insert_use",
     "insert_init",
+    "crash_guard",
     "compare_swap",
+    "compare_all",
     "bool_swap",
     "arith_swap",
     "augassign_swap",
@@ -54,6 +58,7 @@ FAMILY_ORDER = (
     "off_by_one",
     "slice",
     "negate",
+    "negate_operand",
     "method_swap",
     "identifier",
     "name_swap_call",
@@ -72,6 +77,7 @@ FAMILY_ORDER = (
     "delete_stmt",
     "insert_copy",
     "insert_template",
+    "insert_state",
     "insert_call",
     "swap_operands",
     "operand_plus",
@@ -109,7 +115,12 @@ WEIGHED_COUNT_POWER = 0.1
 # rank a median 300th at n ** 0.3 (110th at 0.5; 845th at 0.1), and all 219 reach the top 10
 # 56 times at 0.3, 58 at 0.5; but at 0.5 two train bugs fall from 9th to 10th and 11th at the
 # root (fixed within 10 evaluations 20 -> 18), at 0.3 no train root position moves.
-WEIGHED_POWER = {"identifier": COUNT_POWER, "insert_call": COUNT_POWER, "guard": 0.3}
+WEIGHED_POWER = {
+    "identifier": COUNT_POWER,
+    "insert_call": COUNT_POWER,
+    "guard": 0.3,
+    "crash_guard": COUNT_POWER,
+}
 # How often each family is the fix of a real bug, relative (the learned policy refines the
 # order). The hand-set table of 2026-12-04, refitted on the benchmark's *train* projects
 # only (one pass of x0.5 / x2 steps per family, kept within [0.1, 2], minimising the mean
@@ -126,7 +137,7 @@ FAMILY_PRIOR = {
     "clause_kind": 0.15, "insert_far_copy": 0.1, "operand_name": 0.1, "two_token": 0.1,
     "insert_guard": 0.2, "wrap_if": 0.15, "insert_update": 0.15, "insert_branch": 0.15,
     "qualify": 0.15, "unalias": 0.6, "insert_arg": 0.15, "drop_arg": 0.15, "add_method": 0.15, "insert_progress": 1.0,
-    "insert_reset": 0.6, "insert_use": 0.6, "insert_init": 0.6, "init_value": 0.3, "insert_call": 0.15,
+    "insert_reset": 0.6, "insert_use": 0.6, "insert_init": 0.6, "crash_guard": 1.0, "insert_state": 0.3, "compare_all": 1.0, "negate_operand": 0.15, "init_value": 0.3, "insert_call": 0.15,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
@@ -138,6 +149,8 @@ EDITOR_LIMIT = 24  # repair candidates per editor request: the menu shows 20 (MA
 TOKEN_FAMILIES = frozenset(
     {
         "compare_swap",
+        "compare_all",
+        "negate_operand",
         "bool_swap",
         "arith_swap",
         "augassign_swap",
@@ -155,6 +168,8 @@ TOKEN_FAMILIES = frozenset(
         "insert_reset",
         "insert_use",
         "insert_init",
+        "crash_guard",
+        "insert_state",
     }
 )
 
@@ -321,6 +336,12 @@ def _nodes(site: Site, region: Region) -> Iterator[Node]:
     return pytree.walk(root)
 
 
+# Expression families too speculative for an editor's menu (dozens a line, or rare fixes
+# whose candidates would crowd its 20 out): the search makes them, a menu does not.
+SEARCH_EXPRESSIONS = (
+    *SEARCH_EXPRESSION_FAMILIES, init_value, compare_all, negate_operand, *ARG_FAMILIES
+)  # fmt: skip
+
 # The statement families, a clause added to a condition (``repair_clause``) right after the
 # condition's own edits (negated, dropped)
 _AT = STATEMENT_FAMILIES.index(conditions) + 1
@@ -349,7 +370,7 @@ def mutations(
             continue
         families = EXPRESSION_FAMILIES
         if synthesis:
-            families += (*SEARCH_EXPRESSION_FAMILIES, init_value, *ARG_FAMILIES)
+            families += SEARCH_EXPRESSIONS
         if is_statement(node) or node.type == "elif_clause":
             families = (*families, *_STATEMENTS)
             if synthesis:
@@ -360,6 +381,8 @@ def mutations(
                     insert_reset,
                     insert_use,
                     insert_init,
+                    crash_guard,
+                    insert_state,
                 )
         for family in families:
             for m in family(node, site):
@@ -620,7 +643,10 @@ class RepairGenerator:
             return None
         data, tree = got
         if not ctx.editor:
-            return Site(path=path, data=data, tree=tree, symbols=ctx.symbols, weigh=True)
+            crashes = dict(ctx.crashes.get(path, {}))
+            return Site(
+                path=path, data=data, tree=tree, symbols=ctx.symbols, weigh=True, crashes=crashes
+            )
         # Scope names and file calls are kept per document version across requests, and
         # come from the tree around the focus (the workspace symbol index would index the
         # whole file again after every edit).

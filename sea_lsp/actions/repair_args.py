@@ -11,7 +11,8 @@ each call offers a dozen of them, too speculative for an editor's menu.
 
 - **insert_arg**: one in-scope name added as the last positional argument; where the callee
   is a function of the file, its missing parameters first (positionally, or ``p=p`` for a
-  parameter with a default), then the names in scope (``Site.value_names``).
+  parameter with a default), then the names in scope (``Site.value_names``); and
+  ``enumerate(xs)`` -> ``enumerate(xs, start=1)`` (items numbered for people count from 1).
 - **drop_arg**: one argument removed, with its comma.
 - **add_method**: a value followed by a method the file calls without arguments
   (``Site.file_methods``: ``.strip()``, ``.copy()``, ``.items()``...).
@@ -123,6 +124,9 @@ def insert_arg(node: Node, site: Site) -> Iterator[Mutation]:
     for x in scope[:MAX_ARG_NAMES]:
         if x not in passed and x != callee and x not in ("self", "cls"):
             news.setdefault(x, (at, before + x + after))
+    builtin = text_of(node.child_by_field_name("function"))
+    if builtin == "enumerate" and len(args) == 1 == len(positional):  # numbered from 1
+        news.setdefault("start=1", (keyword_at[0], keyword_at[1] + "start=1"))
     name = short(text_of(node.child_by_field_name("function")), 20)
     for shown, (offset, text) in news.items():
         title = f"Pass `{shown}` to `{name}` in line {site.line(node)}"

@@ -10,6 +10,10 @@ Two data-flow smells that correct code rarely has and a forgotten statement leav
   ``out.append(item)``, ``text += part``), at the end of the loop's body or after one of
   its statements.
 
+- **a table never written**: ``out = [0] * n`` (or ``[0 for _ in range(n)]``) read later
+  but never stored into: a loop over indices after it should fill it (``out[i] = value``,
+  ``i`` the loop's index, ``value`` a name the loop computes).
+
 Only a function with one of these smells gets candidates, so they are few and come early.
 """
 
@@ -162,6 +166,54 @@ def never_fed(fn: Node, kinds: dict[str, str]) -> list[tuple[str, Node]]:
     return out
 
 
+def _table(value: Node | None) -> bool:
+    """``[x] * n``, ``n * [x]`` or ``[x for _ in range(n)]``: a table of ``n`` slots."""
+    if value is None:
+        return False
+    if value.type == "list_comprehension":  # ``[0 for _ in range(n)]``, not ``[f(x) for x in xs]``
+        body = value.child_by_field_name("body")
+        loop = next((c for c in value.named_children if c.type == "for_in_clause"), None)
+        if body is None or loop is None or len(value.named_children) != 2:
+            return False
+        target, source = loop.child_by_field_name("left"), loop.child_by_field_name("right")
+        if source is None or source.type != "call":
+            return False
+        names = {text_of(n) for n in pytree.walk(body) if n.type == "identifier"}
+        in_range = text_of(source.child_by_field_name("function")) == "range"
+        return in_range and target is not None and text_of(target) not in names
+    if value.type != "binary_operator" or text_of(value.child_by_field_name("operator")) != "*":
+        return False
+    sides = (value.child_by_field_name("left"), value.child_by_field_name("right"))
+    return any(s is not None and s.type == "list" and s.named_child_count == 1 for s in sides)
+
+
+def never_written(fn: Node) -> list[tuple[str, Node]]:
+    """(name, its initialiser) for each table (``_table``) set once, read later, and never
+    stored into or changed."""
+    out = []
+    for name, events in _events(fn).items():
+        stores = [n for k, n in events if k == "store"]
+        if len(stores) != 1 or any(k == "change" for k, _ in events):
+            continue
+        parent = stores[0].parent
+        if parent is None or not _table(parent.child_by_field_name("right")):
+            continue
+        init = pytree.statement_of(stores[0])
+        if any(k == "read" and n.start_byte > init.end_byte for k, n in events):
+            out.append((name, init))
+    return out
+
+
+def _index(loop: Node) -> str | None:
+    """``i`` of ``for i in range(...)``."""
+    left, right = loop.child_by_field_name("left"), loop.child_by_field_name("right")
+    if loop.type != "for_statement" or left is None or left.type != "identifier":
+        return None
+    if right is None or right.type != "call":
+        return None
+    return text_of(left) if text_of(right.child_by_field_name("function")) == "range" else None
+
+
 def _loop_targets(loop: Node) -> list[str]:
     """Names a loop binds or assigns, its own target first: what it could feed in."""
     names: list[str] = []
@@ -223,6 +275,19 @@ def function_uses(site: Site, fn: Node) -> list[Use]:
             forms = list(dict.fromkeys(f for f in forms if f != f"{name} += {name}"))
             for point in _feed_points(loop):
                 fed += [_after(site, point, f, "it is never changed") for f in forms[:3]]
+        out += fed[:MAX_USES]
+    for name, init in never_written(fn):
+        fed = []
+        for loop in (
+            n for n in pytree.walk_local(fn) if n.type in LOOPS and n.start_byte > init.end_byte
+        ):
+            i = _index(loop)
+            values = [v for v in _loop_targets(loop) if v not in (i, name)]
+            if i is None or not values:
+                continue
+            forms = [f"{name}[{i}] = {v}" for v in values]
+            for point in _feed_points(loop):
+                fed += [_after(site, point, f, "it is never written") for f in forms[:3]]
         out += fed[:MAX_USES]
     site.memo[key] = out
     return out

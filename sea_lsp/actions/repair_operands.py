@@ -268,6 +268,62 @@ def init_value(node: Node, site: Site) -> Iterator[Mutation]:
             yield _replace(node, new, site, "init_value")
 
 
+STRICTNESS = {"<": "<=", "<=": "<", ">": ">=", ">=": ">"}
+
+
+def _chain(node: Node, op: str) -> list[Node]:
+    """The operands of a chain of one boolean operator (``a and b and c``)."""
+    if node.type == "parenthesized_expression" and node.named_child_count == 1:
+        return _chain(node.named_children[0], op)
+    if node.type == "boolean_operator" and text_of(node.child_by_field_name("operator")) == op:
+        return [
+            *_chain(node.child_by_field_name("left"), op),
+            *_chain(node.child_by_field_name("right"), op),
+        ]
+    return [node]
+
+
+def compare_all(node: Node, site: Site) -> Iterator[Mutation]:
+    """``a.start <= b.end and b.start <= a.end`` -> both ``<``: a condition whose comparisons
+    share one operator (an overlap, a range test) is wrong in all of them at once, or in
+    none; a single swap fixes half of it and says nothing the tests can see."""
+    if node.type != "boolean_operator" or (node.parent and node.parent.type == "boolean_operator"):
+        return
+    op = text_of(node.child_by_field_name("operator"))
+    parts = [p for p in _chain(node, op) if p.type == "comparison_operator"]
+    tokens = [c for p in parts for c in p.children if not c.is_named]
+    olds = {text_of(t) for t in tokens}
+    if len(tokens) < 2 or len(olds) != 1 or (old := olds.pop()) not in STRICTNESS:
+        return
+    new, base = STRICTNESS[old], node.start_byte
+    text = bytearray(site.data[node.start_byte : node.end_byte])
+    for t in sorted(tokens, key=lambda t: t.start_byte, reverse=True):
+        text[t.start_byte - base : t.end_byte - base] = new.encode()
+    title = f"Change every `{old}` to `{new}` in line {site.line(node)}"
+    yield Mutation("compare_all", node.start_byte, node.end_byte, text.decode(), title, node)
+
+
+_SIGNED = frozenset({"list", "tuple", "argument_list"})
+
+
+def negate_operand(node: Node, site: Site) -> Iterator[Mutation]:
+    """``cls([root, 1])`` -> ``cls([-root, 1])``, and ``-x`` -> ``x``: a sign error on a
+    name used as a number, where no operator swap makes it (an element of a list or tuple,
+    a positional argument; ``a + b`` -> ``a - b`` is ``arith_swap``'s)."""
+    parent = node.parent
+    if node.type == "unary_operator" and text_of(node.child_by_field_name("operator")) == "-":
+        arg = node.child_by_field_name("argument")
+        signed = parent is not None and parent.type in _SIGNED
+        if signed and arg is not None and arg.type in ("identifier", "attribute"):
+            yield _replace(node, text_of(arg), site, "negate_operand")
+        return
+    if node.type not in ("identifier", "attribute") or parent is None or parent.type not in _SIGNED:
+        return
+    if non_numeric(node, site):
+        return
+    yield _replace(node, f"-{text_of(node)}", site, "negate_operand")
+
+
 OPERAND_FAMILIES = (
     swap_operands,
     shift_operands,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from tree_sitter import Node, Tree
 
@@ -72,6 +72,8 @@ class Site:
     _offsets: list[int] | None = None
     memo: dict = field(default_factory=dict)  # per-file facts the families compute once
     weigh: bool = False  # the search weighs candidates (``Mutation.weight``); an editor does not
+    # 1-based line -> what a failing test found zero or empty there (``repair_crash``)
+    crashes: dict[int, Any] = field(default_factory=dict)
 
     def line_offsets(self) -> list[int]:
         """The start offset of every line, then one past the end (computed once)."""

@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING, Any
 from loguru import logger
 
 from model.env import Observation
-from sea_lsp.actions import repair_evidence, repair_init
+from sea_lsp.actions import repair_crash, repair_evidence, repair_init
 from sea_lsp.actions.base import ActionContext, Candidate, Suspicious
 from sea_lsp.actions.registry import generate_all
+from sea_lsp.agent.faults import is_test_file
 from sea_lsp.agent.task import Task
 from sea_lsp.encoding.encoder import StateInput, encode_candidates, encode_state
 from sea_lsp.workspace.overlay import Overlay
@@ -233,6 +234,11 @@ class SoftwareEngineeringEnv:
         messages = [run.outcomes[t].message for t in failing] if run is not None else []
         unbound = repair_init.unset_names(messages)
         evidence = repair_evidence.tags(messages)
+        crashes = (
+            repair_crash.crash_sites([run.outcomes[t] for t in failing], is_test_file)
+            if run is not None
+            else {}
+        )
         ctx = ActionContext(
             view=state.overlay,
             task=task.text,
@@ -244,6 +250,7 @@ class SoftwareEngineeringEnv:
             hangs=hangs,
             unbound=unbound,
             evidence=evidence,
+            crashes=crashes,
             symbols=SymbolIndex(state.overlay),
             trusted=self.trusted,
             sandbox=self.sandbox,

@@ -256,7 +256,27 @@ FIXTURES: list[tuple[str, str, str]] = [
         "def span(values):\n    low, high = 0, max(values)\n    return high - low\n",
         "span([-3, 4]) == 7 and span([2, 5]) == 3",
     ),
+    (
+        "compare_all",
+        "def overlaps(a, b, c, d):\n    return a <= d and c <= b\n",
+        "not overlaps(0, 1, 1, 2) and overlaps(0, 2, 1, 3)",
+    ),
+    (
+        "negate_operand",
+        "def factor(root):\n    return [root, 1]\n",
+        "factor(2) == [-2, 1]",
+    ),
+    (
+        "insert_state",
+        "class Tally:\n    def __init__(self):\n        self.items = []\n        self.total = 0\n\n"
+        "    def add(self, x):\n        self.items.append(x)\n        self.total += x\n\n"
+        "    def clear(self):\n        self.items = []\n",
+        "(lambda t: (t.add(3), t.clear(), t.total)[-1] == 0)(Tally())",
+    ),
 ]
+# Families made only from a failing test's runtime evidence (``ActionContext.crashes``):
+# their fixtures run through the generator with that evidence (tests/actions/test_repair_crash.py)
+EVIDENCE_ONLY = frozenset({"crash_guard"})
 
 
 # Functions whose failing tests' messages say what kind of fix they need

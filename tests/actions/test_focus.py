@@ -10,8 +10,8 @@ from sea_lsp.actions.docs import DocstringGenerator
 from sea_lsp.actions.files import FilesGenerator
 from sea_lsp.actions.focus import walk_overlapping
 from sea_lsp.actions.imports import ImportsGenerator
-from sea_lsp.actions.repair import EDITOR_LIMIT, RepairGenerator
-from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMILIES
+from sea_lsp.actions.repair import EDITOR_LIMIT, SEARCH_EXPRESSIONS, RepairGenerator
+from sea_lsp.actions.repair_guard import GUARD_FAMILIES
 from sea_lsp.actions.syntax import SyntaxGenerator
 from sea_lsp.workspace.workspace import Workspace
 from tests.actions.conftest import DictView, apply
@@ -109,7 +109,7 @@ def test_repair_editor_cap_keeps_every_family() -> None:
     )
     capped = RepairGenerator().generate(editor_ctx(view, "m.py", start, end))
     assert len(everything) > EDITOR_LIMIT >= len(capped) > EDITOR_LIMIT // 2
-    synthesised = {f"repair.{f.__name__}" for f in GUARD_FAMILIES + SEARCH_EXPRESSION_FAMILIES}
+    synthesised = {f"repair.{f.__name__}" for f in GUARD_FAMILIES + SEARCH_EXPRESSIONS}
     assert {"repair.insert_guard", "repair.wrap_if"} <= {c.kind for c in everything}
     assert {c.kind for c in capped} == {c.kind for c in everything} - synthesised
     assert {c.change.edits for c in capped} <= {c.change.edits for c in everything}

@@ -1,0 +1,158 @@
+"""An object's state a method changed only in part (``repair.insert_state``).
+
+Where a statement sets an attribute (``task.status = RUNNING``, ``self.items = {}``), the
+same step often has to change another one, and a forgotten one is a classic missing line:
+
+- a **reset** of ``self``'s state in a method other than ``__init__`` sets the other fields
+  ``__init__`` starts with a plain value back to that value too (``self.items = {}`` in
+  ``checkout``: ``self.coupon = None``), those the method does not set anywhere;
+- a **counter** of the file (an attribute ``__init__`` starts at a whole number, or one the
+  file counts with ``+=`` / ``-=``) moves with the object's other changes
+  (``task.status = RUNNING``: ``task.attempts += 1``), when the method does not change it
+  already.
+
+Each candidate goes right after the statement. Search only: the menu keeps its own families.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from tree_sitter import Node
+
+from sea_lsp.actions import pytree
+from sea_lsp.actions.pytree import text_of
+from sea_lsp.actions.repair_site import Mutation, Site
+from sea_lsp.actions.repair_stmt import starts_line
+
+_PLAIN = frozenset(
+    {"integer", "float", "string", "true", "false", "none", "list", "dictionary", "tuple", "set"}
+)
+_EMPTY_CALLS = frozenset({"set()", "list()", "dict()", "tuple()"})
+MAX_FIELDS = 8  # reset candidates per statement
+MAX_COUNTERS = 4  # counters per statement (each ``+= 1`` and ``-= 1``)
+MAX_VALUE_CHARS = 30
+
+
+def _plain(value: Node) -> bool:
+    """A value ``__init__`` may set back as is: a short literal (``0``, ``None``, ``[]``,
+    ``{}``, ``""``) or an empty container call, no names in it."""
+    text = text_of(value)
+    if len(text) > MAX_VALUE_CHARS:
+        return False
+    if text in _EMPTY_CALLS:
+        return True
+    return value.type in _PLAIN and not any(n.type == "identifier" for n in pytree.walk(value))
+
+
+def _self_field(left: Node | None) -> str | None:
+    """``X`` of a target ``self.X``."""
+    if left is None or left.type != "attribute":
+        return None
+    obj, attr = left.child_by_field_name("object"), left.child_by_field_name("attribute")
+    if obj is None or attr is None or obj.type != "identifier" or text_of(obj) != "self":
+        return None
+    return text_of(attr)
+
+
+def _assignments(scope: Node) -> Iterator[Node]:
+    for n in pytree.walk_local(scope):
+        if n.type in ("assignment", "augmented_assignment"):
+            yield n
+
+
+def init_fields(site: Site, cls: Node) -> dict[str, str]:
+    """The fields ``cls.__init__`` starts with a plain value: name -> its text, in order."""
+    key = ("init_fields", cls.id)
+    got = site.memo.get(key)
+    if got is not None:
+        return got
+    out: dict[str, str] = {}
+    body = cls.child_by_field_name("body")
+    for item in body.named_children if body is not None else []:
+        fn = item.child_by_field_name("definition") if item.type == "decorated_definition" else item
+        if fn is None or fn.type != "function_definition":
+            continue
+        if text_of(fn.child_by_field_name("name")) != "__init__":
+            continue
+        for n in _assignments(fn):
+            name = _self_field(n.child_by_field_name("left"))
+            value = n.child_by_field_name("right")
+            if n.type == "assignment" and name and value is not None and _plain(value):
+                out.setdefault(name, text_of(value))
+    site.memo[key] = out
+    return out
+
+
+def counters(site: Site) -> list[str]:
+    """The file's counters: attributes an ``__init__`` starts at a whole number, then those
+    the file changes with ``+=`` / ``-=`` (computed once per file)."""
+    key = ("counters",)
+    got = site.memo.get(key)
+    if got is not None:
+        return got
+    out: dict[str, None] = {}
+    for n in pytree.walk(site.tree.root_node):
+        if n.type == "class_definition":
+            for name, value in init_fields(site, n).items():
+                if value.lstrip("-").isdigit():
+                    out.setdefault(name, None)
+    for n in pytree.walk(site.tree.root_node):
+        if n.type != "augmented_assignment":
+            continue
+        left, op = n.child_by_field_name("left"), n.child_by_field_name("operator")
+        if left is not None and left.type == "attribute" and text_of(op) in ("+=", "-="):
+            attr = left.child_by_field_name("attribute")
+            if attr is not None:
+                out.setdefault(text_of(attr), None)
+    got = site.memo[key] = list(out)
+    return got
+
+
+def _changed(fn: Node) -> set[str]:
+    """``obj.X`` targets ``fn`` assigns or changes anywhere."""
+    out = set()
+    for n in _assignments(fn):
+        left = n.child_by_field_name("left")
+        if left is not None and left.type == "attribute":
+            out.add(text_of(left))
+    return out
+
+
+def insert_state(node: Node, site: Site) -> Iterator[Mutation]:
+    """After a statement setting ``obj.attr``: the other fields of ``self`` reset with it,
+    and the file's counters of ``obj`` moved (see the module docstring)."""
+    if node.type != "expression_statement" or not starts_line(site, node):
+        return
+    change = node.named_children[0] if node.named_child_count == 1 else None
+    if change is None or change.type not in ("assignment", "augmented_assignment"):
+        return
+    left = change.child_by_field_name("left")
+    if left is None or left.type != "attribute":
+        return
+    obj = left.child_by_field_name("object")
+    if obj is None or obj.type != "identifier":
+        return
+    fn = pytree.enclosing(node, ("function_definition",))
+    if fn is None:
+        return
+    owner = text_of(obj)
+    changed = _changed(fn)
+    indent = pytree.indent_of(site.data, node.start_byte)
+    line = site.line_of_offset(node.end_byte)
+    stmts: list[str] = []
+    cls = pytree.enclosing(fn, ("class_definition", "function_definition"))
+    name = text_of(fn.child_by_field_name("name"))
+    resets = owner == "self" and change.type == "assignment" and name != "__init__"
+    if resets and cls is not None and cls.type == "class_definition":
+        fields = init_fields(site, cls)
+        if _self_field(left) in fields:  # a reset: the statement sets a field back
+            todo = [f"self.{f} = {v}" for f, v in fields.items() if f"self.{f}" not in changed]
+            stmts += todo[:MAX_FIELDS]
+    moved = [c for c in counters(site) if f"{owner}.{c}" not in changed][:MAX_COUNTERS]
+    stmts += [f"{owner}.{c} {op} 1" for c in moved for op in ("+=", "-=")]
+    for stmt in stmts:
+        title = f"Insert `{stmt}` after line {line}"
+        yield Mutation(
+            "insert_state", node.end_byte, node.end_byte, f"\n{indent}{stmt}", title, node
+        )
