@@ -1,8 +1,10 @@
 """A case the code forgot, read from where a failing test crashed (``repair.crash_guard``).
 
 A test that wanted a value and got ``ZeroDivisionError``, ``IndexError`` on a fixed index
-(``words[0]``, ``parts[-1]``) or ``max()`` of an empty sequence names the operand that was
-zero or empty, and usually the missing case: an empty input, a zero total. The guard that
+(``words[0]``, ``parts[-1]``), ``max()`` of an empty sequence or a ``None`` read as an object
+(``'NoneType' object has no attribute 'next'``, ``... is not subscriptable``) names the
+operand that was zero, empty or None, and usually the missing case: an empty input, a zero
+total, the end of a chain. The guard that
 handles it tests that operand, or a name it was computed from (``words = line.split()``:
 ``line``), and leaves before the crash::
 
@@ -35,12 +37,14 @@ from sea_lsp.actions.repair_guard import _indent_unit, _one_liners
 from sea_lsp.actions.repair_site import Mutation, Site, short
 from sea_lsp.actions.repair_stmt import name_kinds
 
-ZERO, INDEX, EMPTY = "zero", "index", "empty"  # what the crash says was zero or empty
+ZERO, INDEX, EMPTY, NONE = "zero", "index", "empty", "none"  # what the crash met
 _LAST_LINE = re.compile(r"^(?P<path>\S+?):(?P<line>\d+): (?P<exc>[\w.]+)$")
 _EMPTY_SEQUENCE = re.compile(
     r"\b(?:max|min)\(\) (?:arg is an empty sequence|iterable argument is empty)"
 )
 _KINDS = {"ZeroDivisionError": ZERO, "IndexError": INDEX}
+_NONE_ATTRIBUTE = re.compile(r"AttributeError: 'NoneType' object has no attribute '(\w+)'")
+_NONE_SUBSCRIPT = re.compile(r"TypeError: 'NoneType' object is not subscriptable")
 _LIT = (
     r"-?\d+(?:\.\d+)?|None|True|False|\[\]|\{\}|\(\)"
     r"|'(?:[^'\\\n]|\\.){0,40}'"
@@ -67,24 +71,30 @@ class Crash(NamedTuple):
     """What a failing test found zero or empty at a line, and the values its assertion
     expected there (``0`` of ``assert cart.tax() == 0``; a parameter's value)."""
 
-    kind: str  # ZERO, INDEX or EMPTY
+    kind: str  # ZERO, INDEX, EMPTY or NONE
     expected: tuple[str, ...] = ()
+    detail: str = ""  # NONE: the attribute read on None (``next``), or ``[]`` for an index
 
 
-def crash_kind(message: str) -> tuple[int, str] | None:
-    """(line, kind) of a test failure that crashed on a zero or an empty value, from the
-    last line pytest writes (``cart.py:106: ZeroDivisionError``); None otherwise."""
+def crash_kind(message: str) -> tuple[int, str, str] | None:
+    """(line, kind, detail) of a test failure that crashed on a zero, an empty value or a
+    None, from the last line pytest writes (``cart.py:106: ZeroDivisionError``) and the
+    exception's text (which attribute a None lacked); None otherwise."""
     lines = [ln for ln in message.rstrip().splitlines() if ln.strip()]
     if not lines:
         return None
     m = _LAST_LINE.match(lines[-1].strip())
     if m is None:
         return None
-    exc = m.group("exc").rsplit(".", 1)[-1]
+    exc, detail = m.group("exc").rsplit(".", 1)[-1], ""
     kind = _KINDS.get(exc)
     if kind is None and exc == "ValueError" and _EMPTY_SEQUENCE.search(message):
         kind = EMPTY
-    return (int(m.group("line")), kind) if kind else None
+    if kind is None and exc == "AttributeError" and (a := _NONE_ATTRIBUTE.search(message)):
+        kind, detail = NONE, a.group(1)
+    if kind is None and exc == "TypeError" and _NONE_SUBSCRIPT.search(message):
+        kind, detail = NONE, "[]"
+    return (int(m.group("line")), kind, detail) if kind else None
 
 
 def expected_values(message: str) -> tuple[str, ...]:
@@ -122,7 +132,7 @@ def crash_sites(outcomes: Iterable, is_test_file) -> dict[str, dict[int, Crash]]
         lines = out.setdefault(path, {})
         old = lines.get(int(line))
         expected = tuple(dict.fromkeys((*(old.expected if old else ()), *expected_values(message))))
-        lines[int(line)] = Crash(got[1], expected)
+        lines[int(line)] = Crash(got[1], expected, got[2])
     return out
 
 
@@ -152,8 +162,8 @@ def _fixed_index(sub: Node) -> bool:
     return idx is not None and idx.type == "integer"
 
 
-def crashing_operands(stmt: Node, row: int, kind: str) -> list[str]:
-    """The names that were zero or empty on line ``row`` (0-based) of ``stmt``."""
+def crashing_operands(stmt: Node, row: int, kind: str, detail: str = "") -> list[str]:
+    """The names that were zero, empty or None on line ``row`` (0-based) of ``stmt``."""
     out: dict[str, None] = {}
     for n in pytree.walk_local(stmt):
         if n.start_point.row > row or n.end_point.row < row:
@@ -163,6 +173,11 @@ def crashing_operands(stmt: Node, row: int, kind: str) -> list[str]:
             if op is not None and text_of(op) in _DIVISIONS:
                 out.update(dict.fromkeys(_operand_names(n.child_by_field_name("right"))))
         elif kind == INDEX and n.type == "subscript" and _fixed_index(n):
+            out.update(dict.fromkeys(_operand_names(n.child_by_field_name("value"))))
+        elif kind == NONE and n.type == "attribute" and detail != "[]":
+            if text_of(n.child_by_field_name("attribute")) == detail:
+                out.update(dict.fromkeys(_operand_names(n.child_by_field_name("object"))))
+        elif kind == NONE and n.type == "subscript" and detail == "[]":
             out.update(dict.fromkeys(_operand_names(n.child_by_field_name("value"))))
         elif kind == EMPTY and n.type == "call":
             name = text_of(n.child_by_field_name("function"))
@@ -232,6 +247,8 @@ def _conditions(name: str, kind: str, crashed: bool) -> list[str]:
         return [f"not {name}"]
     if kind == ZERO:
         return [f"{name} == 0", f"not {name}"]
+    if kind == NONE:
+        return [f"{name} is None", f"not {name}"]
     return [f"not {name}", f"len({name}) == 0"]
 
 
@@ -273,10 +290,10 @@ def crash_guard(node: Node, site: Site) -> Iterator[Mutation]:
     fn = pytree.enclosing(node, ("function_definition",))
     if not rows or fn is None or node.type == "comment":
         return
-    kind, expected = site.crashes[rows[0] + 1]
-    crashed = crashing_operands(node, rows[0], kind)
+    kind, expected, detail = site.crashes[rows[0] + 1]
+    crashed = crashing_operands(node, rows[0], kind, detail)
     names: dict[str, bool] = dict.fromkeys(crashed, True)
-    for x in crashed:
+    for x in crashed if kind != NONE else ():  # a None comes from a call, not a split
         bound = _binding(fn, x, node.start_byte) if x.isidentifier() else None
         for y in _sources(bound) if bound is not None else []:
             names.setdefault(y, False)

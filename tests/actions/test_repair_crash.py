@@ -11,6 +11,7 @@ from sea_lsp.actions.repair import RepairGenerator
 from sea_lsp.actions.repair_crash import (
     EMPTY,
     INDEX,
+    NONE,
     ZERO,
     Crash,
     crash_guard,
@@ -65,15 +66,25 @@ def _guards(source: str, crashes: dict[int, Crash]) -> list[tuple[str, float]]:
 
 
 def test_the_crash_and_what_the_test_wanted_are_read_from_pytests_report() -> None:
-    assert crash_kind(MESSAGE) == (7, ZERO)
+    assert crash_kind(MESSAGE) == (7, ZERO, "")
     assert expected_values(MESSAGE) == ("0",)
     index = "line = ''\n>       assert parse_line(line) == expected\nspec.py:4: IndexError"
-    assert crash_kind(index) == (4, INDEX)
+    assert crash_kind(index) == (4, INDEX, "")
     assert expected_values("line = '', expected = None\n>   assert f(line) == expected\n") == (
         "None",
     )
     empty = "E   ValueError: max() arg is an empty sequence\n\nstats.py:9: ValueError"
-    assert crash_kind(empty) == (9, EMPTY)
+    assert crash_kind(empty) == (9, EMPTY, "")
+    none = "E   AttributeError: 'NoneType' object has no attribute 'next'\n\nlinked.py:12: AttributeError"
+    assert crash_kind(none) == (12, NONE, "next")
+    sub = "E   TypeError: 'NoneType' object is not subscriptable\n\nm.py:3: TypeError"
+    assert crash_kind(sub) == (3, NONE, "[]")
+    assert (
+        crash_kind(
+            "E   AttributeError: 'Node' object has no attribute 'nxt'\n\nm.py:3: AttributeError"
+        )
+        is None
+    )
     # other failures are not crashes on an empty value
     assert crash_kind("E   ValueError: bad\n\nstats.py:9: ValueError") is None
     assert crash_kind("E   assert 1 == 2\n\ntests/test_x.py:3: AssertionError") is None
@@ -151,3 +162,12 @@ def test_the_generator_makes_them_from_the_agents_evidence_and_not_without_it() 
     assert all("return 0" in c.title for c in mine[:2])
     plain = ActionContext(view=view, suspicious=suspicious, limit=3000)
     assert not [c for c in RepairGenerator().generate(plain) if c.kind == "repair.crash_guard"]
+
+
+def test_a_none_read_as_a_node_is_tested_before_the_read() -> None:
+    source = "def second(head):\n    node = head.next\n    return node.next.value\n"
+    made = [t for t, _ in _guards(source, {3: Crash(NONE, ("None",), "next")})]
+    guarded = "    if node is None:\n        return None\n    return node.next.value\n"
+    assert source.replace("    return node.next.value\n", guarded) in made
+    # the object of the attribute the message names, not every attribute of the line
+    assert not any("if node.next is None" in t for t in made)
