@@ -35,7 +35,7 @@ from sea_lsp.actions import pytree, repair_shapes
 from sea_lsp.actions.pytree import text_of
 from sea_lsp.actions.repair_guard import _indent_unit, _one_liners
 from sea_lsp.actions.repair_site import Mutation, Site, short
-from sea_lsp.actions.repair_stmt import name_kinds
+from sea_lsp.actions.repair_stmt import name_kinds, starts_line
 
 ZERO, INDEX, EMPTY, NONE = "zero", "index", "empty", "none"  # what the crash met
 _LAST_LINE = re.compile(r"^(?P<path>\S+?):(?P<line>\d+): (?P<exc>[\w.]+)$")
@@ -51,8 +51,10 @@ _LIT = (
     r'|"(?:[^"\\\n]|\\.){0,40}"'
 )
 _LITERAL = re.compile(_LIT)  # a short literal a test compares with
-_ASSERT_EQUAL = re.compile(r"assert .+? == (?P<want>.+)$")
-_ARGUMENT = re.compile(rf"\b(\w+) = ({_LIT})(?=,|$)")  # a test's argument, as pytest prints it
+_ASSERT_EQUAL = re.compile(r"assert (?P<got>.+?) == (?P<want>.+)$")
+_ARGUMENT = re.compile(
+    rf"\b(\w+) = ({_LIT})(?=,|$)", re.MULTILINE
+)  # a test's argument, as pytest prints it
 EXPECTED_BONUS = 16.0  # a body returning what the test's assertion wanted
 NATURAL_BONUS = 2.0  # the crashing operand's own test: ``x == 0`` of a divisor, ``not x`` of a list
 PRIOR_POWER = 0.5  # the library-learned guard prior, tempered: a program's own cases differ
@@ -60,7 +62,7 @@ _DIVISIONS = frozenset({"/", "//", "%", "/=", "//=", "%="})
 _LOOPS = ("for_statement", "while_statement")
 _COMPOUND = frozenset(
     {*_LOOPS, "if_statement", "with_statement", "try_statement", "function_definition",
-     "class_definition", "decorated_definition", "match_statement"}
+     "class_definition", "decorated_definition", "match_statement", "case_clause"}
 )  # fmt: skip
 BODIES = ("return None", "return 0", "return []", "return", 'return ""', "return False")
 MAX_NAMES = 4  # tested names per crash: the crashing operands, then what they came from
@@ -76,8 +78,8 @@ class Crash(NamedTuple):
     detail: str = ""  # NONE: the attribute read on None (``next``), or ``[]`` for an index
 
 
-def crash_kind(message: str) -> tuple[int, str, str] | None:
-    """(line, kind, detail) of a test failure that crashed on a zero, an empty value or a
+def crash_kind(message: str) -> tuple[str, int, str, str] | None:
+    """(path, line, kind, detail) of a test failure that crashed on a zero, an empty value or a
     None, from the last line pytest writes (``cart.py:106: ZeroDivisionError``) and the
     exception's text (which attribute a None lacked); None otherwise."""
     lines = [ln for ln in message.rstrip().splitlines() if ln.strip()]
@@ -94,23 +96,40 @@ def crash_kind(message: str) -> tuple[int, str, str] | None:
         kind, detail = NONE, a.group(1)
     if kind is None and exc == "TypeError" and _NONE_SUBSCRIPT.search(message):
         kind, detail = NONE, "[]"
-    return (int(m.group("line")), kind, detail) if kind else None
+    return (m.group("path"), int(m.group("line")), kind, detail) if kind else None
+
+
+_CHAINED = re.compile(
+    r"^(?:During handling of the above exception, another exception occurred:"
+    r"|The above exception was the direct cause of the following exception:)$",
+    re.MULTILINE,
+)
+# a call whose value is not the function's own: ``len(f()) == 0`` wants a length
+_VIEWS = frozenset({"len", "str", "repr", "int", "float", "round", "list", "sorted", "type",
+                    "bool", "abs", "set", "tuple", "sum", "min", "max", "isinstance"})  # fmt: skip
 
 
 def expected_values(message: str) -> tuple[str, ...]:
-    """The literal the test's failing ``assert X == Y`` wanted: ``Y`` when it is written as a
-    literal, or the value of the test's parameter ``Y`` (pytest prints the test's arguments
-    first: ``coeffs = (), text = '0'``)."""
+    """The literal the test's failing ``assert f(...) == Y`` wanted of ``f``: ``Y`` when it
+    is written as a literal, or the value of the test's parameter ``Y`` (pytest prints the
+    test's arguments first, over as many lines as they need: ``coeffs = (), text = '0'``).
+    Read from the last exception of a chain; nothing when the asserted value is a view of
+    the call (``len(f()) == 0``, ``str(f()) == '0'``)."""
+    message = _CHAINED.split(message)[-1].lstrip("\n")
     lines = message.splitlines()
     asserted = next((ln for ln in lines if ln.startswith(">")), "")
     m = _ASSERT_EQUAL.match(asserted[1:].strip())
     if m is None:
         return ()
-    want = m.group("want").strip()
+    got, want = m.group("got").strip(), m.group("want").strip()
+    callee = got.split("(", 1)[0].strip()
+    if "(" not in got or callee in _VIEWS:
+        return ()
     if _LITERAL.fullmatch(want):
         return (want,)
-    if want.isidentifier() and lines:
-        args = dict(_ARGUMENT.findall(lines[0]))
+    if want.isidentifier():
+        head = "\n".join(lines[: next((i for i, ln in enumerate(lines) if not ln.strip()), 1)])
+        args = dict(_ARGUMENT.findall(head))
         if want in args:
             return (args[want],)
     return ()
@@ -118,8 +137,8 @@ def expected_values(message: str) -> tuple[str, ...]:
 
 def crash_sites(outcomes: Iterable, is_test_file) -> dict[str, dict[int, Crash]]:
     """path -> {line: Crash} of the workspace lines (not tests) where failing tests crashed
-    on a zero or an empty value: the innermost frame, when the message's last line names
-    that line."""
+    on a zero, an empty value or a None: the innermost frame, when the message's last line
+    names that file and line."""
     out: dict[str, dict[int, Crash]] = {}
     for o in outcomes:
         message = o.message or ""
@@ -127,12 +146,14 @@ def crash_sites(outcomes: Iterable, is_test_file) -> dict[str, dict[int, Crash]]
         if got is None or not o.frames:
             continue
         path, line = o.frames[-1]
-        if int(line) != got[0] or is_test_file(path):
-            continue
+        said = got[0].replace("\\", "/")
+        same_file = path == said or path.endswith("/" + said) or said.endswith("/" + path)
+        if int(line) != got[1] or not same_file or is_test_file(path):
+            continue  # the crash is in a library the workspace called, or in a test
         lines = out.setdefault(path, {})
         old = lines.get(int(line))
         expected = tuple(dict.fromkeys((*(old.expected if old else ()), *expected_values(message))))
-        lines[int(line)] = Crash(got[1], expected, got[2])
+        lines[int(line)] = Crash(got[2], expected, got[3])
     return out
 
 
@@ -224,6 +245,12 @@ def _sources(stmt: Node) -> list[str]:
     if value is None:
         return []
     out: dict[str, None] = {}
+    local: set[str] = set()  # names a comprehension or a lambda binds: not in scope outside
+    for n in pytree.walk(value):
+        if n.type == "for_in_clause":
+            local.update(pytree.target_names(n.child_by_field_name("left")))
+        elif n.type == "lambda":
+            local.update(pytree.parameter_names(n.child_by_field_name("parameters")))
     for n in pytree.walk(value):
         if n.type == "call":
             continue
@@ -239,7 +266,7 @@ def _sources(stmt: Node) -> list[str]:
                 continue  # ``self`` of ``self.items``: the attribute stands for it
             out.setdefault(text_of(n), None)
     out.pop("self", None)
-    return [x for x in out if len(x) <= 40]
+    return [x for x in out if len(x) <= 40 and x.split(".", 1)[0] not in local]
 
 
 def _conditions(name: str, kind: str, crashed: bool) -> list[str]:
@@ -252,7 +279,9 @@ def _conditions(name: str, kind: str, crashed: bool) -> list[str]:
     return [f"not {name}", f"len({name}) == 0"]
 
 
-def _places(fn: Node, stmt: Node, name: str, params: set[str]) -> list[tuple[Node, bool]]:
+def _places(
+    site: Site, fn: Node, stmt: Node, name: str, params: set[str]
+) -> list[tuple[Node, bool]]:
     """(anchor, after) where a guard testing ``name`` may go: after its binding, at the
     function's first statement for a parameter or an attribute, right before the crash."""
     out: list[tuple[Node, bool]] = []
@@ -265,14 +294,29 @@ def _places(fn: Node, stmt: Node, name: str, params: set[str]) -> list[tuple[Nod
         if first is not None and first.start_byte <= stmt.start_byte:
             out.append((first, False))
     out.append((stmt, False))
-    return out
+    return [(a, after) for a, after in out if _own_line(site, a, after)]
+
+
+def _own_line(site: Site, anchor: Node, after: bool) -> bool:
+    """``anchor`` stands alone on its lines (``if y: return x / y``, ``a = 1; b = x / y``
+    and a ``case`` clause cannot take a statement before or after them)."""
+    if anchor.type == "case_clause" or not starts_line(site, anchor):
+        return False
+    end = pytree.line_end(site.data, anchor.end_byte)
+    rest = site.data[anchor.end_byte : end].strip()
+    return not after or not rest or rest.startswith(b"#")
+
+
+def _declares_shared(fn: Node) -> bool:
+    return any(n.type in ("global_statement", "nonlocal_statement") for n in pytree.walk_local(fn))
 
 
 def _bodies(site: Site, fn: Node, anchor: Node, name: str, expected: tuple[str, ...]) -> list[str]:
     out: dict[str, None] = dict.fromkeys(f"return {v}" for v in expected)
     loop = pytree.enclosing(anchor, (*_LOOPS, "function_definition"))
-    if loop is not None and loop.type in _LOOPS:
-        out["continue"] = None
+    body = loop.child_by_field_name("body") if loop is not None and loop.type in _LOOPS else None
+    if body is not None and body.start_byte <= anchor.start_byte < body.end_byte:
+        out["continue"] = None  # (not in the loop's ``else``)
     own = [r for r in _one_liners(site, fn, ("return_statement",)) if r != "return"]
     out.update(dict.fromkeys(own[:MAX_OWN_RETURNS]))
     out.update(dict.fromkeys(BODIES))
@@ -280,16 +324,24 @@ def _bodies(site: Site, fn: Node, anchor: Node, name: str, expected: tuple[str, 
     return list(out)
 
 
+def _async_generator(fn: Node) -> bool:
+    """``async def`` with a ``yield``: no ``return VALUE`` there."""
+    is_async = any(c.type == "async" for c in fn.children)
+    return is_async and any(n.type == "yield" for n in pytree.walk_local(fn))
+
+
 def crash_guard(node: Node, site: Site) -> Iterator[Mutation]:
-    """Guards against the zero or empty value a failing test crashed on at ``node``'s line
+    """Guards against the zero, empty or None value a failing test crashed on at ``node``'s line
     (see the module docstring); nothing at a line no test crashed on."""
     if not site.crashes or node.parent is None or node.parent.type != "block":
         return
     last = node.start_point.row if node.type in _COMPOUND else node.end_point.row
     rows = [r for r in range(node.start_point.row, last + 1) if r + 1 in site.crashes]
-    fn = pytree.enclosing(node, ("function_definition",))
-    if not rows or fn is None or node.type == "comment":
-        return
+    fn = pytree.enclosing(node, ("function_definition", "class_definition", "lambda"))
+    if not rows or fn is None or fn.type != "function_definition" or node.type == "comment":
+        return  # a class body or a lambda has no ``return``
+    if _async_generator(fn) or _declares_shared(fn):
+        return  # no ``return VALUE`` there; a name returned before its ``global`` line
     kind, expected, detail = site.crashes[rows[0] + 1]
     crashed = crashing_operands(node, rows[0], kind, detail)
     names: dict[str, bool] = dict.fromkeys(crashed, True)
@@ -304,7 +356,7 @@ def crash_guard(node: Node, site: Site) -> Iterator[Mutation]:
     seen: set[tuple[int, str]] = set()
     for name, is_operand in list(names.items())[:MAX_NAMES]:
         conds = _conditions(name, kind, is_operand)
-        for anchor, after in _places(fn, node, name, params):
+        for anchor, after in _places(site, fn, node, name, params):
             bodies = _bodies(site, fn, anchor, name, expected)
             weights = [1.0] * (len(conds) * len(bodies))
             if prior is not None and prior.knows("guard"):

@@ -236,6 +236,9 @@ def _feed_points(loop: Node) -> list[Node]:
     points = stmts[-1:] + stmts[:-1]
     for s in stmts:
         for block in (c for c in pytree.walk_local(s) if c.type == "block" and c != body):
+            owner = block.parent
+            if owner is not None and block.start_point.row == owner.start_point.row:
+                continue  # ``if xs: v = 1``: a line after it would split the clauses
             inner = [c for c in block.named_children if c.type != "comment"]
             points += inner[-1:]
     return list(dict.fromkeys(points))[:6]

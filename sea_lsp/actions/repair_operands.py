@@ -287,9 +287,13 @@ def compare_all(node: Node, site: Site) -> Iterator[Mutation]:
     """``a.start <= b.end and b.start <= a.end`` -> both ``<``: a condition whose comparisons
     share one operator (an overlap, a range test) is wrong in all of them at once, or in
     none; a single swap fixes half of it and says nothing the tests can see."""
-    if node.type != "boolean_operator" or (node.parent and node.parent.type == "boolean_operator"):
+    if node.type != "boolean_operator":
         return
     op = text_of(node.child_by_field_name("operator"))
+    parent = node.parent
+    same = parent is not None and parent.type == "boolean_operator"
+    if same and text_of(parent.child_by_field_name("operator")) == op:
+        return  # the chain's top makes it
     parts = [p for p in _chain(node, op) if p.type == "comparison_operator"]
     tokens = [c for p in parts for c in p.children if not c.is_named]
     olds = {text_of(t) for t in tokens}
@@ -304,6 +308,20 @@ def compare_all(node: Node, site: Site) -> Iterator[Mutation]:
 
 
 _SIGNED = frozenset({"list", "tuple", "argument_list"})
+_TARGETS = frozenset({"delete_statement", "as_pattern_target", "as_pattern", "pattern_list",
+                      "tuple_pattern", "list_pattern", "for_statement", "for_in_clause"})  # fmt: skip
+
+
+def _target(seq: Node) -> bool:
+    """``seq`` (a list or tuple) is something deleted or bound (``del (a, b)``,
+    ``with f() as (a, b)``, a ``for`` target), not a value."""
+    n: Node | None = seq
+    while n is not None and n.type in ("list", "tuple", "parenthesized_expression"):
+        parent = n.parent
+        if parent is not None and parent.type in _TARGETS:
+            return parent.type not in ("for_statement", "for_in_clause") or field_name(n) == "left"
+        n = parent
+    return False
 
 
 def negate_operand(node: Node, site: Site) -> Iterator[Mutation]:
@@ -319,7 +337,7 @@ def negate_operand(node: Node, site: Site) -> Iterator[Mutation]:
         return
     if node.type not in ("identifier", "attribute") or parent is None or parent.type not in _SIGNED:
         return
-    if non_numeric(node, site):
+    if non_numeric(node, site) or _target(parent):
         return
     yield _replace(node, f"-{text_of(node)}", site, "negate_operand")
 

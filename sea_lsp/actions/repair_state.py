@@ -3,11 +3,12 @@
 Where a statement sets an attribute (``task.status = RUNNING``, ``self.items = {}``), the
 same step often has to change another one, and a forgotten one is a classic missing line:
 
-- a **reset** of ``self``'s state in a method other than ``__init__`` sets the other fields
+- a **reset** of ``self``'s state (a field set to a plain value ``__init__`` also starts
+  with) in a method other than ``__init__`` sets the other fields
   ``__init__`` starts with a plain value back to that value too (``self.items = {}`` in
   ``checkout``: ``self.coupon = None``), those the method does not set anywhere;
-- a **counter** of the file (an attribute ``__init__`` starts at a whole number, or one the
-  file counts with ``+=`` / ``-=``) moves with the object's other changes
+- a **counter** of the file (an attribute ``__init__`` starts at 0, 1 or -1, or one the file
+  counts with ``+=`` / ``-=``) moves with the object's other changes
   (``task.status = RUNNING``: ``task.attempts += 1``), when the method does not change it
   already.
 
@@ -26,8 +27,9 @@ from sea_lsp.actions.repair_site import Mutation, Site
 from sea_lsp.actions.repair_stmt import starts_line
 
 _PLAIN = frozenset(
-    {"integer", "float", "string", "true", "false", "none", "list", "dictionary", "tuple", "set"}
-)
+    {"integer", "float", "string", "true", "false", "none", "list", "dictionary", "tuple", "set",
+     "unary_operator"}
+)  # fmt: skip
 _EMPTY_CALLS = frozenset({"set()", "list()", "dict()", "tuple()"})
 MAX_FIELDS = 8  # reset candidates per statement
 MAX_COUNTERS = 4  # counters per statement (each ``+= 1`` and ``-= 1``)
@@ -85,7 +87,7 @@ def init_fields(site: Site, cls: Node) -> dict[str, str]:
 
 
 def counters(site: Site) -> list[str]:
-    """The file's counters: attributes an ``__init__`` starts at a whole number, then those
+    """The file's counters: attributes an ``__init__`` starts at 0, 1 or -1, then those
     the file changes with ``+=`` / ``-=`` (computed once per file)."""
     key = ("counters",)
     got = site.memo.get(key)
@@ -95,7 +97,7 @@ def counters(site: Site) -> list[str]:
     for n in pytree.walk(site.tree.root_node):
         if n.type == "class_definition":
             for name, value in init_fields(site, n).items():
-                if value.lstrip("-").isdigit():
+                if value in ("0", "1", "-1"):  # a count, not a size (``self.width = 80``)
                     out.setdefault(name, None)
     for n in pytree.walk(site.tree.root_node):
         if n.type != "augmented_assignment":
@@ -109,14 +111,17 @@ def counters(site: Site) -> list[str]:
     return got
 
 
-def _changed(fn: Node) -> set[str]:
-    """``obj.X`` targets ``fn`` assigns or changes anywhere."""
-    out = set()
-    for n in _assignments(fn):
-        left = n.child_by_field_name("left")
-        if left is not None and left.type == "attribute":
-            out.add(text_of(left))
-    return out
+def _changed(site: Site, fn: Node) -> set[str]:
+    """``obj.X`` targets ``fn`` assigns or changes anywhere (computed once per function)."""
+    key = ("changed", fn.id)
+    got = site.memo.get(key)
+    if got is None:
+        got = site.memo[key] = set()
+        for n in _assignments(fn):
+            left = n.child_by_field_name("left")
+            if left is not None and left.type == "attribute":
+                got.add(text_of(left))
+    return got
 
 
 def insert_state(node: Node, site: Site) -> Iterator[Mutation]:
@@ -137,7 +142,7 @@ def insert_state(node: Node, site: Site) -> Iterator[Mutation]:
     if fn is None:
         return
     owner = text_of(obj)
-    changed = _changed(fn)
+    changed = _changed(site, fn)
     indent = pytree.indent_of(site.data, node.start_byte)
     line = site.line_of_offset(node.end_byte)
     stmts: list[str] = []
@@ -146,7 +151,9 @@ def insert_state(node: Node, site: Site) -> Iterator[Mutation]:
     resets = owner == "self" and change.type == "assignment" and name != "__init__"
     if resets and cls is not None and cls.type == "class_definition":
         fields = init_fields(site, cls)
-        if _self_field(left) in fields:  # a reset: the statement sets a field back
+        value = change.child_by_field_name("right")
+        plain = value is not None and _plain(value)
+        if plain and _self_field(left) in fields:  # a reset: the statement sets a field back
             todo = [f"self.{f} = {v}" for f, v in fields.items() if f"self.{f}" not in changed]
             stmts += todo[:MAX_FIELDS]
     moved = [c for c in counters(site) if f"{owner}.{c}" not in changed][:MAX_COUNTERS]

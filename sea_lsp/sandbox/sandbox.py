@@ -224,7 +224,9 @@ class Sandbox:
 
     def command(self, ws: Path, ids: Sequence[str]) -> tuple[list[str], bool]:
         """The argv to run and whether it is pytest (then the plugin is added)."""
-        plugin = ["-p", PLUGIN, "-p", "no:cacheprovider", "--rootdir", str(ws)]
+        # ``--tb=auto`` (pytest's default) over a project's ``addopts``: the evidence readers
+        # (``repair_evidence``, ``repair_crash``) read that style's last line and ``>`` lines
+        plugin = ["-p", PLUGIN, "-p", "no:cacheprovider", "--tb=auto", "--rootdir", str(ws)]
         if not self.test_command:
             return [self.python, "-m", "pytest", "-q", *plugin, *ids], True
         try:

@@ -66,19 +66,19 @@ def _guards(source: str, crashes: dict[int, Crash]) -> list[tuple[str, float]]:
 
 
 def test_the_crash_and_what_the_test_wanted_are_read_from_pytests_report() -> None:
-    assert crash_kind(MESSAGE) == (7, ZERO, "")
+    assert crash_kind(MESSAGE) == ("cart.py", 7, ZERO, "")
     assert expected_values(MESSAGE) == ("0",)
     index = "line = ''\n>       assert parse_line(line) == expected\nspec.py:4: IndexError"
-    assert crash_kind(index) == (4, INDEX, "")
+    assert crash_kind(index) == ("spec.py", 4, INDEX, "")
     assert expected_values("line = '', expected = None\n>   assert f(line) == expected\n") == (
         "None",
     )
     empty = "E   ValueError: max() arg is an empty sequence\n\nstats.py:9: ValueError"
-    assert crash_kind(empty) == (9, EMPTY, "")
+    assert crash_kind(empty) == ("stats.py", 9, EMPTY, "")
     none = "E   AttributeError: 'NoneType' object has no attribute 'next'\n\nlinked.py:12: AttributeError"
-    assert crash_kind(none) == (12, NONE, "next")
+    assert crash_kind(none) == ("linked.py", 12, NONE, "next")
     sub = "E   TypeError: 'NoneType' object is not subscriptable\n\nm.py:3: TypeError"
-    assert crash_kind(sub) == (3, NONE, "[]")
+    assert crash_kind(sub) == ("m.py", 3, NONE, "[]")
     assert (
         crash_kind(
             "E   AttributeError: 'Node' object has no attribute 'nxt'\n\nm.py:3: AttributeError"
@@ -93,6 +93,12 @@ def test_the_crash_and_what_the_test_wanted_are_read_from_pytests_report() -> No
     outcome = SimpleNamespace(message=MESSAGE, frames=[("tests/test_cart.py", 185), ("cart.py", 7)])
     assert crash_sites([outcome], is_test_file) == {"cart.py": {7: Crash(ZERO, ("0",))}}
     elsewhere = SimpleNamespace(message=MESSAGE, frames=[("cart.py", 3)])
+    # a library's line with the same number as the workspace frame's is not the crash
+    library = SimpleNamespace(
+        message=MESSAGE.replace("cart.py:7:", "/usr/lib/python3/fractions.py:7:"),
+        frames=[("cart.py", 7)],
+    )
+    assert crash_sites([library], is_test_file) == {}
     in_test = SimpleNamespace(message=MESSAGE.replace("cart.py:7", "tests/test_c.py:7"), frames=[])
     assert crash_sites([elsewhere, in_test], is_test_file) == {}
 
@@ -171,3 +177,34 @@ def test_a_none_read_as_a_node_is_tested_before_the_read() -> None:
     assert source.replace("    return node.next.value\n", guarded) in made
     # the object of the attribute the message names, not every attribute of the line
     assert not any("if node.next is None" in t for t in made)
+
+
+def test_no_guard_where_a_statement_cannot_go_or_a_return_cannot_stand() -> None:
+    one_line = "def ratio(x, y):\n    if y: return x / y\n    return 0\n"
+    made = [t for t, _ in _guards(one_line, {2: Crash(ZERO)})]
+    assert made  # before the ``if``, never between it and its one-line body
+    assert all("\n    if y: return x / y\n" in t for t in made)
+    for t in made:
+        compile(t, "m.py", "exec")
+    in_class = "def make(d):\n    class A:\n        z = 1 / d\n    return A\n"
+    assert _guards(in_class, {3: Crash(ZERO)}) == []
+    shared = "def f(x):\n    global TOTAL\n    return TOTAL / x\n"
+    assert _guards(shared, {3: Crash(ZERO)}) == []
+    loop_else = "def f(xs, d):\n    for x in xs:\n        pass\n    else:\n        return x / d\n"
+    assert not any("continue" in t for t, _ in _guards(loop_else, {5: Crash(ZERO)}))
+    assert _guards(loop_else, {5: Crash(ZERO)})  # the other bodies stay
+
+
+def test_what_the_test_wanted_is_read_only_where_it_is_the_functions_value() -> None:
+    # a length or a string of the value is not the value
+    assert expected_values("x\n>   assert len(first_word('')) == 0\n") == ()
+    assert expected_values("x\n>   assert str(average([])) == '0'\n") == ()
+    # arguments pytest wrapped over two lines; the last exception of a chain
+    wrapped = "aaaa = 1, bbbb = 2,\ncccc = 3, expected = 'zero'\n\n>   assert f(aaaa) == expected\n"
+    assert expected_values(wrapped) == ("'zero'",)
+    chained = (
+        "xs = []\n\n>   return xs[0]\nE   IndexError\n\n"
+        "During handling of the above exception, another exception occurred:\n\n"
+        "n = 3\n\n>   assert pick(n) == -1\n"
+    )
+    assert expected_values(chained) == ("-1",)

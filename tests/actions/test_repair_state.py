@@ -84,6 +84,8 @@ def test_a_symmetric_condition_changes_all_its_comparisons_at_once() -> None:
     assert _made(mixed, compare_all) == []  # different operators: one swap at a time
     single = "def f(a, b):\n    return a < b\n"
     assert _made(single, compare_all) == []
+    inside_or = "def f(a, b, c, d):\n    return a is None or a <= d and c <= b\n"
+    assert _made(inside_or, compare_all) == [inside_or.replace("<=", "<")]
 
 
 def test_a_sign_is_flipped_on_numbers_only() -> None:
@@ -93,6 +95,8 @@ def test_a_sign_is_flipped_on_numbers_only() -> None:
     assert source in _made(back, negate_operand)
     words = "def f(name):\n    name = 'x'\n    return [name, 1]\n"
     assert not any("-name" in t for t in _made(words, negate_operand))
+    targets = "def f(a, b, g):\n    with g() as (a, b):\n        pass\n    del (a, b)\n"
+    assert _made(targets, negate_operand) == []  # deleted or bound, not values
 
 
 def test_enumerate_may_count_from_one() -> None:
