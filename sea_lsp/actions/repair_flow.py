@@ -266,7 +266,9 @@ def function_uses(site: Site, fn: Node) -> list[Use]:
         for a, kind in kinds.items():
             if a != name and kind in ("list", "set", "num"):
                 forms.append(_FEEDS[kind][-1].format(x=a, v=name))
-        forms.append(f"return {name}")
+        scope = pytree.enclosing(stmt, ("function_definition", "class_definition"))
+        if scope is not None and scope.type == "function_definition":  # not in a class body
+            forms.append(f"return {name}")
         out += [_after(site, stmt, f, "its value is never used") for f in forms[:MAX_USES]]
     for name, init in never_fed(fn, kinds):
         fed: list[Use] = []

@@ -137,3 +137,17 @@ def test_few_functions_of_ordinary_code_leave_a_table_unwritten() -> None:
             flagged += bool(never_written(fn))
     assert functions >= 1000
     assert flagged / functions < 0.005
+
+
+def test_a_dead_store_in_a_class_body_gets_no_return() -> None:
+    source = (
+        "def make(sep):\n"
+        "    class Dialect:\n"
+        "        delimiter = sep\n"
+        "        quoting = 0\n"
+        "    return Dialect\n"
+    )
+    made = _made(source, insert_use)
+    assert not any("return quoting" in t or "return delimiter" in t for t in made)
+    for t in made:
+        compile(t, "m.py", "exec")
