@@ -35,7 +35,7 @@ from sea_lsp.actions import pytree, repair_shapes
 from sea_lsp.actions.pytree import text_of
 from sea_lsp.actions.repair_guard import _indent_unit, _one_liners
 from sea_lsp.actions.repair_site import Mutation, Site, short
-from sea_lsp.actions.repair_stmt import name_kinds, starts_line
+from sea_lsp.actions.repair_stmt import insertions, name_kinds, starts_line
 
 ZERO, INDEX, EMPTY, NONE = "zero", "index", "empty", "none"  # what the crash met
 _LAST_LINE = re.compile(r"^(?P<path>\S+?):(?P<line>\d+): (?P<exc>[\w.]+)$")
@@ -59,9 +59,8 @@ EXPECTED_BONUS = 16.0  # a body returning what the test's assertion wanted
 NATURAL_BONUS = 2.0  # the crashing operand's own test: ``x == 0`` of a divisor, ``not x`` of a list
 PRIOR_POWER = 0.5  # the library-learned guard prior, tempered: a program's own cases differ
 _DIVISIONS = frozenset({"/", "//", "%", "/=", "//=", "%="})
-_LOOPS = ("for_statement", "while_statement")
 _COMPOUND = frozenset(
-    {*_LOOPS, "if_statement", "with_statement", "try_statement", "function_definition",
+    {*pytree.LOOPS, "if_statement", "with_statement", "try_statement", "function_definition",
      "class_definition", "decorated_definition", "match_statement", "case_clause"}
 )  # fmt: skip
 BODIES = ("return None", "return 0", "return []", "return", 'return ""', "return False")
@@ -225,23 +224,24 @@ def _binding(fn: Node, name: str, before: int) -> Node | None:
 _EMPTY_VALUES = frozenset({"[]", "{}", "()", "0", '""', "''", "set()", "list()", "dict()"})
 
 
-def _starts_empty(stmt: Node) -> bool:
-    """``stmt`` binds a name to an empty value (``parts = []``)."""
+def _assigned_value(stmt: Node) -> Node | None:
+    """The value of the first assignment in ``stmt``."""
     for n in pytree.walk_local(stmt):
         if n.type == "assignment":
-            value = n.child_by_field_name("right")
-            return value is not None and text_of(value) in _EMPTY_VALUES
-    return False
+            return n.child_by_field_name("right")
+    return None
+
+
+def _starts_empty(stmt: Node) -> bool:
+    """``stmt`` binds a name to an empty value (``parts = []``)."""
+    value = _assigned_value(stmt)
+    return value is not None and text_of(value) in _EMPTY_VALUES
 
 
 def _sources(stmt: Node) -> list[str]:
     """Names an assignment's value is computed from: ``line`` of ``words = line.split()``,
     ``items`` of ``total = sum(items)`` (not the functions called, not ``self``)."""
-    value = None
-    for n in pytree.walk_local(stmt):
-        if n.type == "assignment":
-            value = n.child_by_field_name("right")
-            break
+    value = _assigned_value(stmt)
     if value is None:
         return []
     out: dict[str, None] = {}
@@ -280,12 +280,12 @@ def _conditions(name: str, kind: str, crashed: bool) -> list[str]:
 
 
 def _places(
-    site: Site, fn: Node, stmt: Node, name: str, params: set[str]
+    site: Site, fn: Node, stmt: Node, name: str, bound: Node | None, params: set[str]
 ) -> list[tuple[Node, bool]]:
-    """(anchor, after) where a guard testing ``name`` may go: after its binding, at the
-    function's first statement for a parameter or an attribute, right before the crash."""
+    """(anchor, after) where a guard testing ``name`` may go: after ``bound`` (its binding),
+    at the function's first statement for a parameter or an attribute, right before the
+    crash."""
     out: list[tuple[Node, bool]] = []
-    bound = _binding(fn, name, stmt.start_byte) if name.isidentifier() else None
     if bound is not None:
         if not _starts_empty(bound):  # ``parts = []`` is filled later: test it at the crash
             out.append((bound, True))
@@ -307,14 +307,12 @@ def _own_line(site: Site, anchor: Node, after: bool) -> bool:
     return not after or not rest or rest.startswith(b"#")
 
 
-def _declares_shared(fn: Node) -> bool:
-    return any(n.type in ("global_statement", "nonlocal_statement") for n in pytree.walk_local(fn))
-
-
 def _bodies(site: Site, fn: Node, anchor: Node, name: str, expected: tuple[str, ...]) -> list[str]:
     out: dict[str, None] = dict.fromkeys(f"return {v}" for v in expected)
-    loop = pytree.enclosing(anchor, (*_LOOPS, "function_definition"))
-    body = loop.child_by_field_name("body") if loop is not None and loop.type in _LOOPS else None
+    loop = pytree.enclosing(anchor, (*pytree.LOOPS, "function_definition"))
+    body = (
+        loop.child_by_field_name("body") if loop is not None and loop.type in pytree.LOOPS else None
+    )
     if body is not None and body.start_byte <= anchor.start_byte < body.end_byte:
         out["continue"] = None  # (not in the loop's ``else``)
     own = [r for r in _one_liners(site, fn, ("return_statement",)) if r != "return"]
@@ -340,13 +338,20 @@ def crash_guard(node: Node, site: Site) -> Iterator[Mutation]:
     fn = pytree.enclosing(node, ("function_definition", "class_definition", "lambda"))
     if not rows or fn is None or fn.type != "function_definition" or node.type == "comment":
         return  # a class body or a lambda has no ``return``
-    if _async_generator(fn) or _declares_shared(fn):
+    if _async_generator(fn) or pytree.declared_shared(fn):
         return  # no ``return VALUE`` there; a name returned before its ``global`` line
     kind, expected, detail = site.crashes[rows[0] + 1]
     crashed = crashing_operands(node, rows[0], kind, detail)
     names: dict[str, bool] = dict.fromkeys(crashed, True)
+    bindings: dict[str, Node | None] = {}  # each name's binding, looked up once
+
+    def binding(x: str) -> Node | None:
+        if x not in bindings:
+            bindings[x] = _binding(fn, x, node.start_byte) if x.isidentifier() else None
+        return bindings[x]
+
     for x in crashed if kind != NONE else ():  # a None comes from a call, not a split
-        bound = _binding(fn, x, node.start_byte) if x.isidentifier() else None
+        bound = binding(x)
         for y in _sources(bound) if bound is not None else []:
             names.setdefault(y, False)
     params = set(pytree.parameter_names(fn.child_by_field_name("parameters")))
@@ -354,16 +359,16 @@ def crash_guard(node: Node, site: Site) -> Iterator[Mutation]:
     prior = repair_shapes.default_prior() if site.weigh else None
     kinds = name_kinds(site, fn)
     seen: set[tuple[int, str]] = set()
+    wanted = {f"return {v}" for v in expected}
     for name, is_operand in list(names.items())[:MAX_NAMES]:
         conds = _conditions(name, kind, is_operand)
-        for anchor, after in _places(site, fn, node, name, params):
+        for anchor, after in _places(site, fn, node, name, binding(name), params):
             bodies = _bodies(site, fn, anchor, name, expected)
             weights = [1.0] * (len(conds) * len(bodies))
             if prior is not None and prior.knows("guard"):
                 ctx = repair_shapes.Context(site, anchor, after, fn, kinds)
                 got = repair_shapes.guard_weights(prior, ctx, conds, bodies, set())
                 weights = [w**PRIOR_POWER for w in got]
-            wanted = {f"return {v}" for v in expected}
             bonus = [
                 (EXPECTED_BONUS if b in wanted else 1.0) * (NATURAL_BONUS if i == 0 else 1.0)
                 for i in range(len(conds))
@@ -371,16 +376,12 @@ def crash_guard(node: Node, site: Site) -> Iterator[Mutation]:
             ]
             weights = [w * x for w, x in zip(weights, bonus, strict=True)]
             indent = pytree.indent_of(site.data, anchor.start_byte) + _indent_unit(site, anchor)
-            outer = pytree.indent_of(site.data, anchor.start_byte)
-            at = anchor.end_byte if after else anchor.start_byte
             pairs = ((c, b) for c in conds for b in bodies)
             for weight, (cond, body) in zip(weights, pairs, strict=True):
                 text = f"if {cond}:\n{indent}{body}"
-                if (at, text) in seen:
-                    continue
-                seen.add((at, text))
-                line = site.line_of_offset(anchor.end_byte) if after else site.line(anchor)
-                where = f"after line {line}" if after else f"before line {line}"
-                new_text = f"\n{outer}{text}" if after else f"{text}\n{outer}"
-                title = f"Insert `if {short(cond, 30)}: {short(body, 20)}` {where}"
-                yield Mutation("crash_guard", at, at, new_text, title, anchor, weight)
+                for at, new_text, where in insertions(anchor, site, text):
+                    if where.startswith("after") != after or (at, text) in seen:
+                        continue
+                    seen.add((at, text))
+                    title = f"Insert `if {short(cond, 30)}: {short(body, 20)}` {where}"
+                    yield Mutation("crash_guard", at, at, new_text, title, anchor, weight)

@@ -19,7 +19,7 @@ Only a function with one of these smells gets candidates, so they are few and co
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from tree_sitter import Node
@@ -147,23 +147,32 @@ def dead_stores(fn: Node) -> list[Node]:
     return sorted(out, key=lambda s: s.start_byte)
 
 
-def never_fed(fn: Node, kinds: dict[str, str]) -> list[tuple[str, Node]]:
-    """(name, its initialiser) for each accumulator set to a literal once, read later, and
-    never changed."""
+def _set_once(fn: Node, holds: Callable[[str, Node | None], bool]) -> list[tuple[str, Node]]:
+    """(name, its initialiser) for each name of ``fn`` stored once, to a value ``holds``
+    accepts for it, read after that statement and never changed."""
     out = []
     for name, events in _events(fn).items():
         stores = [n for k, n in events if k == "store"]
-        if kinds.get(name) not in _FEEDS or len(stores) != 1:
+        if len(stores) != 1 or any(k == "change" for k, _ in events):
             continue
         right = stores[0].parent.child_by_field_name("right") if stores[0].parent else None
-        if right is None or text_of(right) not in _EMPTY:
-            continue  # a constant (``name = "x"``), not an accumulator
-        if any(k == "change" for k, _ in events):
+        if not holds(name, right):
             continue
         init = pytree.statement_of(stores[0])
         if any(k == "read" and n.start_byte > init.end_byte for k, n in events):
             out.append((name, init))
     return out
+
+
+def never_fed(fn: Node, kinds: dict[str, str]) -> list[tuple[str, Node]]:
+    """(name, its initialiser) for each accumulator set to a literal once, read later, and
+    never changed (a constant, ``name = "x"``, is no accumulator)."""
+    return _set_once(
+        fn,
+        lambda name, right: (
+            kinds.get(name) in _FEEDS and right is not None and text_of(right) in _EMPTY
+        ),
+    )
 
 
 def _table(value: Node | None) -> bool:
@@ -175,11 +184,9 @@ def _table(value: Node | None) -> bool:
         loop = next((c for c in value.named_children if c.type == "for_in_clause"), None)
         if body is None or loop is None or len(value.named_children) != 2:
             return False
-        target, source = loop.child_by_field_name("left"), loop.child_by_field_name("right")
-        if source is None or source.type != "call":
-            return False
+        target = loop.child_by_field_name("left")
         names = {text_of(n) for n in pytree.walk(body) if n.type == "identifier"}
-        in_range = text_of(source.child_by_field_name("function")) == "range"
+        in_range = _range_call(loop.child_by_field_name("right"))
         return in_range and target is not None and text_of(target) not in names
     if value.type != "binary_operator" or text_of(value.child_by_field_name("operator")) != "*":
         return False
@@ -190,28 +197,24 @@ def _table(value: Node | None) -> bool:
 def never_written(fn: Node) -> list[tuple[str, Node]]:
     """(name, its initialiser) for each table (``_table``) set once, read later, and never
     stored into or changed."""
-    out = []
-    for name, events in _events(fn).items():
-        stores = [n for k, n in events if k == "store"]
-        if len(stores) != 1 or any(k == "change" for k, _ in events):
-            continue
-        parent = stores[0].parent
-        if parent is None or not _table(parent.child_by_field_name("right")):
-            continue
-        init = pytree.statement_of(stores[0])
-        if any(k == "read" and n.start_byte > init.end_byte for k, n in events):
-            out.append((name, init))
-    return out
+    return _set_once(fn, lambda _, right: _table(right))
+
+
+def _range_call(node: Node | None) -> bool:
+    """``range(...)``."""
+    return (
+        node is not None
+        and node.type == "call"
+        and text_of(node.child_by_field_name("function")) == "range"
+    )
 
 
 def _index(loop: Node) -> str | None:
     """``i`` of ``for i in range(...)``."""
-    left, right = loop.child_by_field_name("left"), loop.child_by_field_name("right")
+    left = loop.child_by_field_name("left")
     if loop.type != "for_statement" or left is None or left.type != "identifier":
         return None
-    if right is None or right.type != "call":
-        return None
-    return text_of(left) if text_of(right.child_by_field_name("function")) == "range" else None
+    return text_of(left) if _range_call(loop.child_by_field_name("right")) else None
 
 
 def _loop_targets(loop: Node) -> list[str]:
@@ -252,6 +255,21 @@ def _after(site: Site, stmt: Node, text: str, why: str) -> Use:
     )
 
 
+def _fed_in_loops(
+    site: Site, fn: Node, init: Node, forms_of: Callable[[Node], list[str]], why: str
+) -> list[Use]:
+    """The first three of ``forms_of(loop)`` after each feed point of every loop of ``fn``
+    after ``init``, at most ``MAX_USES``."""
+    fed: list[Use] = []
+    for loop in (
+        n for n in pytree.walk_local(fn) if n.type in LOOPS and n.start_byte > init.end_byte
+    ):
+        forms = forms_of(loop)[:3]
+        for point in _feed_points(loop) if forms else ():
+            fed += [_after(site, point, f, why) for f in forms]
+    return fed[:MAX_USES]
+
+
 def function_uses(site: Site, fn: Node) -> list[Use]:
     """Every candidate of the function's smells, computed once per function."""
     key = ("uses", fn.id)
@@ -271,29 +289,21 @@ def function_uses(site: Site, fn: Node) -> list[Use]:
             forms.append(f"return {name}")
         out += [_after(site, stmt, f, "its value is never used") for f in forms[:MAX_USES]]
     for name, init in never_fed(fn, kinds):
-        fed: list[Use] = []
-        for loop in (
-            n for n in pytree.walk_local(fn) if n.type in LOOPS and n.start_byte > init.end_byte
-        ):
+
+        def feeds(loop: Node, name: str = name) -> list[str]:
             values = _loop_targets(loop)
             forms = [f.format(x=name, v=v) for f in _FEEDS[kinds[name]] for v in values or [name]]
-            forms = list(dict.fromkeys(f for f in forms if f != f"{name} += {name}"))
-            for point in _feed_points(loop):
-                fed += [_after(site, point, f, "it is never changed") for f in forms[:3]]
-        out += fed[:MAX_USES]
+            return list(dict.fromkeys(f for f in forms if f != f"{name} += {name}"))
+
+        out += _fed_in_loops(site, fn, init, feeds, "it is never changed")
     for name, init in never_written(fn):
-        fed = []
-        for loop in (
-            n for n in pytree.walk_local(fn) if n.type in LOOPS and n.start_byte > init.end_byte
-        ):
+
+        def writes(loop: Node, name: str = name) -> list[str]:
             i = _index(loop)
             values = [v for v in _loop_targets(loop) if v not in (i, name)]
-            if i is None or not values:
-                continue
-            forms = [f"{name}[{i}] = {v}" for v in values]
-            for point in _feed_points(loop):
-                fed += [_after(site, point, f, "it is never written") for f in forms[:3]]
-        out += fed[:MAX_USES]
+            return [f"{name}[{i}] = {v}" for v in values] if i is not None else []
+
+        out += _fed_in_loops(site, fn, init, writes, "it is never written")
     site.memo[key] = out
     return out
 

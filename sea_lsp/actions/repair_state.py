@@ -24,7 +24,7 @@ from tree_sitter import Node
 from sea_lsp.actions import pytree
 from sea_lsp.actions.pytree import text_of
 from sea_lsp.actions.repair_site import Mutation, Site
-from sea_lsp.actions.repair_stmt import starts_line
+from sea_lsp.actions.repair_stmt import insertions, starts_line
 
 _PLAIN = frozenset(
     {"integer", "float", "string", "true", "false", "none", "list", "dictionary", "tuple", "set",
@@ -143,8 +143,6 @@ def insert_state(node: Node, site: Site) -> Iterator[Mutation]:
         return
     owner = text_of(obj)
     changed = _changed(site, fn)
-    indent = pytree.indent_of(site.data, node.start_byte)
-    line = site.line_of_offset(node.end_byte)
     stmts: list[str] = []
     cls = pytree.enclosing(fn, ("class_definition", "function_definition"))
     name = text_of(fn.child_by_field_name("name"))
@@ -159,7 +157,6 @@ def insert_state(node: Node, site: Site) -> Iterator[Mutation]:
     moved = [c for c in counters(site) if f"{owner}.{c}" not in changed][:MAX_COUNTERS]
     stmts += [f"{owner}.{c} {op} 1" for c in moved for op in ("+=", "-=")]
     for stmt in stmts:
-        title = f"Insert `{stmt}` after line {line}"
-        yield Mutation(
-            "insert_state", node.end_byte, node.end_byte, f"\n{indent}{stmt}", title, node
-        )
+        for at, new_text, where in insertions(node, site, stmt):
+            if where.startswith("after"):
+                yield Mutation("insert_state", at, at, new_text, f"Insert `{stmt}` {where}", node)
