@@ -48,8 +48,10 @@ class Settings:
     # carried to the new text; the new version's work waits for this long a pause (0: never)
     typing_idle_ms: float = 300.0
     # How a task's search orders its candidates: "fl" (fault localisation and edit-family
-    # priors) or "policy" (the learned policy). fl is the default because it fixes more of
-    # the repair benchmark's held-out bugs than the policy does (benchmarks/README.md).
+    # priors), "learned" (that order re-scored by the ranking fitted on the repair benchmark's
+    # train bugs, ``repair_rank``) or "policy" (the learned policy). fl is the default because
+    # it fixes more of the repair benchmark's held-out bugs than the policy does
+    # (benchmarks/README.md).
     search_ranking: str = "fl"
 
     def merged(self, raw: dict[str, Any] | None) -> Settings:
@@ -94,7 +96,7 @@ class Settings:
 
 
 _NULLABLE = {"test_command", "feedback_path", "checkpoint"}
-SEARCH_RANKINGS = ("fl", "policy")
+SEARCH_RANKINGS = ("fl", "learned", "policy")
 
 
 def _snake(key: str) -> str:

@@ -72,6 +72,9 @@ class ActionContext:
     limit: int | None = None  # soft cap on candidates per generator
     editor: bool = False  # an editor's code-action request: stay near the focus range, be quick
     deadline: float | None = None  # time.perf_counter() after which to stop and give what's ready
+    # orders the repair candidates instead of the hand-set scores when set (the search's
+    # ``learned`` ranking: ``repair_rank.Ranker``, or anything with its ``order``)
+    ranker: Any = None
 
 
 @dataclass

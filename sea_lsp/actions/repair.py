@@ -237,8 +237,25 @@ def order(
     hangs: bool = False,
     unbound: frozenset[str] = frozenset(),
     evidence: frozenset[str] = frozenset(),
+    ranker: Any = None,
 ) -> list[Found]:
-    """Most probable fix first: P(line) x P(family) / sqrt(the family's candidates there),
+    """Most probable fix first, by ``hand_scores``, or by ``ranker`` over them (a
+    ``repair_rank.Ranker``: the search's ``learned`` ranking)."""
+    scored = hand_scores(found, weights, hangs, unbound, evidence)
+    if ranker is not None:
+        return ranker.order(scored, weights, evidence)
+    return [f for f, s, _ in sorted(scored, key=lambda t: (-t[1], t[0].rank, t[0].seq))]
+
+
+def hand_scores(
+    found: list[Found],
+    weights: list[float],
+    hangs: bool = False,
+    unbound: frozenset[str] = frozenset(),
+    evidence: frozenset[str] = frozenset(),
+) -> list[tuple[Found, float, bool]]:
+    """Each candidate with its hand-set score and whether the failing tests' evidence backs
+    it. The score: P(line) x P(family) / sqrt(the family's candidates there),
     the family's share split by its candidates' own weights where it has them (how natural
     an inserted statement's shape is, ``repair_shapes``).
     Lines localisation cannot tell apart are interleaved by family instead of taken whole
@@ -296,7 +313,7 @@ def order(
         share = counts[key] ** power * f.mutation.weight / mass[key]
         return w * prior * share
 
-    return sorted(found, key=lambda f: (-score(f), f.rank, f.seq))
+    return [(f, score(f), id(f) in backed) for f in found]
 
 
 def _change_key(site: Site, m: Mutation, editor: bool) -> tuple[tuple | None, bytes | None, Any]:
@@ -626,7 +643,14 @@ class RepairGenerator:
         if ctx.editor:
             found.sort(key=lambda f: (f.region, f.rank, f.seq))
             return [_candidate(f) for f in _valid_round_robin(found, limit)]
-        ranked = order(found, line_weights(ctx, len(where)), ctx.hangs, ctx.unbound, ctx.evidence)
+        ranked = order(
+            found,
+            line_weights(ctx, len(where)),
+            ctx.hangs,
+            ctx.unbound,
+            ctx.evidence,
+            ctx.ranker,
+        )
         out = []
         for f in ranked:  # validated in rank order, only as far as the limit needs
             if f.segment is None or pytree.parses_cleanly(f.segment):

@@ -316,14 +316,8 @@ class ShapePrior:
         """The table at ``path``; a missing, unreadable or malformed one weighs every
         candidate 1 (the even spread), with one warning that says how to rebuild it."""
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-            weights = raw["weights"]
-            if not isinstance(weights, dict) or not all(
-                isinstance(k, str) and isinstance(v, int | float) and math.isfinite(v)
-                for k, v in weights.items()
-            ):
-                raise ValueError("weights must map feature names to finite numbers")
-            return cls(weights, raw.get("meta"))
+            weights, meta = read_table(path)
+            return cls(weights, meta)
         except (OSError, ValueError, KeyError, TypeError) as e:
             logger.warning(
                 "statement-shape prior {} unusable ({}); inserted statements are weighed "
@@ -332,6 +326,22 @@ class ShapePrior:
                 e,
             )
             return cls({})
+
+
+def read_table(path: Path) -> tuple[dict[str, float], dict]:
+    """A weight table's ``weights`` (feature name -> finite number) and ``meta``; raises
+    ``OSError`` / ``ValueError`` / ``KeyError`` / ``TypeError`` for what is not one."""
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    weights = raw["weights"]
+    if not isinstance(weights, dict) or not all(
+        isinstance(k, str) and isinstance(v, int | float) and math.isfinite(v)
+        for k, v in weights.items()
+    ):
+        raise ValueError("weights must map feature names to finite numbers")
+    meta = raw.get("meta") or {}
+    if not isinstance(meta, dict):
+        raise ValueError("meta must be an object")
+    return weights, meta
 
 
 @lru_cache(maxsize=1)

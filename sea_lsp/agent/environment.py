@@ -123,6 +123,9 @@ class SoftwareEngineeringEnv:
         self.repeats = 0  # states reached whose program was tested already
         self.deadline: float | None = None  # time.monotonic() by which the task must end
         self._candidates: dict[int, list[Candidate]] = {}
+        # orders the repair candidates when set (``repair_rank.Ranker``: the ``learned``
+        # ranking); None keeps the hand-set order
+        self.ranker: Any = None
 
     def time_left(self) -> float | None:
         """Seconds until the task's deadline (None: no deadline)."""
@@ -255,6 +258,7 @@ class SoftwareEngineeringEnv:
             trusted=self.trusted,
             sandbox=self.sandbox,
             limit=MAX_CANDIDATES,  # a generator validates no more than the state keeps
+            ranker=self.ranker,
         )
         kinds = GENERATORS_FOR.get(task.kind, {"repair"})
         found = generate_all(ctx, kinds=kinds) if kinds != {"llm"} else []

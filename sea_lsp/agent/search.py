@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from model.thought_tree import SearchConfig, ThoughtTree
+from sea_lsp.actions import repair_rank
 from sea_lsp.agent import checks
 from sea_lsp.agent.environment import SEState, SoftwareEngineeringEnv
 from sea_lsp.agent.task import (
@@ -46,14 +47,14 @@ from sea_lsp.workspace.workspace import Workspace
 # estimates to the policy's search: measured on 27 bugs of the repair benchmark's train
 # projects it did not save test runs (6 fixed with it, 8 without; fl order: 13), so the plain
 # "policy" ranking leaves it out; the variant stays to measure a better value network.
-RANKINGS = ("policy", "fl", "generator", "random", "policy-value")
+RANKINGS = ("policy", "fl", "learned", "generator", "random", "policy-value")
 # Fault localisation is a prior too: a candidate on the most suspicious line keeps its
 # policy prior, one on a line no failing test reached keeps a tenth of it.
 LOCALITY_FLOOR = 0.1
 VALUE_WEIGHT = 0.5  # the value network's estimate counts half as much as a real test run
 # The orders that learn from the search's own test runs: after a partial fix, the other
 # candidates on its line get this many times their prior (see _partial_fix_focus).
-FOCUSED = ("policy", "fl", "policy-value")
+FOCUSED = ("policy", "fl", "learned", "policy-value")
 PARTIAL_FIX_BOOST = 20.0
 # At most this share of the evaluations goes to second steps (below a first edit that
 # helped); the rest keeps trying first steps in order (issue #12 item 4; train projects:
@@ -299,6 +300,8 @@ def execute_task(
     )
     with ExitStack() as stack:
         env, baseline = _environment(task, workspace, sandbox, settings, stack, max_depth)
+        if ranking == "learned":
+            env.ranker = repair_rank.default_ranker()
         env.deadline = started + settings.budget_seconds - _verification_reserve(baseline)
         root = SEState(overlay=Overlay(workspace), run=baseline, level=0.0)
         tree = ThoughtTree(
@@ -414,7 +417,7 @@ def _predictor(env: SoftwareEngineeringEnv, model: Any, ranking: str, seed: int)
             return weights, 0.0
         if ranking == "generator":  # before the no-model case: a baseline without a model
             return rank_priors([-float(i) for i in plain_order(candidates)]), 0.0
-        if ranking == "fl" or model is None:
+        if ranking in ("fl", "learned") or model is None:  # the generators' order
             return rank_priors([-float(i) for i in range(n)]), 0.0
         obs = env.observe(state, candidates)
         priors, value = model.evaluate(obs.state_tokens, obs.candidate_tokens)

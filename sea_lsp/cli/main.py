@@ -9,7 +9,7 @@ import sys
 
 from sea_lsp import __version__
 
-PASSTHROUGH = ("pretrain", "train", "feedback", "shapes")
+PASSTHROUGH = ("pretrain", "train", "feedback", "shapes", "ranker")
 BENCHES = ("model", "encode", "sandbox", "repair", "fixes", "unset", "branches", "lsp", "train")
 
 
@@ -70,6 +70,10 @@ def build_parser() -> argparse.ArgumentParser:
     sh = sub.add_parser("shapes", help="learn the inserted-statement prior from ordinary code")
     sh.set_defaults(handler="sea_lsp.training.shapes:main")
     sh.add_argument("rest", nargs=argparse.REMAINDER)
+
+    rk = sub.add_parser("ranker", help="fit the learned candidate ranking on the train bugs")
+    rk.set_defaults(handler="sea_lsp.training.ranker:main")
+    rk.add_argument("rest", nargs=argparse.REMAINDER)
 
     f = sub.add_parser("feedback", help="inspect the feedback database (stats, export)")
     f.set_defaults(handler="sea_lsp.cli.feedback:main")

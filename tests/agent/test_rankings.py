@@ -39,6 +39,8 @@ def test_each_ranking_orders_by_its_own_key_even_without_a_model():
     generator, _ = _predictor(env, None, "generator", 0)(None, CANDIDATES)
     assert order_of(fl) == [0, 1, 2]
     assert order_of(generator) == [2, 1, 0]  # a.py:10, a.py:90, b.py:50
+    learned, _ = _predictor(env, None, "learned", 0)(None, CANDIDATES)  # the generators' order
+    assert order_of(learned) == [0, 1, 2]
     orders = {
         tuple(order_of(_predictor(env, None, "random", s)(None, CANDIDATES)[0])) for s in range(8)
     }
@@ -88,7 +90,8 @@ def test_the_search_ranking_is_a_setting_checked_when_read():
 
     assert Settings().search_ranking == "fl"
     assert Settings().merged({"searchRanking": "policy"}).search_ranking == "policy"
-    with pytest.raises(SettingsError, match="searchRanking must be one of fl, policy"):
+    assert Settings().merged({"searchRanking": "learned"}).search_ranking == "learned"
+    with pytest.raises(SettingsError, match="searchRanking must be one of fl, learned, policy"):
         Settings().merged({"searchRanking": "best"})
 
 

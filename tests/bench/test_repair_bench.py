@@ -158,14 +158,15 @@ def test_one_real_run_fixes_a_bug_and_writes_the_report(tmp_path: Path) -> None:
     out = tmp_path / "out"
     project = _project("number_theory")
     bug = next(b for b in project.bugs if b.category in ("comparison", "wrong-operator"))
-    rest = ["--projects", project.name, "--bugs", "1", "--rankings", "fl", "--budget", "150",
-            "--seconds", "60", "--out", str(out), "--split", "all"]  # fmt: skip
+    rest = ["--projects", project.name, "--bugs", "1", "--rankings", "fl,learned", "--budget",
+            "150", "--seconds", "60", "--out", str(out), "--split", "all"]  # fmt: skip
     opts = repair.parse_args(rest)
-    records = [repair.run_bug(project, bug, "fl", None, opts, lambda p: None)]
-    assert records[0]["fixed"], records[0]
+    for ranking in ("fl", "learned"):  # the learned ranking re-scores the same candidates
+        record = repair.run_bug(project, bug, ranking, None, opts, lambda p: None)
+        assert record["fixed"], record
     assert repair.main(Namespace(rest=rest)) == 0
     result = json.loads((out / "repair.json").read_text())
-    assert result["summary"]["fl"]["bugs"] == 1
+    assert result["summary"]["fl"]["bugs"] == result["summary"]["learned"]["bugs"] == 1
     assert "| fl | 1 |" in (out / "repair.md").read_text()
 
 
