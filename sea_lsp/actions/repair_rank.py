@@ -136,12 +136,12 @@ class Ranker:
         evidence = tuple(sorted(evidence))
         counts = Counter((f.region, f.mutation.family, bk) for f, _, bk in rows)
         shared: dict[tuple, float] = {}
-        kinds: dict[tuple[int, int, str], str] = {}
+        kinds: dict[tuple[str, int, int, str], str] = {}
         w_hand = self.weights["hand"]
         out = []
         for f, hand, bk in rows:
             m, node = f.mutation, f.mutation.node
-            where = (node.start_byte, node.end_byte, node.type)
+            where = (f.path, node.start_byte, node.end_byte, node.type)  # rows span files
             stmt = kinds.get(where)
             if stmt is None:
                 stmt = kinds[where] = statement_kind(node)

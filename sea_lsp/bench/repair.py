@@ -70,6 +70,14 @@ def _check(args: argparse.Namespace) -> list[str]:
         raise SystemExit("--budget and --seconds must be positive")
     if args.bugs < 0:
         raise SystemExit("--bugs must be >= 0")
+    if "learned" in rankings:
+        from sea_lsp.actions import repair_rank
+
+        if repair_rank.default_ranker() is None:  # it would measure the hand order twice
+            raise SystemExit(
+                f"--rankings learned needs {repair_rank.RANKER_FILE}; rebuild it with "
+                "`sea-lsp ranker`"
+            )
     return rankings
 
 

@@ -230,7 +230,7 @@ def parse_args(rest: list[str]) -> argparse.Namespace:
     p.add_argument("--sources", default="handwritten", help="bug sources to fit on (comma list)")
     p.add_argument("--projects", default="", help="only these train projects (comma list)")
     p.add_argument("--leave-out", default="", help="train projects kept out of the fit")
-    p.add_argument("--test", default="", help="train projects to report on (default: left out)")
+    p.add_argument("--test", default="", help="train projects left out and reported on")
     p.add_argument("--epochs", type=int, default=EPOCHS)
     p.add_argument("--l2", type=float, default=L2)
     p.add_argument("--seed", type=int, default=SEED)
@@ -239,6 +239,8 @@ def parse_args(rest: list[str]) -> argparse.Namespace:
     args = p.parse_args(rest)
     if args.epochs < 1 or args.l2 < 0 or args.jobs < 1:
         p.error("--epochs and --jobs must be at least 1, --l2 not negative")
+    if args.out.is_dir() or not (args.out.parent.is_dir() or not args.out.parent.exists()):
+        p.error(f"--out {args.out}: give a file path (its folder is made if missing)")
     return args
 
 
@@ -269,9 +271,10 @@ def main(args: argparse.Namespace | list[str] | None = None) -> int:
             f"(train projects: {', '.join(sorted(known))})"
         )
         return 2
+    left |= test  # a project reported on is never fitted on: the figure is on unseen bugs
     if wanted:
-        projects = [p for p in projects if p.name in wanted | test]
-    test = test or left
+        projects = [p for p in projects if p.name in wanted | left]
+    test = left
     bugs = [(p, b) for p in projects for b in p.bugs]
     if not bugs:
         console.print("[red]no train bugs to fit on[/red]")
@@ -281,7 +284,7 @@ def main(args: argparse.Namespace | list[str] | None = None) -> int:
     with ProcessPoolExecutor(args.jobs) if args.jobs > 1 else nullcontext() as pool:
         results = pool.map(_collect_one, bugs) if pool else map(_collect_one, bugs)
         for k, ((_, b), (g, error)) in enumerate(zip(bugs, results, strict=True), 1):
-            console.print(f"[{k}/{len(bugs)}] {b.id}{error}", highlight=False)
+            console.print(f"[{k}/{len(bugs)}] {b.id}{error}", highlight=False, markup=False)
             if g is not None:
                 groups.append(g)
     fitted = [g for g in groups if g.project not in left]
@@ -332,8 +335,10 @@ def main(args: argparse.Namespace | list[str] | None = None) -> int:
         "seconds": round(time.monotonic() - started, 1),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_suffix(".tmp")
-    tmp.write_text(json.dumps(ranker.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(args.out)
+    with tempfile.NamedTemporaryFile(
+        "w", encoding="utf-8", dir=args.out.parent, suffix=".tmp", delete=False
+    ) as tmp:
+        tmp.write(json.dumps(ranker.to_json(), indent=1, sort_keys=True) + "\n")
+    Path(tmp.name).replace(args.out)  # whole or not at all
     console.print(f"wrote {args.out} ({len(ranker.weights)} weights)")
     return 0

