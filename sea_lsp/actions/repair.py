@@ -244,7 +244,14 @@ def order(
     scored = hand_scores(found, weights, hangs, unbound, evidence)
     if ranker is not None:
         return ranker.order(scored, weights, evidence)
-    return [f for f, s, _ in sorted(scored, key=lambda t: (-t[1], t[0].rank, t[0].seq))]
+    return [f for f, _, _ in sorted(scored, key=hand_key)]
+
+
+def hand_key(row: tuple[Found, float, bool]) -> tuple[float, int, int]:
+    """The hand order's sort key of a ``hand_scores`` row: the score, then the family's rank
+    and the generation order."""
+    f, score, _ = row
+    return (-score, f.rank, f.seq)
 
 
 def hand_scores(

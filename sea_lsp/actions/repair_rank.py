@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -57,6 +57,10 @@ def _region_bucket(region: int) -> int:
     return 2 if region < 4 else 3 if region < 8 else 4 if region < 16 else 5
 
 
+def _log(x: float, floor: float) -> float:
+    return max(math.log(x), floor) if x > 0 else floor
+
+
 def features(
     family: str,
     node_type: str,
@@ -73,7 +77,7 @@ def features(
     the line's localisation rank (bucketed) and log weight; the log of how many candidates
     the family has on that line."""
     out = [
-        ("hand", max(math.log(hand), LOG_FLOOR) if hand > 0 else LOG_FLOOR),
+        ("hand", _log(hand, LOG_FLOOR)),
         ("fam:" + family, 1.0),
         ("fs:" + family + "|" + statement, 1.0),
         ("fn:" + family + "|" + node_type, 1.0),
@@ -83,8 +87,26 @@ def features(
         out.append(("bk:" + family, 1.0))
     out.append((f"reg:{_region_bucket(region)}", 1.0))
     out.append(("lcf:" + family, math.log(max(count, 1))))
-    out.append(("lw", max(math.log(line_weight), LINE_FLOOR) if line_weight > 0 else LINE_FLOOR))
+    out.append(("lw", _log(line_weight, LINE_FLOOR)))
     return out
+
+
+def _inputs(
+    rows: Sequence[tuple[Any, float, bool]], weights: Sequence[float]
+) -> Iterator[tuple[str, str, str, int, float, bool, int]]:
+    """What ``features`` takes of each row besides its hand score and the evidence: family,
+    node type, statement kind, region, line weight, backed, the family's count on the line.
+    A node's statement kind is looked up once (keyed by file too: rows span files)."""
+    counts = Counter((f.region, f.mutation.family, bk) for f, _, bk in rows)
+    kinds: dict[tuple[str, int, int, str], str] = {}
+    for f, _, bk in rows:
+        m, node = f.mutation, f.mutation.node
+        where = (f.path, node.start_byte, node.end_byte, node.type)
+        stmt = kinds.get(where)
+        if stmt is None:
+            stmt = kinds[where] = statement_kind(node)
+        w = weights[f.region] if f.region < len(weights) else 0.0
+        yield m.family, node.type, stmt, f.region, w, bk, counts[(f.region, m.family, bk)]
 
 
 def candidate_features(
@@ -92,25 +114,12 @@ def candidate_features(
 ) -> list[list[tuple[str, float]]]:
     """``features`` of every ``(Found, hand score, backed)`` row of ``repair.hand_scores``."""
     evidence = tuple(sorted(evidence))
-    counts = Counter((f.region, f.mutation.family, bk) for f, _, bk in rows)
-    out = []
-    for f, hand, bk in rows:
-        m = f.mutation
-        w = weights[f.region] if f.region < len(weights) else 0.0
-        out.append(
-            features(
-                m.family,
-                m.node.type,
-                statement_kind(m.node),
-                f.region,
-                hand,
-                w,
-                bk,
-                counts[(f.region, m.family, bk)],
-                evidence,
-            )
+    return [
+        features(family, node_type, stmt, region, hand, w, bk, count, evidence)
+        for (_, hand, _), (family, node_type, stmt, region, w, bk, count) in zip(
+            rows, _inputs(rows, weights), strict=True
         )
-    return out
+    ]
 
 
 class Ranker:
@@ -134,28 +143,18 @@ class Ranker:
         node, so they are summed once per such group (thousands of candidates, dozens of
         groups)."""
         evidence = tuple(sorted(evidence))
-        counts = Counter((f.region, f.mutation.family, bk) for f, _, bk in rows)
         shared: dict[tuple, float] = {}
-        kinds: dict[tuple[str, int, int, str], str] = {}
         w_hand = self.weights["hand"]
         out = []
-        for f, hand, bk in rows:
-            m, node = f.mutation, f.mutation.node
-            where = (f.path, node.start_byte, node.end_byte, node.type)  # rows span files
-            stmt = kinds.get(where)
-            if stmt is None:
-                stmt = kinds[where] = statement_kind(node)
-            key = (m.family, node.type, stmt, f.region, bk)
+        for (_, hand, _), key in zip(rows, _inputs(rows, weights), strict=True):
             rest = shared.get(key)
             if rest is None:
-                w = weights[f.region] if f.region < len(weights) else 0.0
-                count = counts[(f.region, m.family, bk)]
                 # the hand term at a score of 1 is 0: what is left is every other feature's
-                rest = self.score(
-                    features(m.family, node.type, stmt, f.region, 1.0, w, bk, count, evidence)
+                family, node_type, stmt, region, w, bk, count = key
+                rest = shared[key] = self.score(
+                    features(family, node_type, stmt, region, 1.0, w, bk, count, evidence)
                 )
-                shared[key] = rest
-            out.append(rest + w_hand * (max(math.log(hand), LOG_FLOOR) if hand > 0 else LOG_FLOOR))
+            out.append(rest + w_hand * _log(hand, LOG_FLOOR))
         return out
 
     def order(

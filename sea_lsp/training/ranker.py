@@ -37,6 +37,7 @@ from typing import Any
 from loguru import logger
 
 from sea_lsp.actions import repair_rank
+from sea_lsp.actions.repair import hand_key
 from sea_lsp.bench import bug_data
 
 KEEP = 3000  # candidates a bug keeps in the fit: the agent's cap at the root
@@ -64,13 +65,11 @@ class _Recorder:
     def __init__(self) -> None:
         self.rows: list = []
         self.feats: list = []
-        self.order_out: list = []
 
     def order(self, rows, weights, evidence):
         self.rows = list(rows)
         self.feats = repair_rank.candidate_features(rows, weights, evidence)
-        ranked = sorted(rows, key=lambda t: (-t[1], t[0].rank, t[0].seq))
-        return [f for f, _, _ in ranked]
+        return [f for f, _, _ in sorted(rows, key=hand_key)]
 
 
 def collect(project: bug_data.BugProject, bug: bug_data.Bug, keep: int = KEEP) -> Group | None:
@@ -106,13 +105,10 @@ def collect(project: bug_data.BugProject, bug: bug_data.Bug, keep: int = KEEP) -
         after = data[: m.start] + m.new_text.encode("utf-8") + data[m.end :]
         if bug_data.same_code(after.decode("utf-8", "replace"), project.files[f.path]):
             positives.append(i)
-    order = sorted(
-        range(len(recorder.rows)),
-        key=lambda i: (-recorder.rows[i][1], recorder.rows[i][0].rank, recorder.rows[i][0].seq),
-    )
+    rows = recorder.rows
+    order = sorted(range(len(rows)), key=lambda i: hand_key(rows[i]))
     kept = sorted(set(order[:keep]) | set(positives))
     index = {i: k for k, i in enumerate(kept)}
-    rows = recorder.rows
     return Group(
         bug=bug.id,
         project=project.name,
