@@ -30,7 +30,7 @@ from sea_lsp.actions.repair_init import initialised, insert_init
 from sea_lsp.actions.repair_loop import insert_progress, insert_reset
 from sea_lsp.actions.repair_operands import compare_all, init_value, negate_operand
 from sea_lsp.actions.repair_site import Mutation, Site
-from sea_lsp.actions.repair_state import insert_state
+from sea_lsp.actions.repair_state import insert_counter, insert_state
 from sea_lsp.actions.repair_stmt import (
     STATEMENT_FAMILIES,
     clause_kind_after,
@@ -78,6 +78,7 @@ FAMILY_ORDER = (
     "insert_copy",
     "insert_template",
     "insert_state",
+    "insert_counter",
     "insert_call",
     "swap_operands",
     "operand_plus",
@@ -137,7 +138,7 @@ FAMILY_PRIOR = {
     "clause_kind": 0.15, "insert_far_copy": 0.1, "operand_name": 0.1, "two_token": 0.1,
     "insert_guard": 0.2, "wrap_if": 0.15, "insert_update": 0.15, "insert_branch": 0.15,
     "qualify": 0.15, "unalias": 0.6, "insert_arg": 0.15, "drop_arg": 0.15, "add_method": 0.15, "insert_progress": 1.0,
-    "insert_reset": 0.6, "insert_use": 0.6, "insert_init": 0.6, "crash_guard": 1.0, "insert_state": 0.3, "compare_all": 1.0, "negate_operand": 0.15, "init_value": 0.3, "insert_call": 0.15,
+    "insert_reset": 0.6, "insert_use": 0.6, "insert_init": 0.6, "crash_guard": 1.0, "insert_state": 0.3, "insert_counter": 0.5, "compare_all": 1.0, "negate_operand": 0.15, "init_value": 0.3, "insert_call": 0.15,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
@@ -170,6 +171,7 @@ TOKEN_FAMILIES = frozenset(
         "insert_init",
         "crash_guard",
         "insert_state",
+        "insert_counter",
     }
 )
 
@@ -406,6 +408,7 @@ def mutations(
                     insert_use,
                     insert_init,
                     crash_guard,
+                    insert_counter,
                     insert_state,
                 )
         for family in families:

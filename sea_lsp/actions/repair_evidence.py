@@ -1,7 +1,7 @@
 """What a failing test's message says about the kind of fix, beyond where it is.
 
 Localisation says which lines; a message can also say what went wrong with a value there.
-Five kinds are read here, and ``repair.order`` gives the candidates each points at the
+Six kinds are read here, and ``repair.order`` gives the candidates each points at the
 weight a hang gives a stuck loop's update (``HANG_BOOST``):
 
 - ``DIVISION``, the mistake Python 3's two divisions make: a fraction where a whole number
@@ -29,6 +29,15 @@ weight a hang gives a stuck loop's update (``HANG_BOOST``):
   are ``NO_VALUE``'s). Where a condition asks a type or None test second (``n < 0 or not
   isinstance(n, int)``, ``x.size and x is not None``), the test it should guard ran first:
   the operands swapped are tried first (on either evidence).
+
+- ``NO_COUNT``: a count stayed at zero (``assert 0 == 3``, pytest's report with the actual
+  value first; unittest's ``0 != 3``): what counts was never advanced. A counter's
+  ``+= 1`` after a statement (``repair_state.insert_counter``; an object's counter moved
+  with its other changes, ``insert_state``; a count never used, ``insert_use``) is tried
+  first; where
+  pytest's explanation names the attribute that stayed at zero (``where 0 =
+  <machine.Machine object at 0x...>.moves``), only that counter (the tag
+  ``no_count:moves``; an attribute that is no counter backs nothing).
 
 The other evidence the engine reads from messages lives beside the family it points at: a
 name read unset (``repair_init.unset_names``), a test stopped by its timeout (``hangs``).
@@ -66,6 +75,13 @@ _NO_VALUE = re.compile(
     r"|argument of type 'NoneType' is not iterable",
     re.MULTILINE,
 )
+NO_COUNT = "no_count"  # a count stayed at zero
+_NO_COUNT = re.compile(
+    r"^E\s+(?:AssertionError: )?(?:assert 0 == |0 != )[1-9]\d*\s*$"
+    r"(?:\nE\s+\+\s+where 0 = ([^\n]*?)\s*$)?",  # what stayed at 0
+    re.MULTILINE,
+)
+_ATTRIBUTE = re.compile(r"\.([A-Za-z_]\w*)$")  # ``<a.B object at 0x...>.count``
 
 WRONG_TYPE = "wrong_type"  # an operation met a value of a type it does not take
 # Python's words when a comparison, an operator, a subscript or an attribute meets a value of
@@ -126,7 +142,7 @@ def _division_mismatch(text: str) -> bool:
 
 def tags(messages: Iterable[str]) -> frozenset[str]:
     """The kinds of fix the failing tests' messages point at (``DIVISION``, ``NOT_RAISED``,
-    ``RECURSION``, ``NO_VALUE``, ``WRONG_TYPE``)."""
+    ``RECURSION``, ``NO_VALUE``, ``WRONG_TYPE``, ``NO_COUNT``)."""
     found: set[str] = set()
     for text in messages:
         if DIVISION not in found and _division_mismatch(text):
@@ -139,6 +155,12 @@ def tags(messages: Iterable[str]) -> frozenset[str]:
             found.add(NO_VALUE)
         if _WRONG_TYPE.search(text):
             found.add(WRONG_TYPE)
+        for m in _NO_COUNT.finditer(text):
+            what = m.group(1) or ""
+            if what == "len(None)":  # a None's length: NO_VALUE's
+                continue
+            named = _ATTRIBUTE.search(what)
+            found.add(f"{NO_COUNT}:{named.group(1)}" if named else NO_COUNT)
     return frozenset(found)
 
 
@@ -266,6 +288,27 @@ def returns_at_end(m: Mutation, memo: dict | None = None) -> bool:
     return not memo[key]
 
 
+def kind(tag: str) -> str:
+    """A tag's kind, without what it names (``no_count:moves`` -> ``no_count``)."""
+    return tag.partition(":")[0]
+
+
+# the families that make ``x.n += 1``: a counter, an object's counter, a name never used
+_COUNT_FAMILIES = frozenset({"insert_counter", "insert_state", "insert_use"})
+
+
+_ADVANCE = re.compile(r"\s*((?:\w+\.)*(\w+)) \+= 1\s*")  # ``self.n += 1`` inserted
+
+
+def counted(m: Mutation, evidence: frozenset[str]) -> bool:
+    """``m`` advances a counter by one (``self.n += 1``, ``task.attempts += 1``) that a
+    count that stayed at zero may be: any, or the one the message names."""
+    advance = _ADVANCE.fullmatch(m.new_text) if m.family in _COUNT_FAMILIES else None
+    if advance is None:
+        return False
+    return NO_COUNT in evidence or f"{NO_COUNT}:{advance.group(2)}" in evidence
+
+
 def backed(m: Mutation, evidence: frozenset[str], memo: dict | None = None) -> bool:
     """The messages' evidence (``tags``) names ``m``'s kind of fix (``memo``: facts kept
     across the calls of one ordering)."""
@@ -276,5 +319,7 @@ def backed(m: Mutation, evidence: frozenset[str], memo: dict | None = None) -> b
     if NO_VALUE in evidence and returns_at_end(m, memo):
         return True
     if (WRONG_TYPE in evidence or NO_VALUE in evidence) and guard_first(m):
+        return True
+    if counted(m, evidence):
         return True
     return RECURSION in evidence and base_case(m, memo)

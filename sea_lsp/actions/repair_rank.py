@@ -26,6 +26,7 @@ from typing import Any
 from loguru import logger
 from tree_sitter import Node
 
+from sea_lsp.actions import repair_evidence
 from sea_lsp.actions.repair_shapes import read_table
 
 RANKER_FILE = Path(__file__).resolve().parent.parent / "default_model" / "ranker.json"
@@ -82,7 +83,8 @@ def features(
         ("fs:" + family + "|" + statement, 1.0),
         ("fn:" + family + "|" + node_type, 1.0),
     ]
-    out.extend(("ev:" + tag + "|" + family, 1.0) for tag in sorted(evidence))
+    kinds = sorted({repair_evidence.kind(tag) for tag in evidence})  # not what a tag names
+    out.extend(("ev:" + tag + "|" + family, 1.0) for tag in kinds)
     if backed:
         out.append(("bk:" + family, 1.0))
     out.append((f"reg:{_region_bucket(region)}", 1.0))

@@ -13,6 +13,15 @@ same step often has to change another one, and a forgotten one is a classic miss
   already.
 
 Each candidate goes right after the statement. Search only: the menu keeps its own families.
+
+A counter is also the commonest line a method forgets whatever the statement before it is
+(``repair.insert_counter``): the id taken from it and never advanced (``rid =
+f"{self._next:04d}"``: ``self._next += 1``), the count of what was just added or removed
+(``times.insert(pos, t)``: ``self.count += 1``; ``del parent[key]``: ``removed += 1``).
+After each simple statement of a function, its counters the function never changes go up by
+one: its class's (``__init__`` starts them at 0, 1 or -1, or the class counts them with
+``+=`` / ``-=``) and its own (a local set once, to ``0``, and never changed), those the
+statement reads first.
 """
 
 from __future__ import annotations
@@ -122,6 +131,82 @@ def _changed(site: Site, fn: Node) -> set[str]:
             if left is not None and left.type == "attribute":
                 got.add(text_of(left))
     return got
+
+
+def class_counters(site: Site, cls: Node) -> list[str]:
+    """``cls``'s counters: fields ``__init__`` starts at 0, 1 or -1, then those the class
+    changes with ``self.X += `` / ``-=`` (computed once per class)."""
+    key = ("class_counters", cls.id)
+    got = site.memo.get(key)
+    if got is not None:
+        return got
+    out = {f: None for f, v in init_fields(site, cls).items() if v in ("0", "1", "-1")}
+    for n in pytree.walk(cls):
+        if n.type == "augmented_assignment" and text_of(n.child_by_field_name("operator")) in (
+            "+=",
+            "-=",
+        ):
+            name = _self_field(n.child_by_field_name("left"))
+            if name:
+                out.setdefault(name, None)
+    got = site.memo[key] = list(out)
+    return got
+
+
+def local_counters(site: Site, fn: Node) -> dict[str, int]:
+    """``fn``'s own counters: name -> the end of its one assignment, to ``0``, where ``fn``
+    binds the name nowhere else (computed once per function)."""
+    key = ("local_counters", fn.id)
+    got = site.memo.get(key)
+    if got is not None:
+        return got
+    zero: dict[str, int] = {}
+    other: set[str] = set()
+    for n in pytree.walk_local(fn):
+        if n.type in ("assignment", "augmented_assignment"):
+            left = n.child_by_field_name("left")
+            if left is None or left.type != "identifier":
+                continue
+            name, right = text_of(left), n.child_by_field_name("right")
+            if n.type == "assignment" and right is not None and text_of(right) == "0":
+                if name in zero:
+                    other.add(name)
+                zero[name] = n.end_byte
+            else:
+                other.add(name)
+        elif n.type in ("for_statement", "for_in_clause", "named_expression"):
+            target = n.child_by_field_name("left") or n.child_by_field_name("name")
+            for i in pytree.walk(target) if target is not None else ():
+                if i.type == "identifier":
+                    other.add(text_of(i))
+    got = site.memo[key] = {k: v for k, v in zero.items() if k not in other}
+    return got
+
+
+def insert_counter(node: Node, site: Site) -> Iterator[Mutation]:
+    """After a simple statement of a function: its counters it never changes, up by one
+    (see the module docstring); at most ``MAX_COUNTERS``, those the statement reads first."""
+    if node.type not in ("expression_statement", "delete_statement"):
+        return
+    if not starts_line(site, node):
+        return
+    fn = pytree.enclosing(node, ("function_definition",))
+    if fn is None:
+        return
+    names = [n for n, end in local_counters(site, fn).items() if end <= node.start_byte]
+    cls = pytree.enclosing(fn, ("class_definition", "function_definition"))
+    if cls is not None and cls.type == "class_definition":
+        changed = _changed(site, fn)
+        names += [f"self.{c}" for c in class_counters(site, cls) if f"self.{c}" not in changed]
+    if not names:
+        return
+    text = text_of(node)
+    names.sort(key=lambda c: c not in text)  # stable: the ones the statement reads first
+    for c in names[:MAX_COUNTERS]:
+        stmt = f"{c} += 1"
+        for at, new_text, where in insertions(node, site, stmt):
+            if where.startswith("after"):
+                yield Mutation("insert_counter", at, at, new_text, f"Insert `{stmt}` {where}", node)
 
 
 def insert_state(node: Node, site: Site) -> Iterator[Mutation]:

@@ -273,6 +273,12 @@ FIXTURES: list[tuple[str, str, str]] = [
         "    def clear(self):\n        self.items = []\n",
         "(lambda t: (t.add(3), t.clear(), t.total)[-1] == 0)(Tally())",
     ),
+    (
+        "insert_counter",
+        "class Ids:\n    def __init__(self):\n        self.next = 1\n\n"
+        "    def take(self):\n        rid = f'id{self.next}'\n        return rid\n",
+        "(lambda r: (r.take(), r.take())[1] == 'id2')(Ids())",
+    ),
 ]
 # Families made only from a failing test's runtime evidence (``ActionContext.crashes``):
 # their fixtures run through the generator with that evidence (tests/actions/test_repair_crash.py)

@@ -347,3 +347,45 @@ def test_only_a_guard_asked_second_is_backed_and_it_goes_first() -> None:
         return position(NATURAL, (2, 3, 4, 5), title, evidence=evidence)
 
     assert at(told) == 0 < at(frozenset())
+
+
+def test_a_count_that_stayed_at_zero_is_read_from_the_message() -> None:
+    count = repair_evidence.NO_COUNT
+    assert repair_evidence.tags(["E       AssertionError: assert 0 == 3"]) == {count}
+    assert repair_evidence.tags(["E       AssertionError: 0 != 2"]) == {count}  # unittest's
+    named = (
+        "E       assert 0 == 2\n"
+        "E        +  where 0 = <framing.Writer object at 0x7f91167af5d0>.frames\n"
+    )
+    assert repair_evidence.tags([named]) == {f"{count}:frames"}
+    called = "E       assert 0 == 4\nE        +  where 0 = len(<log.Log object at 0x7f>)\n"
+    assert repair_evidence.tags([called]) == {count}  # a call names no counter
+    for message in ("E       assert 0 == 0", "E       assert 3 == 0", "E       assert 0 == -1"):
+        assert repair_evidence.tags([message]) == frozenset(), message
+    assert repair_evidence.kind(f"{count}:frames") == count
+
+
+COUNTED = (
+    "class Log:\n"
+    "    def __init__(self):\n"
+    "        self.times = []\n"
+    "        self.count = 0\n"
+    "        self.drops = 0\n"
+    "\n"
+    "    def add(self, t):\n"
+    "        if t < 0:\n"
+    "            return\n"
+    "        self.times.append(t)\n"
+    "        return t\n"
+)
+
+
+def test_a_count_that_stayed_at_zero_puts_its_counter_first() -> None:
+    title = "Insert `self.count += 1` after line 10"
+    at = {
+        tags: position(COUNTED, (8, 9, 10, 11), title, evidence=frozenset(tags))
+        for tags in ((), ("no_count",), ("no_count:count",), ("no_count:drops",))
+    }
+    assert at[("no_count",)] <= 1 and at[("no_count:count",)] == 0, at
+    # no evidence, or another counter named: the hand order's place, much later
+    assert at[()] > 5 and at[("no_count:drops",)] > 5, at

@@ -10,7 +10,7 @@ from sea_lsp.actions.repair_args import insert_arg
 from sea_lsp.actions.repair_flow import insert_use, never_written
 from sea_lsp.actions.repair_operands import compare_all, negate_operand
 from sea_lsp.actions.repair_site import Site
-from sea_lsp.actions.repair_state import insert_state
+from sea_lsp.actions.repair_state import insert_counter, insert_state
 from tests.actions.conftest import stdlib_sources
 
 
@@ -75,6 +75,49 @@ def test_an_objects_counter_moves_with_its_other_changes() -> None:
     assert not any(
         "task.attempts += 1\n    task.attempts" in t for t in _made(counted, insert_state)
     )
+
+
+LOG = (
+    "class Log:\n"
+    "    def __init__(self):\n"
+    "        self.times = []\n"
+    "        self.count = 0\n"
+    "        self.width = 80\n"
+    "        self.serial = 1\n"
+    "\n"
+    "    def add(self, t):\n"
+    "        self.times.insert(0, t)\n"
+    "\n"
+    "    def label(self):\n"
+    "        name = f'r{self.serial}'\n"
+    "        self.serial += 1\n"
+    "        return name\n"
+    "\n"
+    "    def drop(self, keys):\n"
+    "        removed = 0\n"
+    "        for k in keys:\n"
+    "            del self.times[k]\n"
+    "        return removed\n"
+)
+
+
+def test_a_counter_never_advanced_goes_up_after_a_statement() -> None:
+    made = _made(LOG, insert_counter)
+    # the class's counters after a call, the statement's own counter first
+    assert LOG.replace("(0, t)\n", "(0, t)\n        self.count += 1\n") in made
+    assert LOG.replace("(0, t)\n", "(0, t)\n        self.serial += 1\n") in made
+    # a function's own counter, set once to 0 and never changed, after a ``del``
+    assert LOG.replace("[k]\n", "[k]\n            removed += 1\n") in made
+    # a size is no counter; a method that already changes a counter gets no more of it;
+    # a local counter is not advanced before it is set; a return is no place for one
+    assert not any("self.width +=" in t for t in made)
+    assert not any("self.serial += 1\n        self.serial += 1" in t for t in made)
+    assert not any("removed = 0\n        removed += 1" in t for t in made)
+    assert not any("return name\n        self" in t for t in made)
+    # in ``label`` the counter it reads is its own ``serial``, changed already: only count
+    after = "name = f'r{self.serial}'\n        "
+    assert sum(after + "self.count += 1" in t for t in made) == 1
+    assert not any(after + "self.serial += 1\n        self.serial" in t for t in made)
 
 
 def test_a_symmetric_condition_changes_all_its_comparisons_at_once() -> None:
