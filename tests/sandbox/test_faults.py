@@ -75,6 +75,61 @@ def test_real_run_with_coverage_points_at_the_bug(tmp_path: Path) -> None:
     assert all(not is_test_file(s.path) for s in ranked)
 
 
+def test_a_fixtures_lines_are_its_tests_and_a_failing_fixture_is_localised(
+    tmp_path: Path,
+) -> None:
+    """A test that fails in its fixture (an error in setup) ran the lines the fixture ran:
+    without them the failure has no spectrum and only its crash line is suspect."""
+    root = make_project(
+        tmp_path / "p",
+        {
+            "ids.py": """\
+                class Ids:
+                    def __init__(self):
+                        self.next = 1
+                        self.seen = set()
+
+                    def take(self):
+                        rid = self.next
+                        if rid in self.seen:
+                            raise KeyError(rid)
+                        self.seen.add(rid)
+                        return rid
+                """,
+            "tests/test_ids.py": """\
+                import pytest
+                from ids import Ids
+
+                @pytest.fixture
+                def two():
+                    ids = Ids()
+                    return [ids.take(), ids.take()]
+
+                def test_first():
+                    assert Ids().take() == 1
+
+                def test_two(two):
+                    assert two == [1, 2]
+
+                @pytest.fixture
+                def fresh():
+                    return Ids()
+
+                def test_fresh(fresh):
+                    assert fresh.take() == 1
+                """,
+        },
+    )
+    run = Sandbox(root, trusted=True, limits=Limits(timeout_s=30)).run_tests(coverage=True)
+    assert run.outcomes["tests/test_ids.py::test_two"].outcome == "error"
+    assert {3, 4, 7, 8, 9, 10, 11} <= set(run.coverage["tests/test_ids.py::test_two"]["ids.py"])
+    # a test whose body ran keeps its body's lines: its fixture's (``__init__``) are not
+    assert set(run.coverage["tests/test_ids.py::test_fresh"]["ids.py"]).isdisjoint({3, 4})
+    ranked = [(s.path, s.line) for s in localize(run, root)]
+    assert ranked[0] == ("ids.py", 9)  # the crash, then the lines only the failing test ran
+    assert ("ids.py", 7) in ranked and ("ids.py", 10) in ranked
+
+
 SEARCH = """\
 def leftmost(items, target):
     lo, hi = 0, len(items)

@@ -105,6 +105,28 @@ def _alarm(signum, frame):
 
 
 @pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_setup(item):
+    """A test that fails in its fixtures (an error) never runs its body: the lines its
+    setup ran are its spectrum, else it has none and only its crash line is suspect. A test
+    whose body runs keeps its body's lines (the call below replaces these): counting every
+    test's fixtures too spread the spectrum over setup code (measured on the repair
+    benchmark's projects with fixtures)."""
+    if not COVERAGE:
+        yield
+        return
+    lines: dict[str, set[int]] = {}
+    tracer = _tracer(lines)
+    threading.settrace(tracer)
+    sys.settrace(tracer)
+    try:
+        yield
+    finally:
+        sys.settrace(None)
+        threading.settrace(None)  # type: ignore[arg-type]
+        item._sea_lines = {p: sorted(s) for p, s in lines.items()}
+
+
+@pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item):
     limit = TIMEOUTS.get(item.nodeid, DEFAULT_TIMEOUT)
     if _hung:
