@@ -323,8 +323,67 @@ def execute_task(
                 tests_before=baseline,
                 stats={"evaluations": env.evaluations, "elapsed_s": time.monotonic() - started},
             )
-    top = best[0] if best else None
+        top = best[0] if best else None
+        if top is not None and top.solved and len(top.steps) > 1:
+            top = smallest_plan(env, root, top, settings.budget_evaluations)
     return _report(task, env, result, top, baseline, sandbox, settings, started, root)
+
+
+def without_step(steps: Sequence[Any], drop: int) -> list[Any] | None:
+    """``steps`` (candidates applied in order) without step ``drop``, or None where the
+    later steps cannot keep their edits as they are: each edit was made on the text after
+    the steps before it, so a later step that edits a file the dropped step changed must edit
+    before the dropped step's text there (its offsets and the line its title names stay
+    true). File operations are never dropped around."""
+    gone = steps[drop].change
+    if gone.file_ops or any(s.change.file_ops for s in steps[drop + 1 :]):
+        return None
+    spans: list[list[Any]] = []  # where the dropped step's text is: [path, start]
+    for path in {e.path for e in gone.edits}:
+        moved = 0
+        for e in sorted(x for x in gone.edits if x.path == path):
+            spans.append([path, e.start + moved])
+            moved += len(e.new_text.encode("utf-8")) - (e.end - e.start)
+    for later in steps[drop + 1 :]:
+        for span in spans:
+            mine = [e for e in later.change.edits if e.path == span[0]]
+            if any(e.end > span[1] for e in mine):
+                return None
+            span[1] += sum(len(e.new_text.encode("utf-8")) - (e.end - e.start) for e in mine)
+    return [s for i, s in enumerate(steps) if i != drop]
+
+
+def smallest_plan(
+    env: SoftwareEngineeringEnv, root: SEState, solved: SEState, budget: int
+) -> SEState:
+    """A solved plan with a step it does not need is shown and applied without it: the
+    search may reach a fix below a first edit that only seemed to help (a decoy that made
+    one failing test pass its own way), and an edit the fix does not need changes what the
+    tests do not check. Each step is dropped in turn (one evaluation each, within the
+    evaluation budget and the deadline); a smaller plan that still passes every test
+    replaces the plan, and is itself made smaller the same way."""
+    best = solved
+    shrunk = True
+    while shrunk and len(best.steps) > 1:
+        shrunk = False
+        for drop in range(len(best.steps)):
+            left = env.time_left()
+            if env.evaluations >= budget or (left is not None and left <= 0):
+                return best
+            steps = without_step(best.steps, drop)
+            if steps is None:
+                continue
+            state = root
+            try:
+                for step in steps:
+                    state = env.transition(state, step)
+            except ChangeError:
+                continue
+            env.reward_function(state)
+            if state.solved:
+                best, shrunk = state, True
+                break
+    return best
 
 
 def _verification_reserve(baseline: Any) -> float:
