@@ -77,7 +77,7 @@ _NO_VALUE = re.compile(
 )
 NO_COUNT = "no_count"  # a count stayed at zero
 _NO_COUNT = re.compile(
-    r"^E\s+(?:AssertionError: )?(?:assert 0 == |0 != )[1-9]\d*\s*$"
+    r"^E\s+(?:AssertionError: )?(?:assert 0 == [1-9]\d*|0 != [1-9]\d*(?: : .*)?)\s*$"
     r"(?:\nE\s+\+\s+where 0 = ([^\n]*?)\s*$)?",  # what stayed at 0
     re.MULTILINE,
 )
@@ -157,8 +157,8 @@ def tags(messages: Iterable[str]) -> frozenset[str]:
             found.add(WRONG_TYPE)
         for m in _NO_COUNT.finditer(text):
             what = m.group(1) or ""
-            if what == "len(None)":  # a None's length: NO_VALUE's
-                continue
+            if what == "len(None)" or what.startswith("<built-in method"):
+                continue  # a None's length (NO_VALUE's); ``xs.index(x)``: a position
             named = _ATTRIBUTE.search(what)
             found.add(f"{NO_COUNT}:{named.group(1)}" if named else NO_COUNT)
     return frozenset(found)

@@ -153,34 +153,46 @@ def class_counters(site: Site, cls: Node) -> list[str]:
     return got
 
 
+_BINDERS = frozenset(
+    {"as_pattern_target", "named_expression", "delete_statement", "import_statement",
+     "import_from_statement"}
+)  # fmt: skip
+
+
 def local_counters(site: Site, fn: Node) -> dict[str, int]:
     """``fn``'s own counters: name -> the end of its one assignment, to ``0``, where ``fn``
-    binds the name nowhere else (computed once per function)."""
+    binds the name nowhere else (no other assignment, loop or ``with``/``except`` target,
+    parameter, import or ``del``; not shared by ``global``/``nonlocal``, its nested
+    functions' included) (computed once per function)."""
     key = ("local_counters", fn.id)
     got = site.memo.get(key)
     if got is not None:
         return got
     zero: dict[str, int] = {}
-    other: set[str] = set()
+    other = set(pytree.parameter_names(fn.child_by_field_name("parameters")))
+    other |= pytree.declared_shared(fn, nested=True)
     for n in pytree.walk_local(fn):
-        if n.type in ("assignment", "augmented_assignment"):
+        if n.type in ("assignment", "augmented_assignment", "for_statement"):
             left = n.child_by_field_name("left")
-            if left is None or left.type != "identifier":
-                continue
-            name, right = text_of(left), n.child_by_field_name("right")
-            if n.type == "assignment" and right is not None and text_of(right) == "0":
+            right = n.child_by_field_name("right")
+            zeroed = n.type == "assignment" and left is not None and left.type == "identifier"
+            if zeroed and right is not None and text_of(right) == "0":
+                name = text_of(left)
                 if name in zero:
                     other.add(name)
                 zero[name] = n.end_byte
             else:
-                other.add(name)
-        elif n.type in ("for_statement", "for_in_clause", "named_expression"):
-            target = n.child_by_field_name("left") or n.child_by_field_name("name")
-            for i in pytree.walk(target) if target is not None else ():
-                if i.type == "identifier":
-                    other.add(text_of(i))
+                other.update(pytree.target_names(left))
+        elif n.type in _BINDERS:  # every name in them: a module's or a target's, no counter
+            target = n.child_by_field_name("name") if n.type == "named_expression" else n
+            other.update(text_of(i) for i in pytree.walk(target) if i.type == "identifier")
     got = site.memo[key] = {k: v for k, v in zero.items() if k not in other}
     return got
+
+
+def _reads(node: Node) -> set[str]:
+    """The names and attribute chains ``node`` mentions (``self.count``, ``n``)."""
+    return {text_of(n) for n in pytree.walk(node) if n.type in ("identifier", "attribute")}
 
 
 def insert_counter(node: Node, site: Site) -> Iterator[Mutation]:
@@ -188,20 +200,21 @@ def insert_counter(node: Node, site: Site) -> Iterator[Mutation]:
     (see the module docstring); at most ``MAX_COUNTERS``, those the statement reads first."""
     if node.type not in ("expression_statement", "delete_statement"):
         return
-    if not starts_line(site, node):
+    if not starts_line(site, node) or pytree.is_docstring(node):
         return
     fn = pytree.enclosing(node, ("function_definition",))
     if fn is None:
         return
     names = [n for n, end in local_counters(site, fn).items() if end <= node.start_byte]
     cls = pytree.enclosing(fn, ("class_definition", "function_definition"))
-    if cls is not None and cls.type == "class_definition":
+    params = pytree.parameter_names(fn.child_by_field_name("parameters"))
+    if cls is not None and cls.type == "class_definition" and params[:1] == ["self"]:
         changed = _changed(site, fn)
         names += [f"self.{c}" for c in class_counters(site, cls) if f"self.{c}" not in changed]
     if not names:
         return
-    text = text_of(node)
-    names.sort(key=lambda c: c not in text)  # stable: the ones the statement reads first
+    reads = _reads(node)
+    names.sort(key=lambda c: c not in reads)  # stable: the ones the statement reads first
     for c in names[:MAX_COUNTERS]:
         stmt = f"{c} += 1"
         for at, new_text, where in insertions(node, site, stmt):

@@ -316,17 +316,25 @@ def execute_task(
         try:
             result = tree.search(root, on_simulation=watch)
         except _Cancelled:
-            return TaskResult(
-                task=task,
-                solved=False,
-                summary=f"cancelled after {env.evaluations} evaluations; nothing was changed",
-                tests_before=baseline,
-                stats={"evaluations": env.evaluations, "elapsed_s": time.monotonic() - started},
-            )
+            return _cancelled(task, baseline, env, started)
         top = best[0] if best else None
         if top is not None and top.solved and len(top.steps) > 1:
-            top = smallest_plan(env, root, top, settings.budget_evaluations)
+            top = smallest_plan(env, root, top, settings.budget_evaluations, cancel)
+            if cancel is not None and cancel.is_set():
+                return _cancelled(task, baseline, env, started)
     return _report(task, env, result, top, baseline, sandbox, settings, started, root)
+
+
+def _cancelled(
+    task: Task, baseline: Any, env: SoftwareEngineeringEnv, started: float
+) -> TaskResult:
+    return TaskResult(
+        task=task,
+        solved=False,
+        summary=f"cancelled after {env.evaluations} evaluations; nothing was changed",
+        tests_before=baseline,
+        stats={"evaluations": env.evaluations, "elapsed_s": time.monotonic() - started},
+    )
 
 
 def without_step(steps: Sequence[Any], drop: int) -> list[Any] | None:
@@ -354,14 +362,19 @@ def without_step(steps: Sequence[Any], drop: int) -> list[Any] | None:
 
 
 def smallest_plan(
-    env: SoftwareEngineeringEnv, root: SEState, solved: SEState, budget: int
+    env: SoftwareEngineeringEnv,
+    root: SEState,
+    solved: SEState,
+    budget: int,
+    cancel: threading.Event | None = None,
 ) -> SEState:
     """A solved plan with a step it does not need is shown and applied without it: the
     search may reach a fix below a first edit that only seemed to help (a decoy that made
     one failing test pass its own way), and an edit the fix does not need changes what the
     tests do not check. Each step is dropped in turn (one evaluation each, within the
     evaluation budget and the deadline); a smaller plan that still passes every test
-    replaces the plan, and is itself made smaller the same way."""
+    replaces the plan, and is itself made smaller the same way. ``cancel`` set: the plan
+    as it stands (the caller reports the task cancelled)."""
     best = solved
     shrunk = True
     while shrunk and len(best.steps) > 1:
@@ -369,6 +382,8 @@ def smallest_plan(
         for drop in range(len(best.steps)):
             left = env.time_left()
             if env.evaluations >= budget or (left is not None and left <= 0):
+                return best
+            if cancel is not None and cancel.is_set():
                 return best
             steps = without_step(best.steps, drop)
             if steps is None:
@@ -621,9 +636,16 @@ def _root_offer(env, result, root: SEState, best: SEState | None) -> dict[str, A
         return {}
     visits = [c.visits for c in result.root.children]
     first = best.steps[0] if best is not None and best.steps else None
-    order = sorted(range(len(actions)), key=lambda i: (actions[i] is not first, -visits[i], i))
+    # the plan's first step among the root's candidates: itself, or (a plan that lost its
+    # first steps, ``smallest_plan``) the root's candidate making the same change; none
+    # there: nothing is recorded as chosen
+    chosen_at = next((i for i, a in enumerate(actions) if a is first), None)
+    if chosen_at is None and first is not None:
+        same = first.key()
+        chosen_at = next((i for i, a in enumerate(actions) if a.key() == same), None)
+    order = sorted(range(len(actions)), key=lambda i: (i != chosen_at, -visits[i], i))
     keep = order[:OFFER_SIZE]
-    chosen = 0 if first is not None else None
+    chosen = 0 if chosen_at is not None else None
     offered = [actions[i] for i in keep]
     obs = env.observe(root, offered)
     return {

@@ -360,7 +360,14 @@ def test_a_count_that_stayed_at_zero_is_read_from_the_message() -> None:
     assert repair_evidence.tags([named]) == {f"{count}:frames"}
     called = "E       assert 0 == 4\nE        +  where 0 = len(<log.Log object at 0x7f>)\n"
     assert repair_evidence.tags([called]) == {count}  # a call names no counter
-    for message in ("E       assert 0 == 0", "E       assert 3 == 0", "E       assert 0 == -1"):
+    assert repair_evidence.tags(["E       AssertionError: 0 != 2 : counted"]) == {count}
+    position = "E       assert 0 == 2\nE        +  where 0 = <built-in method index of list>(3)\n"
+    for message in (
+        "E       assert 0 == 0",
+        "E       assert 3 == 0",
+        "E       assert 0 == -1",
+        position,  # a position, no count
+    ):
         assert repair_evidence.tags([message]) == frozenset(), message
     assert repair_evidence.kind(f"{count}:frames") == count
 

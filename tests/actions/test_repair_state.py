@@ -194,3 +194,39 @@ def test_a_dead_store_in_a_class_body_gets_no_return() -> None:
     assert not any("return quoting" in t or "return delimiter" in t for t in made)
     for t in made:
         compile(t, "m.py", "exec")
+
+
+def test_a_counter_is_a_name_the_function_binds_once_and_self_only_in_a_method() -> None:
+    source = (
+        "def f(xs, p):\n"
+        "    n = 0\n"
+        "    a, b = 0, 0\n"
+        "    k = 0\n"
+        "    w = 0\n"
+        "    with open(p) as k:\n"
+        "        print(k)\n"
+        "    ys = [w for w in xs]\n"
+        "    return n + a + b + k + w\n"
+        "\n"
+        "class C:\n"
+        "    def __init__(self):\n"
+        "        self.count = 0\n"
+        "\n"
+        "    @staticmethod\n"
+        "    def s(x):\n"
+        "        print(x)\n"
+        "\n"
+        "    def add(self, t):\n"
+        '        """Add t."""\n'
+        "        print(t)\n"
+    )
+    made = _made(source, insert_counter)
+    added = {t.split("\n")[i].strip() for t in made for i in range(len(t.split("\n")))}
+    # ``n`` and ``w`` (a comprehension's ``w`` is its own) are counters; a tuple's targets
+    # and a ``with`` target are not
+    assert "n += 1" in added and "w += 1" in added
+    assert not ({"a += 1", "b += 1", "k += 1"} & added)
+    # a static method has no ``self``; a docstring is no statement to count after
+    assert not any("print(x)\n        self.count" in t for t in made)
+    assert not any('"""Add t."""\n        self.count' in t for t in made)
+    assert any("print(t)\n        self.count += 1\n" in t for t in made)
