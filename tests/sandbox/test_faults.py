@@ -117,6 +117,13 @@ def test_a_fixtures_lines_are_its_tests_and_a_failing_fixture_is_localised(
 
                 def test_fresh(fresh):
                     assert fresh.take() == 1
+
+                @pytest.fixture
+                def nothing():
+                    pytest.skip("not here")
+
+                def test_skipped(nothing):
+                    pass
                 """,
         },
     )
@@ -125,6 +132,7 @@ def test_a_fixtures_lines_are_its_tests_and_a_failing_fixture_is_localised(
     assert {3, 4, 7, 8, 9, 10, 11} <= set(run.coverage["tests/test_ids.py::test_two"]["ids.py"])
     # a test whose body ran keeps its body's lines: its fixture's (``__init__``) are not
     assert set(run.coverage["tests/test_ids.py::test_fresh"]["ids.py"]).isdisjoint({3, 4})
+    assert not run.coverage.get("tests/test_ids.py::test_skipped")  # skipped in setup: none
     ranked = [(s.path, s.line) for s in localize(run, root)]
     assert ranked[0] == ("ids.py", 9)  # the crash, then the lines only the failing test ran
     assert ("ids.py", 7) in ranked and ("ids.py", 10) in ranked

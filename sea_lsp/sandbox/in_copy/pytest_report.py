@@ -107,22 +107,26 @@ def _alarm(signum, frame):
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_setup(item):
     """A test that fails in its fixtures (an error) never runs its body: the lines its
-    setup ran are its spectrum, else it has none and only its crash line is suspect. A test
-    whose body runs keeps its body's lines (the call below replaces these): counting every
+    setup ran are its spectrum, else it has none and only its crash line is suspect. Only
+    such a test keeps them (one skipped in setup, or whose setup ran nothing it keeps,
+    has no spectrum, as before); a test whose body runs has its body's lines: counting every
     test's fixtures too spread the spectrum over setup code (measured on the repair
-    benchmark's projects with fixtures)."""
+    benchmark's projects with fixtures). The main thread only: a thread a session fixture
+    starts (a live server) would go on tracing into these lines."""
     if not COVERAGE:
         yield
         return
     lines: dict[str, set[int]] = {}
-    tracer = _tracer(lines)
-    threading.settrace(tracer)
-    sys.settrace(tracer)
+    sys.settrace(_tracer(lines))
     try:
-        yield
+        outcome = yield
     finally:
         sys.settrace(None)
-        threading.settrace(None)  # type: ignore[arg-type]
+    error = outcome.excinfo
+    skipped = error is not None and issubclass(
+        error[0], (pytest.skip.Exception, pytest.xfail.Exception)
+    )
+    if error is not None and not skipped and lines:
         item._sea_lines = {p: sorted(s) for p, s in lines.items()}
 
 
