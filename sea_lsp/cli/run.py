@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from loguru import logger
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.syntax import Syntax
 
@@ -105,11 +106,11 @@ def print_result(result: TaskResult, out: Console) -> None:
     style = (
         "bold green" if result.verified_by_tests else "bold yellow" if result.solved else "bold red"
     )
-    out.print(f"[{style}]{result.summary}[/]")
+    out.print(f"[{style}]{escape(result.summary)}[/]")
     if result.steps:
         out.print("[bold]Plan:[/]")
         for i, step in enumerate(result.steps, 1):
-            out.print(f"  {i}. {step}")
+            out.print(f"  {i}. {escape(step)}")
     if result.diff:
         out.print(Syntax(result.diff, "diff", theme="ansi_dark", background_color="default"))
     stats = result.stats
@@ -148,7 +149,7 @@ def run_command(args: Any) -> int:
         if args.json:
             print(json.dumps({"error": str(exc)}))
         else:
-            err.print(f"[bold red]sea-lsp:[/] {exc}")
+            err.print(f"[bold red]sea-lsp:[/] {escape(str(exc))}")
         return EXIT_BAD_INPUT
     applied = False
     if args.apply and result.solved:
@@ -156,14 +157,14 @@ def run_command(args: Any) -> int:
             apply_result(result, root)
             applied = True
         except ChangeError as exc:
-            err.print(f"[red]sea-lsp run: {exc}[/]")
+            err.print(f"[red]sea-lsp run: {escape(str(exc))}[/]")
             return 1
     if args.json:
         print(json.dumps({**result.to_dict(), "applied": applied}, indent=2))
     else:
         print_result(result, out)
         if applied:
-            out.print(f"[green]Applied to {root}.[/]")
+            out.print(f"[green]Applied to {escape(str(root))}.[/]")
         elif result.solved:
             out.print("[dim]Nothing was written; run again with --apply to write the change.[/]")
     return EXIT_SOLVED if result.solved else EXIT_UNSOLVED
@@ -182,11 +183,11 @@ def repl_command(args: Any, stdin=None) -> int:
         settings = settings_from_args(args)
         check_budget(settings)
     except TaskError as exc:
-        out.print(f"[bold red]sea-lsp:[/] {exc}")
+        out.print(f"[bold red]sea-lsp:[/] {escape(str(exc))}")
         return EXIT_BAD_INPUT
     store = _feedback_store(settings)
     model = None
-    out.print(f"sea-lsp repl on {root}. Type a task, or 'exit' to quit.")
+    out.print(f"sea-lsp repl on {escape(str(root))}. Type a task, or 'exit' to quit.")
     while True:
         out.print("sea> ", end="")
         sys.stdout.flush()
@@ -203,12 +204,12 @@ def repl_command(args: Any, stdin=None) -> int:
                 model = load_model(settings)
             result = solve(text, root, settings, console=out, model=model, show_progress=False)
         except TaskError as exc:
-            out.print(f"[bold red]cannot do that:[/] {exc}")
+            out.print(f"[bold red]cannot do that:[/] {escape(str(exc))}")
             continue
         print_result(result, out)
         if not result.solved:
             continue
-        out.print("Apply this change? [y/N] ", end="")
+        out.print(escape("Apply this change? [y/N] "), end="")
         sys.stdout.flush()
         answer = stdin.readline().strip().lower()
         accepted = answer in {"y", "yes"}

@@ -111,3 +111,29 @@ def test_a_subcommand_word_inside_another_commands_options_is_not_the_subcommand
     assert _subcommand_at(["--log-level", "DEBUG", "bench", "repair", "--split", "train"]) == 2
     assert _subcommand_at(["train", "--dry-run"]) == 0
     assert _subcommand_at(["--version"]) is None
+
+
+def test_a_plan_is_printed_as_written_not_read_as_markup() -> None:
+    """A step's code (``del self.loans[isbn]``) holds brackets the console would take for
+    its own markup and drop: the user must see the line the change inserts."""
+    import io
+
+    from rich.console import Console
+
+    from sea_lsp.agent.search import TaskResult
+    from sea_lsp.agent.task import Task
+    from sea_lsp.cli.run import print_result
+
+    step = "Insert `del self.loans[isbn]` after line 23"
+    result = TaskResult(
+        task=Task(kind="repair", text="fix [it]"),
+        solved=True,
+        summary=f"Verified: {step} (3 tests pass).",
+        steps=[step],
+        verified_by_tests=True,
+    )
+    buf = io.StringIO()
+    print_result(result, Console(file=buf, width=200, color_system=None))
+    printed = buf.getvalue()
+    assert f"Verified: {step} (3 tests pass)." in printed
+    assert f"1. {step}" in printed
