@@ -23,6 +23,7 @@ from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
 from sea_lsp.actions.repair_args import ARG_FAMILIES
 from sea_lsp.actions.repair_clause import clauses
 from sea_lsp.actions.repair_crash import crash_guard
+from sea_lsp.actions.repair_cut import insert_cut
 from sea_lsp.actions.repair_expr import EXPRESSION_FAMILIES
 from sea_lsp.actions.repair_flow import insert_use
 from sea_lsp.actions.repair_guard import GUARD_FAMILIES, SEARCH_EXPRESSION_FAMILIES, else_binding
@@ -37,6 +38,7 @@ from sea_lsp.actions.repair_stmt import (
     conditions,
     is_statement,
 )
+from sea_lsp.actions.repair_table import insert_entry
 from sea_lsp.workspace.changes import Change, TextEdit
 
 # Cheapest / most local first; the policy does the real ranking. A family backed by evidence
@@ -79,6 +81,8 @@ FAMILY_ORDER = (
     "insert_template",
     "insert_state",
     "insert_counter",
+    "insert_entry",
+    "insert_cut",
     "insert_call",
     "swap_operands",
     "operand_plus",
@@ -138,7 +142,7 @@ FAMILY_PRIOR = {
     "clause_kind": 0.15, "insert_far_copy": 0.1, "operand_name": 0.1, "two_token": 0.1,
     "insert_guard": 0.2, "wrap_if": 0.15, "insert_update": 0.15, "insert_branch": 0.15,
     "qualify": 0.15, "unalias": 0.6, "insert_arg": 0.15, "drop_arg": 0.15, "add_method": 0.15, "insert_progress": 1.0,
-    "insert_reset": 0.6, "insert_use": 0.6, "insert_init": 0.6, "crash_guard": 1.0, "insert_state": 0.3, "insert_counter": 0.5, "compare_all": 1.0, "negate_operand": 0.15, "init_value": 0.3, "insert_call": 0.15,
+    "insert_reset": 0.6, "insert_use": 0.6, "insert_init": 0.6, "crash_guard": 1.0, "insert_state": 0.3, "insert_counter": 0.5, "insert_entry": 0.3, "insert_cut": 0.3, "compare_all": 1.0, "negate_operand": 0.15, "init_value": 0.3, "insert_call": 0.15,
 }  # fmt: skip
 # An editor shows the policy's best 20; encoding and ranking hundreds costs more than the
 # whole latency budget, so an editor request keeps at most this many (all families kept).
@@ -172,6 +176,8 @@ TOKEN_FAMILIES = frozenset(
         "crash_guard",
         "insert_state",
         "insert_counter",
+        "insert_entry",
+        "insert_cut",
     }
 )
 
@@ -410,6 +416,8 @@ def mutations(
                     crash_guard,
                     insert_counter,
                     insert_state,
+                    insert_entry,
+                    insert_cut,
                 )
         for family in families:
             for m in family(node, site):

@@ -159,35 +159,61 @@ _BINDERS = frozenset(
 )  # fmt: skip
 
 
-def local_counters(site: Site, fn: Node) -> dict[str, int]:
-    """``fn``'s own counters: name -> the end of its one assignment, to ``0``, where ``fn``
-    binds the name nowhere else (no other assignment, loop or ``with``/``except`` target,
-    parameter, import or ``del``; not shared by ``global``/``nonlocal``, its nested
-    functions' included) (computed once per function)."""
-    key = ("local_counters", fn.id)
+_SET_ONCE = ("0", "False", "True")  # a count, a flag
+
+
+def set_once(site: Site, fn: Node) -> dict[str, tuple[str, int]]:
+    """``fn``'s own counters and flags: name -> (its value, the end of its one assignment),
+    where the one assignment sets it to ``0``, ``False`` or ``True`` and ``fn`` binds the
+    name nowhere else (no other assignment, loop or ``with``/``except`` target, parameter,
+    import or ``del``; not shared by ``global``/``nonlocal``, its nested functions'
+    included) (computed once per function)."""
+    key = ("set_once", fn.id)
     got = site.memo.get(key)
     if got is not None:
         return got
-    zero: dict[str, int] = {}
+    once: dict[str, tuple[str, int]] = {}
     other = set(pytree.parameter_names(fn.child_by_field_name("parameters")))
     other |= pytree.declared_shared(fn, nested=True)
     for n in pytree.walk_local(fn):
         if n.type in ("assignment", "augmented_assignment", "for_statement"):
             left = n.child_by_field_name("left")
             right = n.child_by_field_name("right")
-            zeroed = n.type == "assignment" and left is not None and left.type == "identifier"
-            if zeroed and right is not None and text_of(right) == "0":
+            simple = n.type == "assignment" and left is not None and left.type == "identifier"
+            if simple and right is not None and text_of(right) in _SET_ONCE:
                 name = text_of(left)
-                if name in zero:
+                if name in once:
                     other.add(name)
-                zero[name] = n.end_byte
+                once[name] = (text_of(right), n.end_byte)
             else:
                 other.update(pytree.target_names(left))
         elif n.type in _BINDERS:  # every name in them: a module's or a target's, no counter
             target = n.child_by_field_name("name") if n.type == "named_expression" else n
             other.update(text_of(i) for i in pytree.walk(target) if i.type == "identifier")
-    got = site.memo[key] = {k: v for k, v in zero.items() if k not in other}
+    got = site.memo[key] = {k: v for k, v in once.items() if k not in other}
     return got
+
+
+MAX_ADDENDS = 2  # amounts per accumulator
+MAX_ADDEND_CHARS = 40
+
+
+def addends(fn: Node, name: str) -> list[str]:
+    """What ``fn`` adds to ``name`` without keeping it (``used + track.seconds`` in a
+    test): the other operand of each ``name + e`` / ``e + name``, at most ``MAX_ADDENDS``."""
+    out: dict[str, None] = {}
+    for n in pytree.walk_local(fn):
+        if n.type != "binary_operator" or text_of(n.child_by_field_name("operator")) != "+":
+            continue
+        left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
+        if left is None or right is None:
+            continue
+        for mine, other in ((left, right), (right, left)):
+            if mine.type == "identifier" and text_of(mine) == name:
+                text = text_of(other)
+                if len(text) <= MAX_ADDEND_CHARS and "\n" not in text and text != "1":
+                    out.setdefault(text, None)
+    return list(out)[:MAX_ADDENDS]
 
 
 def _reads(node: Node) -> set[str]:
@@ -197,7 +223,9 @@ def _reads(node: Node) -> set[str]:
 
 def insert_counter(node: Node, site: Site) -> Iterator[Mutation]:
     """After a simple statement of a function: its counters it never changes, up by one
-    (see the module docstring); at most ``MAX_COUNTERS``, those the statement reads first."""
+    (and by what the function adds to them without keeping it), and its flags it never
+    changes, flipped (see the module docstring); at most ``MAX_COUNTERS`` of each, those
+    the statement reads first."""
     if node.type not in ("expression_statement", "delete_statement"):
         return
     if not starts_line(site, node) or pytree.is_docstring(node):
@@ -205,18 +233,24 @@ def insert_counter(node: Node, site: Site) -> Iterator[Mutation]:
     fn = pytree.enclosing(node, ("function_definition",))
     if fn is None:
         return
-    names = [n for n, end in local_counters(site, fn).items() if end <= node.start_byte]
+    mine = {n: v for n, (v, end) in set_once(site, fn).items() if end <= node.start_byte}
+    names = [n for n, v in mine.items() if v == "0"]
     cls = pytree.enclosing(fn, ("class_definition", "function_definition"))
     params = pytree.parameter_names(fn.child_by_field_name("parameters"))
     if cls is not None and cls.type == "class_definition" and params[:1] == ["self"]:
         changed = _changed(site, fn)
         names += [f"self.{c}" for c in class_counters(site, cls) if f"self.{c}" not in changed]
-    if not names:
-        return
+    flags = [n for n, v in mine.items() if v != "0"]
     reads = _reads(node)
     names.sort(key=lambda c: c not in reads)  # stable: the ones the statement reads first
+    flags.sort(key=lambda c: c not in reads)
+    stmts: list[str] = []
     for c in names[:MAX_COUNTERS]:
-        stmt = f"{c} += 1"
+        stmts.append(f"{c} += 1")
+        if c in mine:
+            stmts += [f"{c} += {e}" for e in addends(fn, c)]
+    stmts += [f"{f} = {'False' if mine[f] == 'True' else 'True'}" for f in flags[:MAX_COUNTERS]]
+    for stmt in stmts:
         for at, new_text, where in insertions(node, site, stmt):
             if where.startswith("after"):
                 yield Mutation("insert_counter", at, at, new_text, f"Insert `{stmt}` {where}", node)

@@ -441,17 +441,44 @@ def _drop_if(node: Node, site: Site) -> Iterator[Mutation]:
 LOOP_TYPES = ("for_statement", "while_statement")
 
 
+_FLIPPED = {"True": "False", "False": "True"}
+MAX_CONSTANTS = 4
+
+
+def returned_constants(site: Site, fn: Node) -> list[str]:
+    """The constants ``fn`` returns (``return -1``, ``return None``), with a boolean's other
+    value (``return False`` at the end: ``return True`` where the work is done) first."""
+    key = ("returned_constants", fn.id)
+    got = site.memo.get(key)
+    if got is not None:
+        return got
+    found: dict[str, None] = {}
+    for n in pytree.walk_local(fn):
+        if n.type == "return_statement" and n.named_child_count == 1:
+            value = n.named_children[0]
+            if value.type in ("true", "false", "none", "integer", "string", "unary_operator"):
+                text = text_of(value)
+                if len(text) <= 12 and "\n" not in text:
+                    found.setdefault(text, None)
+    flipped = [_FLIPPED[v] for v in found if v in _FLIPPED]
+    got = site.memo[key] = list(dict.fromkeys([*flipped, *found]))[:MAX_CONSTANTS]
+    return got
+
+
 def control(node: Node, site: Site) -> Iterator[Mutation]:
-    """Insert ``break``/``continue`` (in a loop) or ``return``/``return name`` (in a
-    function) before or after a statement: a forgotten early exit."""
+    """Insert ``break``/``continue`` (in a loop) or ``return``/``return name``/``return
+    constant`` (in a function; the constants it returns elsewhere, a boolean's other value
+    first) before or after a statement: a forgotten early exit."""
     if not starts_line(site, node):
         return
     stmts: list[str] = []
     inner = pytree.enclosing(node, (*LOOP_TYPES, "function_definition"))
     if inner is not None and inner.type in LOOP_TYPES:
         stmts += ["break", "continue"]
-    if pytree.enclosing(node, ("function_definition",)) is not None:
+    fn = pytree.enclosing(node, ("function_definition",))
+    if fn is not None:
         stmts += ["return"] + [f"return {a}" for a in site.value_names(node)[:6]]
+        stmts += [f"return {v}" for v in returned_constants(site, fn)]
     for stmt in stmts:
         for offset, new_text, where in insertions(node, site, stmt):
             yield Mutation(

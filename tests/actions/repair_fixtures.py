@@ -279,6 +279,20 @@ FIXTURES: list[tuple[str, str, str]] = [
         "    def take(self):\n        rid = f'id{self.next}'\n        return rid\n",
         "(lambda r: (r.take(), r.take())[1] == 'id2')(Ids())",
     ),
+    (
+        "insert_entry",
+        "class Rooms:\n    def __init__(self):\n        self.stock = {}\n"
+        "        self.capacity = {}\n\n"
+        "    def add(self, code, capacity):\n        self.stock[code] = {}\n\n"
+        "    def room(self, code):\n        return self.capacity.get(code, 0)\n",
+        "(lambda r: (r.add('a', 3), r.room('a'))[1] == 3)(Rooms())",
+    ),
+    (
+        "insert_cut",
+        "def split(text):\n    colon = text.find(':')\n    key = text[:colon]\n"
+        "    return key, text\n",
+        "split('a:b') == ('a', 'b')",
+    ),
 ]
 # Families made only from a failing test's runtime evidence (``ActionContext.crashes``):
 # their fixtures run through the generator with that evidence (tests/actions/test_repair_crash.py)
