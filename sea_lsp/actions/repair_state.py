@@ -198,22 +198,38 @@ MAX_ADDENDS = 2  # amounts per accumulator
 MAX_ADDEND_CHARS = 40
 
 
-def addends(fn: Node, name: str) -> list[str]:
-    """What ``fn`` adds to ``name`` without keeping it (``used + track.seconds`` in a
-    test): the other operand of each ``name + e`` / ``e + name``, at most ``MAX_ADDENDS``."""
-    out: dict[str, None] = {}
-    for n in pytree.walk_local(fn):
+_COMPREHENSIONS = frozenset(
+    {"list_comprehension", "set_comprehension", "dictionary_comprehension",
+     "generator_expression", "lambda", "function_definition", "class_definition"}
+)  # fmt: skip
+
+
+def addends(site: Site, fn: Node) -> dict[str, list[str]]:
+    """What ``fn`` adds to each name without keeping it (``used + track.seconds`` in a
+    test): name -> the other operand of each ``name + e`` / ``e + name`` outside
+    comprehensions and nested scopes (their names are theirs alone), at most
+    ``MAX_ADDENDS`` each (computed once per function)."""
+    key = ("addends", fn.id)
+    got = site.memo.get(key)
+    if got is not None:
+        return got
+    out: dict[str, dict[str, None]] = {}
+    stack = list(reversed(fn.children))
+    while stack:  # in source order
+        n = stack.pop()
+        stack.extend(reversed([c for c in n.children if c.type not in _COMPREHENSIONS]))
         if n.type != "binary_operator" or text_of(n.child_by_field_name("operator")) != "+":
             continue
         left, right = n.child_by_field_name("left"), n.child_by_field_name("right")
         if left is None or right is None:
             continue
         for mine, other in ((left, right), (right, left)):
-            if mine.type == "identifier" and text_of(mine) == name:
+            if mine.type == "identifier":
                 text = text_of(other)
                 if len(text) <= MAX_ADDEND_CHARS and "\n" not in text and text != "1":
-                    out.setdefault(text, None)
-    return list(out)[:MAX_ADDENDS]
+                    out.setdefault(text_of(mine), {}).setdefault(text, None)
+    got = site.memo[key] = {k: list(v)[:MAX_ADDENDS] for k, v in out.items()}
+    return got
 
 
 def _reads(node: Node) -> set[str]:
@@ -248,7 +264,7 @@ def insert_counter(node: Node, site: Site) -> Iterator[Mutation]:
     for c in names[:MAX_COUNTERS]:
         stmts.append(f"{c} += 1")
         if c in mine:
-            stmts += [f"{c} += {e}" for e in addends(fn, c)]
+            stmts += [f"{c} += {e}" for e in addends(site, fn).get(c, [])]
     stmts += [f"{f} = {'False' if mine[f] == 'True' else 'True'}" for f in flags[:MAX_COUNTERS]]
     for stmt in stmts:
         for at, new_text, where in insertions(node, site, stmt):

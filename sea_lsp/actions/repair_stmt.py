@@ -445,8 +445,19 @@ _FLIPPED = {"True": "False", "False": "True"}
 MAX_CONSTANTS = 4
 
 
+def _constant(value: Node) -> bool:
+    """``True``/``False``, a number (``-1`` too) or a plain string: no names (``-n``,
+    ``f"{x}"``), and not ``None`` (the bare ``return`` says it already)."""
+    if value.type == "unary_operator":
+        operand = value.child_by_field_name("argument")
+        return operand is not None and operand.type in ("integer", "float")
+    if value.type == "string":
+        return not any(c.type == "interpolation" for c in value.children)
+    return value.type in ("true", "false", "integer", "float")
+
+
 def returned_constants(site: Site, fn: Node) -> list[str]:
-    """The constants ``fn`` returns (``return -1``, ``return None``), with a boolean's other
+    """The constants ``fn`` returns (``return -1``, ``return ""``), with a boolean's other
     value (``return False`` at the end: ``return True`` where the work is done) first."""
     key = ("returned_constants", fn.id)
     got = site.memo.get(key)
@@ -456,7 +467,7 @@ def returned_constants(site: Site, fn: Node) -> list[str]:
     for n in pytree.walk_local(fn):
         if n.type == "return_statement" and n.named_child_count == 1:
             value = n.named_children[0]
-            if value.type in ("true", "false", "none", "integer", "string", "unary_operator"):
+            if _constant(value):
                 text = text_of(value)
                 if len(text) <= 12 and "\n" not in text:
                     found.setdefault(text, None)

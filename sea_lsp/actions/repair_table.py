@@ -114,40 +114,41 @@ def tables(site: Site, cls: Node) -> dict[str, str]:
     return out
 
 
-def _write(n: Node) -> tuple[str, str] | None:
-    """(table, form) when ``n`` writes a ``self`` field in place: ``self.T[k] = v``
-    (``{t}[{k}] = {v}``), ``del self.T[k]``, ``self.T.add(k)``, ``self.T[k].append(v)``; a
-    plain ``self.T = ...`` is ``(T, "")``."""
+def _write(n: Node) -> list[tuple[str, str]]:
+    """(table, form) for each ``self`` field ``n`` writes in place: ``self.T[k] = v``
+    (``{t}[{k}] = {v}``), ``del self.T[k]`` (each target of a ``del``), ``self.T.add(k)``,
+    ``self.T[k].append(v)``; a plain ``self.T = ...`` (or a call such as ``.clear()``, that
+    makes no key's form) is ``(T, "")``."""
     if n.type in ("assignment", "augmented_assignment"):
         left = n.child_by_field_name("left")
         if left is not None and left.type == "subscript":
             name = _self_attr(left.child_by_field_name("value"))
             if name and n.type == "assignment":
-                return name, "{t}[{k}] = {v}"
-            return (name, "") if name else None
+                return [(name, "{t}[{k}] = {v}")]
+            return [(name, "")] if name else []
         name = _self_attr(left)
-        return (name, "") if name else None
+        return [(name, "")] if name else []
     if n.type == "delete_statement":
+        out = []
         for target in n.named_children:
             for t in target.named_children if target.type == "expression_list" else [target]:
-                if t.type == "subscript":
-                    name = _self_attr(t.child_by_field_name("value"))
-                    if name:
-                        return name, "del {t}[{k}]"
-        return None
+                name = _self_attr(t.child_by_field_name("value")) if t.type == "subscript" else None
+                if name:
+                    out.append((name, "del {t}[{k}]"))
+        return out
     if n.type == "call":
         got = pytree.method_call(n)
         if got is None:
-            return None
+            return []
         obj, method = got
         name = _self_attr(obj)
         if name and method in MUTATORS:
-            return name, ("{t}." + method + "({k})") if method in _ONE_ARGUMENT else ""
+            return [(name, ("{t}." + method + "({k})") if method in _ONE_ARGUMENT else "")]
         if obj.type == "subscript" and method in _ONE_ARGUMENT:  # ``self.T[k].append(v)``
             inner = _self_attr(obj.child_by_field_name("value"))
             if inner:
-                return inner, "{t}[{k}]." + method + "({v})"
-    return None
+                return [(inner, "{t}[{k}]." + method + "({v})")]
+    return []
 
 
 def _writes(site: Site, scope: Node) -> dict[str, list[str]]:
@@ -158,20 +159,35 @@ def _writes(site: Site, scope: Node) -> dict[str, list[str]]:
         return got
     out: dict[str, list[str]] = {}
     for n in pytree.walk(scope):
-        w = _write(n)
-        if w is not None:
-            forms = out.setdefault(w[0], [])
-            if w[1] and w[1] not in forms:
-                forms.append(w[1])
+        for table, form in _write(n):
+            forms = out.setdefault(table, [])
+            if form and form not in forms:
+                forms.append(form)
     site.memo[key] = out
     return out
 
 
+_OWN_SCOPES = frozenset(
+    {"list_comprehension", "set_comprehension", "dictionary_comprehension",
+     "generator_expression", "lambda", "function_definition", "class_definition"}
+)  # fmt: skip
+
+
+def _local_nodes(fn: Node) -> Iterator[Node]:
+    """``fn``'s subtree without nested scopes, comprehensions included: their loop names
+    are theirs alone."""
+    stack = [fn]
+    while stack:
+        n = stack.pop()
+        yield n
+        stack.extend(reversed([c for c in n.children if c.type not in _OWN_SCOPES]))
+
+
 def _lookups(fn: Node, table: str) -> list[str]:
     """What ``fn`` looks ``self.table`` up with: ``self.T[k]``, ``k in self.T``,
-    ``self.T.get(k)`` (short expressions only), in order."""
+    ``self.T.get(k)`` (short expressions only, outside comprehensions), in order."""
     out: dict[str, None] = {}
-    for n in pytree.walk_local(fn):
+    for n in _local_nodes(fn):
         key: Node | None = None
         if n.type == "subscript" and _self_attr(n.child_by_field_name("value")) == table:
             key = n.child_by_field_name("subscript")
@@ -193,10 +209,10 @@ def _lookups(fn: Node, table: str) -> list[str]:
 
 
 def _reads(node: Node) -> list[str]:
-    """The plain names ``node`` reads, in order (not a call's function, an attribute's name
-    or a keyword argument's name)."""
+    """The plain names ``node`` reads, in order (not a call's function, an attribute's name,
+    a keyword argument's name, or a name inside a comprehension or lambda)."""
     out: dict[str, None] = {}
-    for n in pytree.walk(node):
+    for n in _local_nodes(node):
         if n.type != "identifier" or n.parent is None:
             continue
         field = pytree.field_name(n)
@@ -281,6 +297,16 @@ def entries(site: Site, node: Node, fn: Node, cls: Node) -> list[tuple[str, floa
     return sorted(out.items(), key=lambda kv: -kv[1])
 
 
+def _opens_block(node: Node) -> bool:
+    """Whether ``node`` is its block's first statement (comments aside)."""
+    if node.parent is None or node.parent.type != "block":
+        return False
+    prev = node.prev_named_sibling
+    while prev is not None and prev.type == "comment":
+        prev = prev.prev_named_sibling
+    return prev is None
+
+
 def insert_entry(node: Node, site: Site) -> Iterator[Mutation]:
     """After (or before) a simple statement of a method: the write of a table of its class
     the method never writes (see the module docstring)."""
@@ -298,11 +324,7 @@ def insert_entry(node: Node, site: Site) -> Iterator[Mutation]:
     stmts = entries(site, node, fn, cls)
     if not stmts:
         return
-    parent = node.parent
-    opens = (
-        parent is not None and parent.type == "block" and pytree.statements(parent)[:1] == [node]
-    )
-    before = opens or node.type == "return_statement"
+    before = _opens_block(node) or node.type == "return_statement"
     after = node.type != "return_statement"
     for stmt, weight in stmts:
         for at, new_text, where in insertions(node, site, stmt):

@@ -182,8 +182,9 @@ def test_a_head_read_is_cut_off_the_rest() -> None:
     cut = "scheme = url[:colon].lower()\n    url = url[colon + 1:]\n"
     assert source.replace("scheme = url[:colon].lower()\n", cut) in texts
     assert source.replace("scheme = url[:colon].lower()\n", cut.replace(" + 1", "")) in texts
-    # a check of how the name starts: one character off, after the whole ``if``
-    assert source.replace("print(url)\n", "print(url)\n    url = url[1:]\n") in texts
+    # a check of how the name starts: its prefix cut off, after the whole ``if``
+    assert source.replace("print(url)\n", "print(url)\n    url = url[2:]\n") in texts
+    assert not any("url = url[1:]" in t for t in texts)
     # the statement after the read cuts already: nothing to add
     done = source.replace("lower()\n", "lower()\n    url = url[colon + 1:]\n")
     twice = "lower()\n    url = url[colon + 1:]\n    url = url["
@@ -195,3 +196,73 @@ def test_a_head_read_is_cut_off_the_rest() -> None:
     fixed = "def f(s):\n    year = s[:4]\n    return year, s\n"
     assert _texts(fixed, insert_cut) == [fixed.replace("s[:4]\n", "s[:4]\n    s = s[4:]\n")]
     assert _texts("def f(s):\n    body = s[:-1]\n    return body, s\n", insert_cut) == []
+
+
+def test_a_cut_is_only_of_the_function_s_own_names_not_cut_already() -> None:
+    # a global and a closure's name are no locals: cutting them would unbind them
+    glob = "PREFIX = 'ab'\n\ndef f():\n    head = PREFIX[:2]\n    return head\n"
+    assert _texts(glob, insert_cut) == []
+    closure = "def outer(s):\n    def inner():\n        head = s[:3]\n        return head\n    return inner\n"
+    assert _texts(closure, insert_cut) == []
+    # the statement rebinds the name itself; the ``if``'s branch cuts it already
+    assert _texts("def f(text, n):\n    text = text[:n]\n    return text\n", insert_cut) == []
+    signed = (
+        "def f(s):\n    neg = False\n    if s.startswith('-'):\n        neg = True\n"
+        "        s = s[1:]\n    return neg, int(s)\n"
+    )
+    assert _texts(signed, insert_cut) == []
+
+
+def test_no_entry_keyed_by_a_comprehension_s_name_and_every_target_of_a_del_counts() -> None:
+    source = (
+        "class C:\n"
+        "    def __init__(self):\n"
+        "        self.c = set()\n"
+        "        self.a = {}\n"
+        "        self.b = {}\n"
+        "\n"
+        "    def known(self, ks):\n"
+        "        print(ks)\n"
+        "        return [k for k in ks if k in self.c]\n"
+        "\n"
+        "    def drop(self, k):\n"
+        "        del self.a[k], self.b[k]\n"
+    )
+    texts = _texts(source, insert_entry)
+    assert not any("print(ks)\n        self.c.add(k)" in t for t in texts)
+    assert any("print(ks)\n        self.c.add(ks)" in t for t in texts)
+    assert not any("del self.a[k], self.b[k]\n        del self." in t for t in texts)
+
+
+def test_a_returned_constant_is_a_constant() -> None:
+    source = (
+        "def f(n, x):\n"
+        "    print(n)\n"
+        "    if n:\n"
+        "        return -n\n"
+        "    if x:\n"
+        "        return f'{x}'\n"
+        "    if n is None:\n"
+        "        return None\n"
+        "    return -1.5\n"
+    )
+    inserted = {
+        t.split("print(n)\n    ")[1].split("\n")[0]
+        for t in _texts(source, _statement_control)
+        if "print(n)\n    return" in t
+    }
+    assert "return -1.5" in inserted
+    assert not inserted & {"return -n", "return f'{x}'", "return None"}
+
+
+def test_an_amount_is_not_taken_from_a_comprehension() -> None:
+    source = (
+        "def fill(ts, limit):\n"
+        "    used = 0\n"
+        "    ok = all(used + t.s <= limit for t in ts)\n"
+        "    print(ok)\n"
+        "    return used\n"
+    )
+    texts = _texts(source, insert_counter)
+    assert any("used += 1" in t for t in texts)
+    assert not any("used += t.s" in t for t in texts)
