@@ -477,9 +477,9 @@ def returned_constants(site: Site, fn: Node) -> list[str]:
 
 
 def control(node: Node, site: Site) -> Iterator[Mutation]:
-    """Insert ``break``/``continue`` (in a loop) or ``return``/``return name``/``return
-    constant`` (in a function; the constants it returns elsewhere, a boolean's other value
-    first) before or after a statement: a forgotten early exit."""
+    """Insert ``break``/``continue`` (in a loop) or ``return``/``return name`` (in a
+    function; in the search also ``return constant``, the constants it returns elsewhere, a
+    boolean's other value first) before or after a statement: a forgotten early exit."""
     if not starts_line(site, node):
         return
     stmts: list[str] = []
@@ -489,7 +489,8 @@ def control(node: Node, site: Site) -> Iterator[Mutation]:
     fn = pytree.enclosing(node, ("function_definition",))
     if fn is not None:
         stmts += ["return"] + [f"return {a}" for a in site.value_names(node)[:6]]
-        stmts += [f"return {v}" for v in returned_constants(site, fn)]
+        if site.weigh:  # the search's wider space; an editor's menu keeps its own
+            stmts += [f"return {v}" for v in returned_constants(site, fn)]
     for stmt in stmts:
         for offset, new_text, where in insertions(node, site, stmt):
             yield Mutation(

@@ -13,9 +13,10 @@ from sea_lsp.actions.repair_stmt import control, is_statement
 from sea_lsp.actions.repair_table import insert_entry
 
 
-def _made(source: str, family) -> list[tuple[str, float]]:
+def _made(source: str, family, weigh: bool = True) -> list[tuple[str, float]]:
     data = source.encode()
     site = Site("m.py", data, pytree.parse(data))
+    site.weigh = weigh  # the search's space
     out = []
     for n in pytree.walk(site.tree.root_node):
         for m in family(n, site):
@@ -163,6 +164,9 @@ def test_a_function_returning_false_may_return_true_where_its_work_is_done() -> 
     )
     texts = _texts(source, _statement_control)
     assert source.replace("del items[i]\n", "del items[i]\n            return True\n") in texts
+    # the editor's menu keeps its own (the search alone tries constants)
+    menu = [t for t, _ in _made(source, _statement_control, weigh=False)]
+    assert not any("return True" in t for t in menu)
     none = "def f(x):\n    print(x)\n"
     assert not any(
         "return True" in t or "return False" in t for t in _texts(none, _statement_control)
