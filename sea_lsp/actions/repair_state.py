@@ -56,14 +56,23 @@ def _plain(value: Node) -> bool:
     return value.type in _PLAIN and not any(n.type == "identifier" for n in pytree.walk(value))
 
 
-def _self_field(left: Node | None) -> str | None:
-    """``X`` of a target ``self.X``."""
+def self_field(left: Node | None) -> str | None:
+    """``X`` of ``self.X``."""
     if left is None or left.type != "attribute":
         return None
     obj, attr = left.child_by_field_name("object"), left.child_by_field_name("attribute")
     if obj is None or attr is None or obj.type != "identifier" or text_of(obj) != "self":
         return None
     return text_of(attr)
+
+
+def methods(cls: Node) -> Iterator[Node]:
+    """The functions of a class's body, decorated ones included."""
+    body = cls.child_by_field_name("body")
+    for item in body.named_children if body is not None else []:
+        fn = item.child_by_field_name("definition") if item.type == "decorated_definition" else item
+        if fn is not None and fn.type == "function_definition":
+            yield fn
 
 
 def _assignments(scope: Node) -> Iterator[Node]:
@@ -79,15 +88,11 @@ def init_fields(site: Site, cls: Node) -> dict[str, str]:
     if got is not None:
         return got
     out: dict[str, str] = {}
-    body = cls.child_by_field_name("body")
-    for item in body.named_children if body is not None else []:
-        fn = item.child_by_field_name("definition") if item.type == "decorated_definition" else item
-        if fn is None or fn.type != "function_definition":
-            continue
+    for fn in methods(cls):
         if text_of(fn.child_by_field_name("name")) != "__init__":
             continue
         for n in _assignments(fn):
-            name = _self_field(n.child_by_field_name("left"))
+            name = self_field(n.child_by_field_name("left"))
             value = n.child_by_field_name("right")
             if n.type == "assignment" and name and value is not None and _plain(value):
                 out.setdefault(name, text_of(value))
@@ -146,7 +151,7 @@ def class_counters(site: Site, cls: Node) -> list[str]:
             "+=",
             "-=",
         ):
-            name = _self_field(n.child_by_field_name("left"))
+            name = self_field(n.child_by_field_name("left"))
             if name:
                 out.setdefault(name, None)
     got = site.memo[key] = list(out)
@@ -299,7 +304,7 @@ def insert_state(node: Node, site: Site) -> Iterator[Mutation]:
         fields = init_fields(site, cls)
         value = change.child_by_field_name("right")
         plain = value is not None and _plain(value)
-        if plain and _self_field(left) in fields:  # a reset: the statement sets a field back
+        if plain and self_field(left) in fields:  # a reset: the statement sets a field back
             todo = [f"self.{f} = {v}" for f, v in fields.items() if f"self.{f}" not in changed]
             stmts += todo[:MAX_FIELDS]
     moved = [c for c in counters(site) if f"{owner}.{c}" not in changed][:MAX_COUNTERS]

@@ -32,6 +32,7 @@ from tree_sitter import Node
 from sea_lsp.actions import pytree
 from sea_lsp.actions.pytree import text_of
 from sea_lsp.actions.repair_site import Mutation, Site
+from sea_lsp.actions.repair_state import methods, self_field
 from sea_lsp.actions.repair_stmt import insertions, starts_line
 
 _DICT_CALLS = frozenset({"dict", "defaultdict", "OrderedDict", "Counter"})
@@ -75,24 +76,6 @@ def _container_kind(value: Node | None) -> str | None:
     return None
 
 
-def _self_attr(node: Node | None) -> str | None:
-    """``T`` of ``self.T``."""
-    if node is None or node.type != "attribute":
-        return None
-    obj, attr = node.child_by_field_name("object"), node.child_by_field_name("attribute")
-    if obj is None or attr is None or obj.type != "identifier" or text_of(obj) != "self":
-        return None
-    return text_of(attr)
-
-
-def _methods(cls: Node) -> Iterator[Node]:
-    body = cls.child_by_field_name("body")
-    for item in body.named_children if body is not None else []:
-        fn = item.child_by_field_name("definition") if item.type == "decorated_definition" else item
-        if fn is not None and fn.type == "function_definition":
-            yield fn
-
-
 def tables(site: Site, cls: Node) -> dict[str, str]:
     """The fields ``cls.__init__`` starts as a container: name -> ``dict``/``set``/``list``."""
     key = ("tables", cls.id)
@@ -100,13 +83,13 @@ def tables(site: Site, cls: Node) -> dict[str, str]:
     if got is not None:
         return got
     out: dict[str, str] = {}
-    for fn in _methods(cls):
+    for fn in methods(cls):
         if text_of(fn.child_by_field_name("name")) != "__init__":
             continue
         for n in pytree.walk_local(fn):
             if n.type != "assignment":
                 continue
-            name = _self_attr(n.child_by_field_name("left"))
+            name = self_field(n.child_by_field_name("left"))
             kind = _container_kind(n.child_by_field_name("right"))
             if name and kind:
                 out.setdefault(name, kind)
@@ -122,17 +105,17 @@ def _write(n: Node) -> list[tuple[str, str]]:
     if n.type in ("assignment", "augmented_assignment"):
         left = n.child_by_field_name("left")
         if left is not None and left.type == "subscript":
-            name = _self_attr(left.child_by_field_name("value"))
+            name = self_field(left.child_by_field_name("value"))
             if name and n.type == "assignment":
                 return [(name, "{t}[{k}] = {v}")]
             return [(name, "")] if name else []
-        name = _self_attr(left)
+        name = self_field(left)
         return [(name, "")] if name else []
     if n.type == "delete_statement":
         out = []
         for target in n.named_children:
             for t in target.named_children if target.type == "expression_list" else [target]:
-                name = _self_attr(t.child_by_field_name("value")) if t.type == "subscript" else None
+                name = self_field(t.child_by_field_name("value")) if t.type == "subscript" else None
                 if name:
                     out.append((name, "del {t}[{k}]"))
         return out
@@ -141,11 +124,11 @@ def _write(n: Node) -> list[tuple[str, str]]:
         if got is None:
             return []
         obj, method = got
-        name = _self_attr(obj)
+        name = self_field(obj)
         if name and method in MUTATORS:
             return [(name, ("{t}." + method + "({k})") if method in _ONE_ARGUMENT else "")]
         if obj.type == "subscript" and method in _ONE_ARGUMENT:  # ``self.T[k].append(v)``
-            inner = _self_attr(obj.child_by_field_name("value"))
+            inner = self_field(obj.child_by_field_name("value"))
             if inner:
                 return [(inner, "{t}[{k}]." + method + "({v})")]
     return []
@@ -189,17 +172,17 @@ def _lookups(fn: Node, table: str) -> list[str]:
     out: dict[str, None] = {}
     for n in _local_nodes(fn):
         key: Node | None = None
-        if n.type == "subscript" and _self_attr(n.child_by_field_name("value")) == table:
+        if n.type == "subscript" and self_field(n.child_by_field_name("value")) == table:
             key = n.child_by_field_name("subscript")
         elif n.type == "comparison_operator" and n.named_child_count == 2:
             ops = [c.type for c in n.children if not c.is_named]
             left, right = n.named_children
-            if ops in (["in"], ["not", "in"], ["not in"]) and _self_attr(right) == table:
+            if ops in (["in"], ["not", "in"], ["not in"]) and self_field(right) == table:
                 key = left
         elif n.type == "call":
             got = pytree.method_call(n)
             args = n.child_by_field_name("arguments")
-            if got and _self_attr(got[0]) == table and got[1] in ("get", "pop", "setdefault"):
+            if got and self_field(got[0]) == table and got[1] in ("get", "pop", "setdefault"):
                 key = args.named_children[0] if args is not None and args.named_children else None
         if key is not None and key.type in ("identifier", "attribute"):
             text = text_of(key)
@@ -246,7 +229,7 @@ def _taken_from(fn: Node, table: str) -> set[str]:
         if n.type != "assignment":
             continue
         right = n.child_by_field_name("right")
-        if right is not None and any(_self_attr(i) == table for i in pytree.walk(right)):
+        if right is not None and any(self_field(i) == table for i in pytree.walk(right)):
             out.update(pytree.target_names(n.child_by_field_name("left")))
     return out
 
@@ -264,7 +247,7 @@ def entries(site: Site, node: Node, fn: Node, cls: Node) -> list[tuple[str, floa
     names = [n for n in _reads(node) if n in scope and n != "self"]
     facts = site.memo.get(("table_facts", fn.id))
     if facts is None:  # what the method reads, looks up and takes from each table: once
-        fn_reads = {name for n in pytree.walk_local(fn) if (name := _self_attr(n)) is not None}
+        fn_reads = {name for n in pytree.walk_local(fn) if (name := self_field(n)) is not None}
         facts = site.memo[("table_facts", fn.id)] = (
             fn_reads,
             {t: (_lookups(fn, t), _taken_from(fn, t)) for t in known if t in fn_reads},
