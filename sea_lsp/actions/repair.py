@@ -11,14 +11,14 @@ from __future__ import annotations
 import itertools
 import time
 from bisect import bisect_right
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from loguru import logger
 from tree_sitter import Node
 
-from sea_lsp.actions import focus, pytree, repair_evidence
+from sea_lsp.actions import focus, pytree, repair_evidence, repair_lines
 from sea_lsp.actions.base import ActionContext, Candidate, NodeRef
 from sea_lsp.actions.repair_args import ARG_FAMILIES
 from sea_lsp.actions.repair_clause import clauses
@@ -246,10 +246,11 @@ def order(
     unbound: frozenset[str] = frozenset(),
     evidence: frozenset[str] = frozenset(),
     ranker: Any = None,
+    line_priors: Sequence[float] = (),
 ) -> list[Found]:
     """Most probable fix first, by ``hand_scores``, or by ``ranker`` over them (a
     ``repair_rank.Ranker``: the search's ``learned`` ranking)."""
-    scored = hand_scores(found, weights, hangs, unbound, evidence)
+    scored = hand_scores(found, weights, hangs, unbound, evidence, line_priors)
     if ranker is not None:
         return ranker.order(scored, weights, evidence)
     return [f for f, _, _ in sorted(scored, key=hand_key)]
@@ -268,9 +269,13 @@ def hand_scores(
     hangs: bool = False,
     unbound: frozenset[str] = frozenset(),
     evidence: frozenset[str] = frozenset(),
+    line_priors: Sequence[float] = (),
 ) -> list[tuple[Found, float, bool]]:
     """Each candidate with its hand-set score and whether the failing tests' evidence backs
     it. The score: P(line) x P(family) / sqrt(the family's candidates there),
+    P(line) being the line's localisation weight times, for an edit of the line's own
+    tokens, the prior of the line's kind (``line_priors``, ``repair_lines``: a ``def`` line
+    or a ``return result`` is seldom the fault localisation ties it with),
     the family's share split by its candidates' own weights where it has them (how natural
     an inserted statement's shape is, ``repair_shapes``).
     Lines localisation cannot tell apart are interleaved by family instead of taken whole
@@ -315,6 +320,8 @@ def hand_scores(
 
     def score(f: Found) -> float:
         w = weights[f.region] if f.region < len(weights) else 0.0
+        if f.region < len(line_priors) and repair_lines.in_place(f.mutation.family):
+            w *= line_priors[f.region]
         prior = FAMILY_PRIOR.get(f.mutation.family, 0.2)
         key = (f.region, f.mutation.family, id(f) in backed)
         if key[2]:  # a hang, a name read unset, a value of the wrong kind
@@ -595,6 +602,17 @@ def _valid_round_robin(found: list[Found], limit: int) -> list[Found]:
     return [f for i, f in enumerate(found) if i in keep]
 
 
+def _line_prior(site: Site | None, region: Region) -> float:
+    """``repair_lines.line_prior`` of a one-line region (1 for a range or a lost file)."""
+    if site is None or region.rows is None or len(region.rows) != 1:
+        return 1.0
+    (row,) = region.rows
+    offsets = site.line_offsets()
+    if row + 1 >= len(offsets):
+        return 1.0
+    return repair_lines.line_prior(site.tree, site.data, offsets[row], offsets[row + 1])
+
+
 def _past(deadline: float, found: int) -> bool:
     """Whether ``deadline`` has passed, once something was found (an answer with nothing
     in it would be no answer)."""
@@ -668,6 +686,7 @@ class RepairGenerator:
             ctx.unbound,
             ctx.evidence,
             ctx.ranker,
+            [_line_prior(sites.get(r.path), r) for r in where],
         )
         out = []
         for f in ranked:  # validated in rank order, only as far as the limit needs
